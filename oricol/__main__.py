@@ -1,0 +1,5 @@
+import sys
+
+from oricol.cli import main
+
+sys.exit(main())

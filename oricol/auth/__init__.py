@@ -1,0 +1,1 @@
+"""GoTrue v2-compatible auth service at /auth/v1."""

@@ -1,0 +1,269 @@
+"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from oricol import config as configuration
+from oricol import initenv
+
+
+def _load(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> configuration.Config:
+    environ = dict(os.environ)
+    environ.update(overrides or {})
+    try:
+        return configuration.load(Path(args.env_file) if args.env_file else None, environ)
+    except configuration.ConfigError as error:
+        sys.exit(f"oricol: configuration error: {error}")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(args.env_file or ".env")
+    if path.exists() and not args.force:
+        if args.if_missing:
+            return 0
+        print(f"oricol: {path} exists already; use --force to replace it (this changes every secret)",
+              file=sys.stderr)
+        return 1
+    initenv.write(path)
+    print(f"oricol: wrote {path} with freshly generated secrets")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    overrides = {"ORICOL_SERVICES": args.only} if args.only else {}
+    config = _load(args, overrides)
+    if args.detach:
+        return _start_detached(args, config)
+    from oricol import logs, server
+
+    logs.configure(config.core.log_level)
+    pid_file = config.core.data_dir / "oricol.pid"
+    config.core.data_dir.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(os.getpid()))
+    try:
+        return server.run(config)
+    finally:
+        if pid_file.exists() and pid_file.read_text().strip() == str(os.getpid()):
+            pid_file.unlink()
+
+
+def _start_detached(args: argparse.Namespace, config: configuration.Config) -> int:
+    config.core.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = config.core.data_dir / "oricol.log"
+    command = [sys.executable, "-m", "oricol", "start"]
+    if args.env_file:
+        command += ["--env-file", args.env_file]
+    if args.only:
+        command += ["--only", args.only]
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+                                   start_new_session=True)
+    deadline = time.monotonic() + args.wait
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            print(f"oricol: the server exited with code {process.returncode}; see {log_path}", file=sys.stderr)
+            return 1
+        status, _ = _health(config)
+        if status == 200:
+            print(f"oricol: started (pid {process.pid}), API at {config.core.public_url}, log in {log_path}")
+            return 0
+        time.sleep(0.2)
+    print(f"oricol: not healthy after {args.wait}s; see {log_path}", file=sys.stderr)
+    return 1
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    config = _load(args)
+    pid_file = config.core.data_dir / "oricol.pid"
+    stopped = False
+    if pid_file.exists():
+        try:
+            pid = int(pid_file.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + args.timeout
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)
+                time.sleep(0.1)
+            print(f"oricol: pid {pid} did not stop within {args.timeout}s", file=sys.stderr)
+            return 1
+        except (ValueError, ProcessLookupError):
+            stopped = True
+        pid_file.unlink(missing_ok=True)
+    if config.core.embedded:
+        from oricol.server import embedded_cluster
+
+        cluster = embedded_cluster(config)
+        if cluster.initialised and cluster.running():
+            cluster.stop()  # left behind by a crashed server
+            stopped = True
+    print("oricol: stopped" if stopped else "oricol: not running")
+    return 0
+
+
+def _health(config: configuration.Config) -> tuple[int, dict]:
+    host = "127.0.0.1" if config.core.host in ("0.0.0.0", "::", "") else config.core.host
+    url = f"http://{host}:{config.core.port}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=3) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            return error.code, json.loads(error.read())
+        except ValueError:
+            return error.code, {}
+    except (OSError, ValueError):
+        return 0, {}
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = _load(args)
+    status, body = _health(config)
+    if status == 0:
+        print(f"oricol: not reachable at {config.core.public_url}")
+        if config.core.embedded:
+            from oricol.server import embedded_cluster
+
+            cluster = embedded_cluster(config)
+            running = cluster.initialised and cluster.running()
+            print(f"  {'postgres':<10} {'up (no server in front)' if running else 'down'}")
+        return 1
+    for name, state in body.get("parts", {}).items():
+        print(f"  {name:<10} {state}")
+    print(f"oricol: {body.get('status', 'unknown')} at {config.core.public_url}")
+    return 0 if status == 200 else 1
+
+
+def keys_of(config: configuration.Config) -> dict[str, str]:
+    core = config.core
+    db_url = core.database_url or f"postgresql://postgres:{core.postgres_password}@127.0.0.1:{core.db_port}/postgres"
+    return {
+        "api_url": core.public_url,
+        "rest_url": f"{core.public_url}/rest/v1",
+        "auth_url": f"{core.public_url}/auth/v1",
+        "storage_url": f"{core.public_url}/storage/v1",
+        "realtime_url": f"{core.public_url.replace('http', 'ws', 1)}/realtime/v1",
+        "db_url": db_url,
+        "studio_url": f"{core.public_url}/studio",
+        "mail_url": f"http://127.0.0.1:{config.mail.http_port}",
+        "jwt_secret": core.jwt_secret,
+        "anon_key": core.anon_key,
+        "service_role_key": core.service_role_key,
+    }
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    keys = keys_of(_load(args))
+    if args.json:
+        print(json.dumps(keys, indent=2))
+    else:
+        width = max(len(k) for k in keys)
+        for key, value in keys.items():
+            print(f"{key.replace('_', ' '):>{width}}: {value}")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    print(json.dumps(configuration.masked(_load(args)), indent=2, default=str))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from oricol import bootstrap
+    from oricol.migrate import MigrationError
+    from oricol.server import admin_url, embedded_cluster, start_cluster
+
+    config = _load(args)
+    folder = Path(args.dir) if args.dir else config.core.migrations_dir
+    cluster = None
+    started_here = False
+    if config.core.embedded:
+        cluster = embedded_cluster(config)
+        started_here = not (cluster.initialised and cluster.running())
+        cluster = start_cluster(config)
+    try:
+        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder))
+    except MigrationError as error:
+        print(f"oricol: migration failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if cluster is not None and started_here:
+            cluster.stop()
+    for migration in applied:
+        print(f"applied {migration.source}/{migration.path.name}")
+    if not applied:
+        print("oricol: nothing to apply")
+    return 0
+
+
+def cmd_psql(args: argparse.Namespace) -> int:
+    config = _load(args)
+    url = keys_of(config)["db_url"]
+    psql = shutil.which("psql")
+    if config.core.embedded:
+        from oricol.pg.binaries import find_bindir
+
+        candidate = find_bindir() / "psql"
+        psql = str(candidate) if candidate.exists() else psql
+    if not psql:
+        print("oricol: psql was not found; install the PostgreSQL client", file=sys.stderr)
+        return 1
+    os.execv(psql, [psql, url, *args.psql_args])
+    return 0  # not reached
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="oricol", description="Oricol: a self-hosted Supabase-compatible stack")
+    top.add_argument("--env-file", help="configuration file (default: .env in the current directory)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="write .env with freshly generated secrets")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument("--if-missing", action="store_true", help="do nothing (and succeed) when the file exists")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("start", help="start the stack (foreground unless --detach)")
+    p.add_argument("--detach", action="store_true", help="run in the background with a pid file")
+    p.add_argument("--only", help="comma-separated services to run, e.g. rest,auth")
+    p.add_argument("--wait", type=float, default=120, help="with --detach: seconds to wait for health")
+    p.set_defaults(func=cmd_start)
+
+    p = sub.add_parser("stop", help="stop a running stack")
+    p.add_argument("--timeout", type=float, default=60)
+    p.set_defaults(func=cmd_stop)
+
+    sub.add_parser("status", help="health of every part; non-zero exit if any is down").set_defaults(func=cmd_status)
+
+    p = sub.add_parser("keys", help="URLs and keys, as `supabase status` prints them")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_keys)
+
+    sub.add_parser("config", help="the effective configuration, secrets masked").set_defaults(func=cmd_config)
+
+    p = sub.add_parser("migrate", help="apply the platform and app migrations")
+    p.add_argument("dir", nargs="?", help="folder of timestamp-named .sql files (default from config)")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("psql", help="a psql shell on the project's database")
+    p.add_argument("psql_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_psql)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Connections to PostgreSQL and the one way user work runs: inside a transaction, as the caller.
+
+Two pools: `app` logs in as `authenticator`, a role that can do nothing itself and can only switch
+into `anon`, `authenticated` and `service_role` (so row-level security decides what a request sees);
+`admin` logs in as the superuser for the platform's own bookkeeping (migrations, auth, meta).
+"""
+from __future__ import annotations
+
+import json
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Mapping
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import asyncpg
+
+from oricol.sql import Sql, param, raw, render
+
+SERVICE_LOGIN_ROLE = "authenticator"
+API_ROLES = ("anon", "authenticated", "service_role")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a request acts as: the role and claims of its verified JWT (the anon key's by default)."""
+
+    role: str
+    claims: Mapping[str, Any] = field(default_factory=dict)
+    token: str | None = None
+
+    @property
+    def user_id(self) -> str | None:
+        sub = self.claims.get("sub")
+        return sub if isinstance(sub, str) else None
+
+    @property
+    def claims_json(self) -> str:
+        return json.dumps(dict(self.claims), separators=(",", ":"))
+
+
+ANON = Caller(role="anon", claims={"role": "anon"})
+SERVICE = Caller(role="service_role", claims={"role": "service_role"})
+
+
+def caller_settings(caller: Caller, extra: Mapping[str, str] | None = None) -> Sql:
+    """One statement that switches role and publishes the claims for `auth.uid()` and friends."""
+    settings = [("role", caller.role), ("request.jwt.claims", caller.claims_json)]
+    settings += list((extra or {}).items())
+    fragments = [raw("set_config(") + param(name) + raw(", ") + param(value) + raw(", true)")
+                 for name, value in settings]
+    text = raw("select ")
+    for index, fragment in enumerate(fragments):
+        text = text + (raw(", ") if index else raw("")) + fragment
+    return text
+
+
+@asynccontextmanager
+async def as_caller(pool: asyncpg.Pool, caller: Caller, extra: Mapping[str, str] | None = None,
+                    *, readonly: bool = False) -> AsyncIterator[asyncpg.Connection]:
+    """A connection inside a transaction running as `caller`; rolled back on any error."""
+    async with pool.acquire() as conn:
+        async with conn.transaction(readonly=readonly):
+            text, args = render(caller_settings(caller, extra))
+            await conn.execute(text, *args)
+            yield conn
+
+
+def with_login(url: str, user: str, password: str) -> str:
+    """The same server and database as `url`, logged in as another role."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{quote(user, safe='')}:{quote(password, safe='')}@{host}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    # json/jsonb arrive as text by default; decode them once here so every service sees Python values.
+    for typename in ("json", "jsonb"):
+        await conn.set_type_codec(typename, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
+    return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection,
+                                     statement_cache_size=kwargs.pop("statement_cache_size", 256), **kwargs)
+
+
+@dataclass
+class Database:
+    admin: asyncpg.Pool
+    app: asyncpg.Pool
+    admin_url: str
+    app_url: str
+    replicas: tuple[asyncpg.Pool, ...] = ()
+
+    @classmethod
+    async def connect(cls, admin_url: str, app_password: str, *, pool_size: int = 10) -> "Database":
+        app_url = with_login(admin_url, SERVICE_LOGIN_ROLE, app_password)
+        admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2))
+        app = await create_pool(app_url, min_size=1, max_size=pool_size)
+        return cls(admin=admin, app=app, admin_url=admin_url, app_url=app_url)
+
+    async def close(self) -> None:
+        for pool in (self.app, self.admin, *self.replicas):
+            await pool.close()

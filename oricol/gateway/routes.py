@@ -1,0 +1,46 @@
+"""The route table of the gateway: which prefix goes to which service, and what needs no key.
+
+As the seed's Kong config: everything needs an `apikey` except GoTrue's browser-facing redirects,
+public storage objects, signed URLs and health. `/pg` (postgres-meta) needs the service_role key.
+"""
+from __future__ import annotations
+
+import re
+
+SERVICE_PREFIXES = (
+    ("/auth/v1", "auth"),
+    ("/rest/v1", "rest"),
+    ("/realtime/v1", "realtime"),
+    ("/storage/v1", "storage"),
+    ("/pg", "meta"),
+    ("/studio", "studio"),
+)
+
+OPEN_ROUTES = re.compile(
+    r"^(?:/health"
+    r"|/auth/v1/(?:verify|callback|authorize|health|\.well-known/jwks\.json)"
+    r"|/storage/v1/(?:object|render/image)/public/.*"
+    r"|/storage/v1/(?:object|render/image)/sign/.*"
+    r"|/storage/v1/object/upload/sign/.*"
+    r"|/storage/v1/(?:status|health)"
+    r"|/studio(?:/.*)?"
+    r")$"
+)
+
+SERVICE_ROLE_ONLY = ("meta",)
+
+# Storage enforces its own (per bucket) size limits while streaming, so the gateway's body limit
+# does not apply there.
+UNLIMITED_BODY = ("storage",)
+
+
+def service_for(path: str) -> tuple[str | None, str]:
+    """The service a path belongs to, and its prefix."""
+    for prefix, service in SERVICE_PREFIXES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return service, prefix
+    return None, ""
+
+
+def is_open(path: str) -> bool:
+    return OPEN_ROUTES.match(path) is not None

@@ -1,0 +1,71 @@
+"""The Mailer protocol auth sends through, with an SMTP and an in-memory implementation."""
+from __future__ import annotations
+
+import asyncio
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    to: str
+    subject: str
+    html: str
+    text: str = ""
+
+
+class Mailer(Protocol):
+    async def send(self, mail: OutgoingMail) -> None: ...
+
+
+@dataclass
+class MemoryMailer:
+    """Keeps what it is given; for unit tests of mail-producing code."""
+
+    sent: list[OutgoingMail] = field(default_factory=list)
+
+    async def send(self, mail: OutgoingMail) -> None:
+        self.sent.append(mail)
+
+
+@dataclass(frozen=True)
+class SmtpMailer:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    tls: str = "none"  # none | starttls | ssl
+    timeout: float = 15.0
+
+    def _message(self, mail: OutgoingMail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = mail.to
+        message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2].strip(">") or "oricol.local")
+        message.set_content(mail.text or "This message is best viewed in an HTML mail reader.")
+        message.add_alternative(mail.html, subtype="html")
+        return message
+
+    def _send_blocking(self, mail: OutgoingMail) -> None:
+        context = ssl.create_default_context()
+        if self.tls == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with client:
+            if self.tls == "starttls":
+                client.starttls(context=context)
+            if self.username:
+                client.login(self.username, self.password or "")
+            client.send_message(self._message(mail))
+
+    async def send(self, mail: OutgoingMail) -> None:
+        # smtplib blocks; a worker thread keeps the event loop free while the relay answers.
+        await asyncio.to_thread(self._send_blocking, mail)

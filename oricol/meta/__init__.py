@@ -1,0 +1,1 @@
+"""postgres-meta-compatible database metadata API at /pg."""

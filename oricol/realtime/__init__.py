@@ -1,0 +1,1 @@
+"""Phoenix-channels realtime service at /realtime/v1."""

@@ -1,0 +1,1 @@
+"""PostgREST v12-compatible API at /rest/v1."""

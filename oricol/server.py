@@ -1,0 +1,101 @@
+"""`oricol start`: the embedded PostgreSQL (if no URL is given), migrations, services, the gateway."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+import uvicorn
+
+from oricol import bootstrap
+from oricol.app import build_stack
+from oricol.config import Config
+from oricol.db import Database
+from oricol.migrate import MigrationError
+from oricol.pg.embedded import Cluster
+
+log = logging.getLogger("oricol.server")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn re-raises SIGTERM/SIGINT after its own shutdown, which would kill the process before
+    the embedded PostgreSQL is stopped; we handle those signals ourselves instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.handle_exit, sig, None)
+        try:
+            yield
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+
+
+def embedded_cluster(config: Config) -> Cluster:
+    core = config.core
+    return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port)
+
+
+def admin_url(config: Config, cluster: Cluster | None) -> str:
+    if cluster is None:
+        assert config.core.database_url is not None
+        return config.core.database_url
+    # The private socket: trust auth inside a 0700 data dir, and faster than TCP for small queries.
+    return cluster.socket_url()
+
+
+def start_cluster(config: Config) -> Cluster:
+    cluster = embedded_cluster(config)
+    if not cluster.initialised:
+        log.info("creating the embedded PostgreSQL cluster", extra={"dir": str(cluster.pg_dir)})
+        cluster.init(config.core.postgres_password)
+    cluster.start()
+    return cluster
+
+
+async def serve(config: Config) -> int:
+    # Until uvicorn takes over the signals, SIGTERM cancels start-up so the finally below still runs.
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    cluster = await asyncio.to_thread(start_cluster, config) if config.core.embedded else None
+    db = None
+    stack = None
+    try:
+        url = admin_url(config, cluster)
+        try:
+            await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir)
+        except MigrationError as error:
+            print(f"oricol: migration failed, not serving: {error}", file=sys.stderr)
+            return 3
+        db = await Database.connect(url, config.core.postgres_password, pool_size=config.core.pool_size)
+        stack = build_stack(config, db)
+        await stack.start()
+        loop.remove_signal_handler(signal.SIGTERM)
+        server = _Server(uvicorn.Config(
+            stack.gateway, host=config.core.host, port=config.core.port, lifespan="off", log_config=None,
+            access_log=False, proxy_headers=True, server_header=False, ws_ping_interval=None,
+            timeout_graceful_shutdown=10))
+        await server.serve()
+        return 0 if server.started else 1
+    except asyncio.CancelledError:
+        return 143
+    finally:
+        if stack is not None:
+            await stack.stop()
+        if db is not None:
+            await db.close()
+        if cluster is not None:
+            await asyncio.to_thread(cluster.stop)
+
+
+def run(config: Config) -> int:
+    try:
+        return asyncio.run(serve(config))
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""Storage API v1-compatible service at /storage/v1."""

@@ -1,0 +1,1 @@
+"""The web admin UI (the seed's Studio) at /studio."""

@@ -1,0 +1,102 @@
+"""A throwaway PostgreSQL for the test session, or the one named by ORICOL_TEST_DATABASE_URL.
+
+Each test gets its own database cloned from a template that already carries the platform schema,
+so tests are isolated and can run in parallel processes.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from oricol import bootstrap
+from oricol.pg.embedded import Cluster
+
+PASSWORD = "test-" + uuid.uuid4().hex
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+@dataclass
+class TestServer:
+    admin_url: str  # superuser, database `postgres`
+    password: str  # the password services log in with
+    cluster: Cluster | None
+    workdir: Path | None
+
+    def url_for(self, database: str) -> str:
+        return with_database(self.admin_url, database)
+
+    def stop(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop(mode="immediate")
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def start_server() -> TestServer:
+    given = os.environ.get("ORICOL_TEST_DATABASE_URL")
+    if given:
+        return TestServer(admin_url=given, password=PASSWORD, cluster=None, workdir=None)
+    workdir = Path(tempfile.mkdtemp(prefix="oricol-test-"))
+    os.chmod(workdir, 0o755)
+    port = free_port()
+    cluster = Cluster(pg_dir=workdir / "pg", socket_dir=workdir / "run", port=port,
+                      extra_settings={"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"})
+    cluster.init(PASSWORD)
+    cluster.start()
+    return TestServer(admin_url=cluster.url(PASSWORD), password=PASSWORD, cluster=cluster, workdir=workdir)
+
+
+async def create_template(server: TestServer) -> str:
+    name = f"oricol_tpl_{os.getpid()}"
+    conn = await asyncpg.connect(server.admin_url)
+    try:
+        await conn.execute(f'drop database if exists "{name}"')
+        await conn.execute(f'create database "{name}"')
+    finally:
+        await conn.close()
+    await bootstrap.prepare(server.url_for(name), server.password, None)
+    return name
+
+
+async def clone(server: TestServer, template: str, name: str | None = None) -> str:
+    name = name or f"t_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(server.admin_url)
+    try:
+        for attempt in range(20):
+            try:
+                await conn.execute(f'create database "{name}" template "{template}"')
+                break
+            except asyncpg.ObjectInUseError:  # the template is briefly busy
+                await asyncio.sleep(0.1 * (attempt + 1))
+        # Database-level settings are not copied with the template.
+        await conn.execute(f'alter database "{name}" set search_path to "$user", public, extensions')
+    finally:
+        await conn.close()
+    return name
+
+
+async def drop(server: TestServer, name: str) -> None:
+    conn = await asyncpg.connect(server.admin_url)
+    try:
+        await conn.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        await conn.close()
