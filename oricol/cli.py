@@ -51,8 +51,14 @@ def cmd_start(args: argparse.Namespace) -> int:
     pid_file = config.core.data_dir / "oricol.pid"
     config.core.data_dir.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
+    from oricol.pg.binaries import BinariesNotFound
+    from oricol.pg.embedded import ClusterError
+
     try:
         return server.run(config)
+    except (BinariesNotFound, ClusterError, OSError) as error:
+        print(f"oricol: cannot start: {error}", file=sys.stderr)
+        return 2
     finally:
         if pid_file.exists() and pid_file.read_text().strip() == str(os.getpid()):
             pid_file.unlink()

@@ -58,8 +58,22 @@ def _append(statements: list[Statement], script: str, start: int, end: int) -> N
     stripped = _strip_comments_only(chunk)
     if not stripped:
         return
-    offset = start + (len(chunk) - len(chunk.lstrip()))
+    offset = _skip_leading_comments(script, start, end)
     statements.append(Statement(text=script[offset:end], line=script.count("\n", 0, offset) + 1))
+
+
+def _skip_leading_comments(script: str, i: int, end: int) -> int:
+    while i < end:
+        if script[i].isspace():
+            i += 1
+        elif script.startswith("--", i):
+            newline = script.find("\n", i)
+            i = end if newline < 0 or newline > end else newline + 1
+        elif script.startswith("/*", i):
+            i = min(_skip_block_comment(script, i), end)
+        else:
+            break
+    return i
 
 
 def _strip_comments_only(chunk: str) -> str:

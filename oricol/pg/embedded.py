@@ -58,6 +58,23 @@ def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
             os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid, follow_symlinks=False)
 
 
+def _check_reachable(path: Path, user: pwd.struct_passwd) -> None:
+    """PostgreSQL runs as another user when we are root: every parent folder must let it through."""
+    for parent in path.resolve().parents:
+        info = parent.stat()
+        if info.st_uid == user.pw_uid:
+            ok = info.st_mode & 0o100
+        elif info.st_gid == user.pw_gid:
+            ok = info.st_mode & 0o010
+        else:
+            ok = info.st_mode & 0o001
+        if not ok:
+            raise ClusterError(
+                f"PostgreSQL runs as the `{user.pw_name}` user (it refuses to run as root), and it cannot enter "
+                f"{parent}; set ORICOL_DATA_DIR to a folder it can reach (e.g. /var/lib/oricol) or run "
+                "oricol as an ordinary user")
+
+
 @dataclass
 class Cluster:
     pg_dir: Path
@@ -102,6 +119,8 @@ class Cluster:
         """initdb: UTF-8, a superuser with `password`, scram on TCP, trust on the private socket."""
         self.pg_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.pg_dir, 0o700)
+        if self.user is not None:
+            _check_reachable(self.pg_dir, self.user)
         with tempfile.NamedTemporaryFile("w", delete=False, dir=self.pg_dir.parent, prefix=".pw") as pwfile:
             pwfile.write(password + "\n")
         try:

@@ -1,0 +1,268 @@
+"""The real `oricol` command as a user runs it: init, start on an embedded cluster, stop, restart."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from oricol import jwt
+from oricol.config.env import read_env_file
+from tests.support.pg import free_port
+
+pytestmark = pytest.mark.system
+FIXTURES = Path(__file__).parent / "fixtures" / "supabase_migrations"
+REPO = Path(__file__).resolve().parents[2]
+
+
+class Project:
+    """A project folder with its own .env, data dir and ports, driven through the CLI."""
+
+    def __init__(self, root: Path, migrations: Path | None = FIXTURES):
+        self.root = root
+        self.port, self.db_port = free_port(), free_port()
+        self.env = {
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "ORICOL_PORT": str(self.port),
+            "ORICOL_DB_PORT": str(self.db_port),
+            "ORICOL_MAIL_SMTP_PORT": str(free_port()),
+            "ORICOL_MAIL_HTTP_PORT": str(free_port()),
+            "ORICOL_DATA_DIR": str(root / "data"),
+            "ORICOL_MIGRATIONS_DIR": str(migrations or root / "none"),
+        }
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cli(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "oricol", *args], cwd=self.root, env=self.env,
+                                capture_output=True, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"oricol {' '.join(args)} failed: {result.stdout}\n{result.stderr}")
+        return result
+
+    def keys(self) -> dict:
+        return json.loads(self.cli("keys", "--json").stdout)
+
+    def start(self, timeout: float = 60) -> None:
+        self.log = open(self.root / "server.log", "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=self.root, env=self.env,
+                                        stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited {self.process.returncode}: {self.server_log()}")
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("not healthy in time: " + self.server_log())
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        code = self.process.wait(60)
+        self.process = None
+        return code
+
+    def server_log(self) -> str:
+        return (self.root / "server.log").read_text(errors="replace")[-4000:]
+
+    def postmaster_pid(self) -> int | None:
+        pid_file = self.root / "data" / "postgres" / "postmaster.pid"
+        return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+
+
+def alive(pid: int) -> bool:
+    """Running and not a zombie (an exited process whose parent has not reaped it yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def gone(pid: int, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not alive(pid)
+
+
+@pytest.fixture
+def project():
+    # Not under pytest's 0700 tmp folder: PostgreSQL runs as the `postgres` user when we are root.
+    root = Path(tempfile.mkdtemp(prefix="oricol-sys-"))
+    os.chmod(root, 0o755)
+    project = Project(root)
+    yield project
+    if project.process is not None:
+        project.stop(signal.SIGKILL)
+    pid = project.postmaster_pid()
+    if pid and alive(pid):
+        os.kill(pid, signal.SIGQUIT)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def test_init_writes_fresh_secrets_and_refuses_to_overwrite(project):
+    result = project.cli("init")
+    assert "wrote" in result.stdout
+    env = read_env_file(project.root / ".env")
+    assert oct((project.root / ".env").stat().st_mode)[-3:] == "600"
+    assert len(env["ORICOL_JWT_SECRET"]) >= 43
+    for name, role in (("ORICOL_ANON_KEY", "anon"), ("ORICOL_SERVICE_ROLE_KEY", "service_role")):
+        claims = jwt.decode_hs256(env[name], env["ORICOL_JWT_SECRET"])
+        assert claims["role"] == role and claims["iss"] and claims["exp"] > time.time() + 5 * 365 * 86400
+    again = project.cli("init", check=False)
+    assert again.returncode != 0 and "--force" in again.stderr
+    assert read_env_file(project.root / ".env") == env
+    project.cli("init", "--force")
+    assert read_env_file(project.root / ".env")["ORICOL_JWT_SECRET"] != env["ORICOL_JWT_SECRET"]
+
+
+def test_demo_secrets_and_bad_values_stop_the_start_naming_the_variable(project):
+    project.cli("init")
+    demo = "super-secret-jwt-token-with-at-least-32-characters-long"
+    bad = {**project.env, "ORICOL_JWT_SECRET": demo}
+    result = subprocess.run([sys.executable, "-m", "oricol", "start"], cwd=project.root, env=bad,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "ORICOL_JWT_SECRET" in result.stderr and "demo" in result.stderr
+    demo_key = jwt.make_api_key(demo, "anon")
+    bad = {**project.env, "ORICOL_ANON_KEY": demo_key}
+    result = subprocess.run([sys.executable, "-m", "oricol", "start"], cwd=project.root, env=bad,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "ORICOL_ANON_KEY" in result.stderr
+    bad = {**project.env, "ORICOL_PORT": "eighty"}
+    result = subprocess.run([sys.executable, "-m", "oricol", "start"], cwd=project.root, env=bad,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "ORICOL_PORT" in result.stderr and "whole number" in result.stderr
+    assert not (project.root / "data" / "postgres").exists()
+
+
+def test_start_serves_applies_migrations_stops_cleanly_and_keeps_data(project):
+    project.cli("init")
+    project.start()
+    keys = project.keys()
+    assert keys["api_url"] == project.url
+    assert {"api_url", "db_url", "jwt_secret", "anon_key", "service_role_key", "studio_url", "mail_url"} <= set(keys)
+
+    health = httpx.get(project.url + "/health").json()
+    assert health["status"] == "healthy" and health["parts"]["database"] == "up"
+    assert httpx.get(project.url + "/rest/v1/tickets").status_code == 401
+    assert httpx.get(project.url + "/rest/v1/tickets", headers={"apikey": "nope"}).json() == {"message": "Invalid API key"}
+    assert httpx.get(project.url + "/rest/v1/tickets", headers={"apikey": keys["anon_key"]}).status_code != 401
+    preflight = httpx.options(project.url + "/rest/v1/tickets", headers={
+        "origin": "http://localhost:8080", "access-control-request-method": "POST",
+        "access-control-request-headers": "apikey, authorization, x-client-info, content-type, prefer"})
+    assert preflight.status_code == 200 and "prefer" in preflight.headers["access-control-allow-headers"]
+    status = project.cli("status")
+    assert "healthy" in status.stdout and "database" in status.stdout
+
+    async def check_and_write() -> int:
+        conn = await asyncpg.connect(keys["db_url"])
+        try:
+            assert await conn.fetchval("select count(*) from auth.users where email = 'admin@oricol.test'") == 1
+            assert await conn.fetchval("select count(*) from oricol.schema_migrations where source = 'app'") == 4
+            assert await conn.fetchval("show wal_level") == "logical"
+            await conn.execute("insert into public.tickets (title) values ('survives restarts')")
+            return await conn.fetchval("select count(*) from public.tickets")
+        finally:
+            await conn.close()
+
+    import asyncio
+    assert asyncio.run(check_and_write()) == 1
+
+    postmaster = project.postmaster_pid()
+    assert postmaster and alive(postmaster)
+    assert project.stop() == 0
+    assert gone(postmaster), "PostgreSQL was left running"
+    assert project.cli("status", check=False).returncode != 0
+
+    project.start()
+
+    async def count() -> int:
+        conn = await asyncpg.connect(keys["db_url"])
+        try:
+            return await conn.fetchval("select count(*) from public.tickets where title = 'survives restarts'")
+        finally:
+            await conn.close()
+    assert asyncio.run(count()) == 1
+    assert project.stop(signal.SIGINT) in (0, 130)
+    assert project.postmaster_pid() is None
+
+
+def test_a_crash_of_the_server_or_the_machine_is_recovered(project):
+    project.cli("init")
+    project.start()
+    # The server dies hard; PostgreSQL is orphaned but healthy. The next start takes it over.
+    postmaster = project.postmaster_pid()
+    project.process.kill()
+    project.process.wait()
+    project.process = None
+    assert alive(postmaster)
+    project.start()
+    assert httpx.get(project.url + "/health").json()["parts"]["database"] == "up"
+    assert project.stop() == 0
+    assert gone(postmaster)
+
+    # Power loss: postmaster.pid (and the socket lock) survive, naming a process that no longer exists.
+    pid_file = project.root / "data" / "postgres" / "postmaster.pid"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = pid_file.parent / "postmaster.pid.stale"
+    pid_file.write_text(f"{dead.pid}\n{pid_file.parent}\n0\n{project.db_port}\n")
+    project.start()
+    assert httpx.get(project.url + "/health").json()["parts"]["database"] == "up"
+    assert project.stop() == 0
+    assert not stale.exists() and not pid_file.exists()
+
+
+def test_detach_stop_and_a_failing_migration(project):
+    project.cli("init")
+    started = project.cli("start", "--detach", "--wait", "90")
+    assert "started" in started.stdout
+    assert httpx.get(project.url + "/health").status_code == 200
+    postmaster = project.postmaster_pid()
+    assert "stopped" in project.cli("stop").stdout
+    assert gone(postmaster)
+    assert project.cli("status", check=False).returncode != 0
+
+    broken = project.root / "broken"
+    broken.mkdir()
+    (broken / "20250101000000_ok.sql").write_text("create table public.fine (id int);\n")
+    (broken / "20250102000000_bad.sql").write_text("create table public.half (id int);\nselect nope from nowhere;\n")
+    project.env["ORICOL_MIGRATIONS_DIR"] = str(broken)
+    result = subprocess.run([sys.executable, "-m", "oricol", "start"], cwd=project.root, env=project.env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "20250102000000_bad.sql:2" in result.stderr and "nowhere" in result.stderr
+    assert project.postmaster_pid() is None, "a failed start must not leave PostgreSQL running"
+
+    (broken / "20250102000000_bad.sql").write_text("create table public.half (id int);\n")
+    migrated = project.cli("migrate")
+    assert "20250102000000_bad.sql" in migrated.stdout
+    assert "nothing to apply" in project.cli("migrate").stdout
+
+
+def test_config_masks_secrets(project):
+    project.cli("init")
+    env = read_env_file(project.root / ".env")
+    shown = project.cli("config").stdout
+    for name in ("ORICOL_JWT_SECRET", "ORICOL_SERVICE_ROLE_KEY", "ORICOL_POSTGRES_PASSWORD", "ORICOL_DASHBOARD_PASSWORD"):
+        assert env[name] not in shown
+    data = json.loads(shown)
+    assert data["core"]["port"] == project.port and data["core"]["jwt_secret"].endswith("…")
