@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from oricol.config import Config
 from oricol.db import Database
 from oricol.gateway.app import Gateway
+from oricol.gateway.observe import RequestMetrics
+from oricol.gateway.ratelimit import MemoryBuckets, RateLimiter, RedisBuckets
 from oricol.jwt import Verifier
 from oricol.mail.mailer import Mailer, SmtpMailer
+from oricol.metrics import Registry
 from oricol.service import Platform, Service
 
 GATEWAY_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio")
@@ -41,6 +44,7 @@ class Stack:
     platform: Platform
     services: dict[str, Service]
     gateway: Gateway
+    registry: Registry
 
     async def start(self) -> None:
         for service in self.services.values():
@@ -72,11 +76,49 @@ class Stack:
         return (200 if not down else 503), body
 
 
+def pool_samples(db: Database):
+    for name, pool in (("app", db.app), ("admin", db.admin)):
+        size, idle = pool.get_size(), pool.get_idle_size()
+        yield "oricol_db_pool_connections", (("pool", name), ("state", "in_use")), size - idle
+        yield "oricol_db_pool_connections", (("pool", name), ("state", "idle")), idle
+        yield "oricol_db_pool_connections", (("pool", name), ("state", "max")), pool.get_max_size()
+
+
+def rate_limiter(config: Config) -> RateLimiter:
+    store: MemoryBuckets | RedisBuckets = MemoryBuckets()
+    if config.core.redis_url and (config.gateway.rate_limit_ip or config.gateway.rate_limit_key):
+        import redis.asyncio as redis
+
+        store = RedisBuckets(redis.from_url(config.core.redis_url))
+    return RateLimiter(per_ip=config.gateway.rate_limit_ip, per_key=config.gateway.rate_limit_key, store=store)
+
+
+def metrics_app(registry: Registry, *, public: bool):
+    """GET /metrics in Prometheus text format; the service_role key is needed unless public."""
+    from oricol.identity import identity_of
+
+    async def app(scope: dict, receive, send) -> None:
+        status, body, kind = 200, registry.render().encode(), b"text/plain; version=0.0.4; charset=utf-8"
+        if not public and not identity_of(scope).is_service_role:
+            status, body, kind = 403, b'{"message":"The metrics need the service_role key"}', b"application/json"
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+    return app
+
+
 def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> Stack:
     verifier = Verifier(secret=config.core.jwt_secret)
     platform = Platform(config=config, db=db, verifier=verifier)
     services = make_services(platform, mailer or default_mailer(config))
     holder: dict[str, Stack] = {}
+    registry = Registry()
+    registry.collector("oricol_db_pool_connections", "gauge", "Database pool connections by pool and state",
+                       lambda: pool_samples(db))
+    for service in services.values():
+        register = service.extras.get("register_metrics")
+        if register is not None:
+            register(registry)
 
     async def health() -> tuple[int, dict]:
         return await holder["stack"].health()
@@ -88,7 +130,10 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> S
         anon_key=config.core.anon_key,
         service_role_key=config.core.service_role_key,
         max_body_bytes=config.core.max_body_bytes,
+        extra_routes={"/metrics": metrics_app(registry, public=config.gateway.metrics_public)},
+        limiter=rate_limiter(config),
+        metrics=RequestMetrics(registry),
     )
-    stack = Stack(platform=platform, services=services, gateway=gateway)
+    stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry)
     holder["stack"] = stack
     return stack

@@ -47,7 +47,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         return _start_detached(args, config)
     from oricol import logs, server
 
-    logs.configure(config.core.log_level)
+    logs.configure(config.core.log_level, log_file=config.core.data_dir / "logs" / "oricol.jsonl")
     pid_file = config.core.data_dir / "oricol.pid"
     config.core.data_dir.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
@@ -228,6 +228,23 @@ def cmd_psql(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def cmd_logs(args: argparse.Namespace) -> int:
+    from oricol.logs import follow, matches
+
+    config = _load(args)
+    path = config.core.data_dir / "logs" / "oricol.jsonl"
+    if not path.exists() and not args.follow:
+        print(f"oricol: no log yet at {path}", file=sys.stderr)
+        return 1
+    try:
+        for line in follow(path, from_end_lines=args.lines, keep_following=args.follow):
+            if matches(line, args.filter):
+                print(line, flush=True)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="oricol", description="Oricol: a self-hosted Supabase-compatible stack")
     top.add_argument("--env-file", help="configuration file (default: .env in the current directory)")
@@ -259,6 +276,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("migrate", help="apply the platform and app migrations")
     p.add_argument("dir", nargs="?", help="folder of timestamp-named .sql files (default from config)")
     p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("logs", help="show (and follow) the JSON logs, filtered by key=value or text")
+    p.add_argument("filter", nargs="*", help="e.g. service=rest status=500, or any text")
+    p.add_argument("-f", "--follow", action="store_true")
+    p.add_argument("-n", "--lines", type=int, default=200, help="how many of the last lines to show first")
+    p.set_defaults(func=cmd_logs)
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.add_argument("psql_args", nargs=argparse.REMAINDER)

@@ -35,6 +35,26 @@ class _Server(uvicorn.Server):
                 loop.remove_signal_handler(sig)
 
 
+class _QuietServer(uvicorn.Server):
+    """A secondary server (metrics port): the main server owns the signals and stops this one."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        yield
+
+
+async def _serve_metrics(config: Config, stack) -> _QuietServer | None:
+    if not config.gateway.metrics_port:
+        return None
+    from oricol.app import metrics_app
+
+    server = _QuietServer(uvicorn.Config(metrics_app(stack.registry, public=True), host=config.core.host,
+                                         port=config.gateway.metrics_port, lifespan="off", log_config=None,
+                                         access_log=False))
+    asyncio.get_running_loop().create_task(server.serve())
+    return server
+
+
 def embedded_cluster(config: Config) -> Cluster:
     core = config.core
     return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port)
@@ -81,7 +101,12 @@ async def serve(config: Config) -> int:
             stack.gateway, host=config.core.host, port=config.core.port, lifespan="off", log_config=None,
             access_log=False, proxy_headers=True, server_header=False, ws_ping_interval=None,
             timeout_graceful_shutdown=10))
-        await server.serve()
+        metrics_server = await _serve_metrics(config, stack)
+        try:
+            await server.serve()
+        finally:
+            if metrics_server is not None:
+                metrics_server.should_exit = True
         return 0 if server.started else 1
     except asyncio.CancelledError:
         return 143

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from tests.support import pg
+from tests.support.redis import start_redis
 from tests.support.stack import SECRETS, LiveServer, asgi_client, close_stack, config_for, open_stack
 
 
@@ -74,3 +75,12 @@ async def live(pg_server, template_db, tmp_path_factory):
     yield server
     await asyncio.to_thread(server.stop)
     await pg.drop(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A Redis server of our own on a free port (never the machine's shared one)."""
+    process, url = start_redis()
+    yield url
+    process.terminate()
+    process.wait(10)

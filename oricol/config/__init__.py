@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from .auth import AuthConfig
 from .core import ALL_SERVICES, CoreConfig
 from .env import ConfigError, Env
+from .gateway import GatewayConfig
 from .mail import MailConfig
 from .realtime import RealtimeConfig
 from .rest import RestConfig
@@ -26,6 +27,7 @@ SECRET_WORDS = ("secret", "key", "password", "token")
 @dataclass(frozen=True)
 class Config:
     core: CoreConfig
+    gateway: GatewayConfig
     rest: RestConfig
     auth: AuthConfig
     storage: StorageConfig
@@ -37,6 +39,7 @@ def from_env(env: Env) -> Config:
     core = CoreConfig.from_env(env)
     return Config(
         core=core,
+        gateway=GatewayConfig.from_env(env, core),
         rest=RestConfig.from_env(env, core),
         auth=AuthConfig.from_env(env, core),
         storage=StorageConfig.from_env(env, core),
@@ -54,7 +57,9 @@ def masked(config: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in fields(config):
         value = getattr(config, f.name)
-        if is_dataclass(value):
+        if isinstance(value, dict):
+            out[f.name] = {k: (masked(v) if is_dataclass(v) else v) for k, v in value.items()}
+        elif is_dataclass(value):
             out[f.name] = masked(value)
         elif isinstance(value, str) and any(word in f.name for word in SECRET_WORDS):
             out[f.name] = value[:4] + "…" if len(value) > 8 else "****"

@@ -20,18 +20,22 @@ from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
-from .routes import SERVICE_ROLE_ONLY, UNLIMITED_BODY, is_open, service_for
+from .observe import RequestMetrics
+from .ratelimit import RateLimiter
+from .routes import SERVICE_ROLE_ONLY, UNLIMITED_BODY, error_body, is_open, route_group, service_for
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 log = logging.getLogger("oricol.gateway")
 
 
 class Reject(Exception):
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None,
+                 body: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        self.body = body
 
 
 class BodyTooLarge(Exception):
@@ -47,6 +51,8 @@ class Gateway:
     service_role_key: str
     max_body_bytes: int
     extra_routes: dict[str, ASGIApp] | None = None  # exact paths served by the gateway itself (/metrics)
+    limiter: RateLimiter | None = None
+    metrics: RequestMetrics | None = None
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -56,10 +62,12 @@ class Gateway:
         request_id = _request_id(headers)
         origin = headers.get("origin")
         started = time.perf_counter()
-        state = {"status": 0, "started": False}
+        state = {"status": 0, "started": False, "sent": 0, "received": 0}
 
         async def send_wrapped(message: dict) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.body":
+                state["sent"] += len(message.get("body", b""))
+            elif message["type"] == "http.response.start":
                 state["status"] = message["status"]
                 state["started"] = True
                 extra = [(b"x-request-id", request_id.encode())]
@@ -94,14 +102,24 @@ class Gateway:
             identity = self._identify(scope, headers, path, request_id, open_route=is_open(path))
             if service in SERVICE_ROLE_ONLY and not identity.is_service_role:
                 raise Reject(403 if identity.apikey_role else 401, "This route needs the service_role key")
-            if scope["type"] == "http" and service not in UNLIMITED_BODY:
-                receive = self._limit_body(headers, receive)
+            if self.limiter is not None and self.limiter.enabled:
+                client = scope.get("client")
+                wait = await self.limiter.check(service, client[0] if client else None, identity.apikey)
+                if wait:
+                    if self.metrics:
+                        self.metrics.limited.inc((("service", service),))
+                    raise Reject(429, "Too many requests, retry later", {"Retry-After": str(int(wait))},
+                                 body=error_body(service, 429, "Too many requests, retry later",
+                                                 "over_request_rate_limit"))
+            if scope["type"] == "http":
+                receive = self._count_body(headers, receive, state, limit=service not in UNLIMITED_BODY)
             inner = dict(scope)
             inner["root_path"] = scope.get("root_path", "") + prefix
             inner[SCOPE_KEY] = identity
             await self.services[service](inner, receive, send_wrapped)
         except Reject as reject:
-            await self._refuse(scope, send_wrapped, state, reject.status, reject.message, reject.headers)
+            await self._refuse(scope, send_wrapped, state, reject.status, reject.message, reject.headers,
+                               body=reject.body)
         except BodyTooLarge:
             await self._refuse(scope, send_wrapped, state, 413, "Request size limit exceeded")
         except Exception:
@@ -109,7 +127,12 @@ class Gateway:
             await self._refuse(scope, send_wrapped, state, 500, "An unexpected error occurred")
         finally:
             if scope["type"] == "http":
-                _log_request(scope, service, state["status"], started, identity, request_id)
+                elapsed = time.perf_counter() - started
+                _log_request(scope, service, state["status"], elapsed, identity, request_id)
+                if self.metrics is not None:
+                    self.metrics.record(service or "gateway", route_group(service, path, prefix), scope["method"],
+                                        state["status"], elapsed, state["received"], state["sent"],
+                                        _grant(scope, service, path))
 
     def _identify(self, scope: dict, headers: Mapping[str, str], path: str, request_id: str,
                   *, open_route: bool) -> Identity:
@@ -144,25 +167,24 @@ class Gateway:
         except JwtError:
             return None
 
-    def _limit_body(self, headers: Mapping[str, str], receive: Callable) -> Callable:
-        limit = self.max_body_bytes
+    def _count_body(self, headers: Mapping[str, str], receive: Callable, state: dict, *, limit: bool) -> Callable:
+        """Counts request bytes for metrics and, where the gateway's limit applies, enforces it."""
+        maximum = self.max_body_bytes if limit else None
         length = headers.get("content-length")
-        if length and length.isdigit() and int(length) > limit:
+        if maximum is not None and length and length.isdigit() and int(length) > maximum:
             raise BodyTooLarge()
-        seen = 0
 
-        async def limited() -> dict:
-            nonlocal seen
+        async def counted() -> dict:
             message = await receive()
             if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
+                state["received"] += len(message.get("body", b""))
+                if maximum is not None and state["received"] > maximum:
                     raise BodyTooLarge()
             return message
-        return limited
+        return counted
 
     async def _refuse(self, scope: dict, send: Callable, state: dict, status: int, message: str,
-                      headers: Mapping[str, str] | None = None) -> None:
+                      headers: Mapping[str, str] | None = None, body: dict | None = None) -> None:
         if state["started"]:
             return  # too late to answer; the connection is dropped
         if scope["type"] == "websocket":
@@ -170,7 +192,7 @@ class Gateway:
                         "reason": message})
             state["status"] = status
             return
-        await _json(send, status, {"message": message}, headers)
+        await _json(send, status, body or {"message": message}, headers)
 
 
 def _headers(scope: dict) -> dict[str, str]:
@@ -225,13 +247,21 @@ async def _lifespan(receive: Callable, send: Callable) -> None:
             return
 
 
-def _log_request(scope: dict, service: str | None, status: int, started: float, identity: Identity | None,
+def _grant(scope: dict, service: str | None, path: str) -> str | None:
+    """The grant type of an auth /token request, for the sign-in counters."""
+    if service != "auth" or not path.endswith("/token"):
+        return None
+    grant = _query_param(scope, "grant_type")
+    return grant if grant in ("password", "refresh_token", "pkce", "id_token") else None
+
+
+def _log_request(scope: dict, service: str | None, status: int, elapsed: float, identity: Identity | None,
                  request_id: str) -> None:
     if not log.isEnabledFor(logging.INFO):
         return
     caller = identity.caller if identity else None
     log.info("request", extra={
         "request_id": request_id, "service": service or "gateway", "method": scope.get("method"),
-        "path": scope["path"], "status": status, "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+        "path": scope["path"], "status": status, "duration_ms": round(elapsed * 1000, 2),
         "role": caller.role if caller else None, "user_id": caller.user_id if caller else None,
     })

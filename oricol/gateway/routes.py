@@ -44,3 +44,34 @@ def service_for(path: str) -> tuple[str | None, str]:
 
 def is_open(path: str) -> bool:
     return OPEN_ROUTES.match(path) is not None
+
+# The first path segment of each service that is worth its own metrics label (bounded cardinality).
+ROUTE_GROUPS = {
+    "auth": frozenset({"token", "signup", "user", "logout", "verify", "recover", "otp", "magiclink", "admin",
+                       "factors", "settings", "health", "invite", "authorize", "callback", "reauthenticate",
+                       "resend", ".well-known"}),
+    "storage": frozenset({"bucket", "object", "render", "upload", "status", "health"}),
+    "realtime": frozenset({"websocket", "api"}),
+    "meta": frozenset({"tables", "columns", "schemas", "policies", "roles", "functions", "extensions", "query",
+                       "triggers", "views", "types", "publications", "config", "indexes"}),
+}
+
+
+def route_group(service: str | None, path: str, prefix: str) -> str:
+    if service is None:
+        return "gateway"
+    first = path[len(prefix):].lstrip("/").split("/", 1)[0]
+    if service == "rest":
+        return "rpc" if first == "rpc" else ("table" if first else "root")
+    return first if first in ROUTE_GROUPS.get(service, ()) else "other"
+
+
+def error_body(service: str | None, status: int, message: str, error_code: str) -> dict:
+    """An error the gateway itself raises inside a service's route, in that service's wire shape."""
+    if service == "auth":
+        return {"code": status, "error_code": error_code, "msg": message}
+    if service == "rest":
+        return {"code": str(status), "message": message, "details": None, "hint": None}
+    if service == "storage":
+        return {"statusCode": str(status), "error": error_code, "message": message}
+    return {"message": message}

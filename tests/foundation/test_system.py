@@ -155,6 +155,8 @@ def test_demo_secrets_and_bad_values_stop_the_start_naming_the_variable(project)
 
 def test_start_serves_applies_migrations_stops_cleanly_and_keeps_data(project):
     project.cli("init")
+    metrics_port = free_port()
+    project.env["ORICOL_METRICS_PORT"] = str(metrics_port)
     project.start()
     keys = project.keys()
     assert keys["api_url"] == project.url
@@ -171,6 +173,12 @@ def test_start_serves_applies_migrations_stops_cleanly_and_keeps_data(project):
     assert preflight.status_code == 200 and "prefer" in preflight.headers["access-control-allow-headers"]
     status = project.cli("status")
     assert "healthy" in status.stdout and "database" in status.stdout
+    metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics")
+    assert metrics.status_code == 200 and 'oricol_http_requests_total{service="rest"' in metrics.text
+    assert httpx.get(project.url + "/metrics", headers={"apikey": keys["anon_key"]}).status_code == 403
+    logged = project.cli("logs", "path=/health", "-n", "50").stdout.splitlines()
+    assert logged and all(json.loads(line)["path"] == "/health" for line in logged)
+    assert keys["anon_key"] not in (project.root / "data" / "logs" / "oricol.jsonl").read_text()
 
     async def check_and_write() -> int:
         conn = await asyncpg.connect(keys["db_url"])

@@ -1,0 +1,57 @@
+"""Gateway settings: rate limits per route group (per client IP and per API key) and metrics."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .core import CoreConfig
+from .env import ConfigError, Env
+
+GROUPS = ("auth", "rest", "realtime", "storage", "meta", "studio", "default")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` requests per `seconds`, with bursts up to `count` (a token bucket)."""
+
+    count: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    rate_limit_ip: dict[str, Rate]
+    rate_limit_key: dict[str, Rate]
+    metrics_port: int | None
+    metrics_public: bool
+
+    @classmethod
+    def from_env(cls, env: Env, core: CoreConfig) -> "GatewayConfig":
+        port = env.int("ORICOL_METRICS_PORT", 0, min=0, max=65535)
+        return cls(
+            rate_limit_ip=parse_rates("ORICOL_RATE_LIMIT_IP", env.opt("ORICOL_RATE_LIMIT_IP")),
+            rate_limit_key=parse_rates("ORICOL_RATE_LIMIT_KEY", env.opt("ORICOL_RATE_LIMIT_KEY")),
+            metrics_port=port or None,
+            metrics_public=env.bool("ORICOL_METRICS_PUBLIC", False),
+        )
+
+
+def parse_rates(name: str, text: str | None) -> dict[str, Rate]:
+    """`auth=300/60,rest=6000/60` → per-group rates; `0` or absent means unlimited."""
+    rates: dict[str, Rate] = {}
+    for item in (text or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        group, sep, spec = item.partition("=")
+        count, slash, seconds = spec.partition("/")
+        if not sep or group not in GROUPS:
+            raise ConfigError(f"{name}: expected group=count/seconds with group one of {', '.join(GROUPS)}, got {item!r}")
+        try:
+            rate = Rate(int(count), float(seconds) if slash else 1.0)
+        except ValueError:
+            raise ConfigError(f"{name}: {item!r} is not count/seconds, e.g. auth=300/60") from None
+        if rate.count < 0 or rate.seconds <= 0:
+            raise ConfigError(f"{name}: {item!r} must have a count >= 0 and seconds > 0")
+        if rate.count:
+            rates[group] = rate
+    return rates
