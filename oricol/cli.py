@@ -219,7 +219,7 @@ def cmd_psql(args: argparse.Namespace) -> int:
     if config.core.embedded:
         from oricol.pg.binaries import find_bindir
 
-        candidate = find_bindir() / "psql"
+        candidate = find_bindir(config.core.pg_bindir) / "psql"
         psql = str(candidate) if candidate.exists() else psql
     if not psql:
         print("oricol: psql was not found; install the PostgreSQL client", file=sys.stderr)

@@ -14,6 +14,7 @@ from oricol.app import build_stack
 from oricol.config import Config
 from oricol.db import Database
 from oricol.migrate import MigrationError
+from oricol.pg.binaries import find_bindir
 from oricol.pg.embedded import Cluster
 
 log = logging.getLogger("oricol.server")
@@ -57,7 +58,8 @@ async def _serve_metrics(config: Config, stack) -> _QuietServer | None:
 
 def embedded_cluster(config: Config) -> Cluster:
     core = config.core
-    return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port)
+    return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port,
+                   bindir=find_bindir(core.pg_bindir))
 
 
 def admin_url(config: Config, cluster: Cluster | None) -> str:

@@ -36,6 +36,7 @@ class CoreConfig:
     log_level: str
     pool_size: int
     dev_mode: bool
+    pg_bindir: Path | None
 
     @property
     def embedded(self) -> bool:
@@ -83,6 +84,7 @@ class CoreConfig:
             log_level=env.choice("ORICOL_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
             pool_size=env.int("ORICOL_DB_POOL_SIZE", 10, min=1, max=500),
             dev_mode=env.bool("ORICOL_DEV_MODE", True),
+            pg_bindir=env.path("ORICOL_PG_BINDIR", Path()) if env.opt("ORICOL_PG_BINDIR") else None,
         )
         config.validate()
         return config

