@@ -1,5 +1,132 @@
-from oricol.service import Platform, Service, not_built_yet
+"""The realtime service at /realtime/v1: Phoenix channels over WebSocket (`/websocket`) and the
+broadcast REST endpoints (`/api/broadcast`). Builds the process's node, bus and change feed.
+
+Errors on the HTTP side render as `{"message": ...}` (with `error` too, which realtime-js reads).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from typing import Callable
+from urllib.parse import parse_qs, urlsplit
+
+import orjson
+
+from oricol.errors import ApiError
+from oricol.identity import identity_of
+from oricol.service import Platform, Service
+
+from . import broadcast_api
+from .bus import Bus, PostgresBus, RedisBus
+from .changes.feed import ChangeFeed
+from .connection import Connection
+from .context import Realtime
+from .frames import SUPPORTED_VSN, VSN_1
+from .node import Node
+
+log = logging.getLogger("oricol.realtime")
+_EVENTS_PATH = re.compile(r"^/api/broadcast/([^/]+)/events/([^/]+)$")
+MAX_BODY = 4 * 1024 * 1024
+
+
+def slot_name_for(database_url: str) -> str:
+    """One slot per deployment: named after the database, so clusters hosting several stay apart."""
+    database = urlsplit(database_url).path.lstrip("/") or "postgres"
+    safe = re.sub(r"[^a-z0-9_]", "_", database.lower())[:32]
+    return f"oricol_rt_{safe}_{hashlib.sha1(database.encode()).hexdigest()[:8]}"
+
+
+def make_bus(platform: Platform, slot: str) -> Bus:
+    redis_url = platform.config.core.redis_url
+    if redis_url:
+        return RedisBus(redis_url, f"oricol:realtime:{slot}")
+    return PostgresBus(platform.db.admin_url, "oricol_realtime", platform.db.admin)
 
 
 def create(platform: Platform) -> Service:
-    return not_built_yet("realtime", lambda status, msg: ({"message": msg}, status))
+    config = platform.config.realtime
+    slot = config.slot_name or slot_name_for(platform.db.admin_url)
+    node = Node(make_bus(platform, slot), config.node_heartbeat_seconds)
+    realtime = Realtime(config=config, db=platform.db, verifier=platform.verifier, node=node,
+                        changes=ChangeFeed(platform.db, config, node, slot))
+
+    async def app(scope: dict, receive: Callable, send: Callable) -> None:
+        path = scope["path"][len(scope.get("root_path", "")):] or "/"
+        if scope["type"] == "websocket":
+            await _websocket(realtime, scope, receive, send, path)
+        elif scope["type"] == "http":
+            await _http(realtime, scope, receive, send, path)
+
+    async def health() -> str:
+        return "up"
+
+    return Service(name="realtime", app=app, start=realtime.start, stop=realtime.stop, health=health,
+                   extras={"realtime": realtime})
+
+
+async def _websocket(realtime: Realtime, scope: dict, receive: Callable, send: Callable, path: str) -> None:
+    if path.rstrip("/") != "/websocket":
+        await send({"type": "websocket.close", "code": 4404, "reason": "no such socket"})
+        return
+    identity = identity_of(scope)
+    if identity.jwt_error is not None:
+        await send({"type": "websocket.close", "code": 4401, "reason": "invalid token"})
+        return
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    vsn = query.get("vsn", [VSN_1])[0]
+    if vsn not in SUPPORTED_VSN:
+        await send({"type": "websocket.close", "code": 4400, "reason": f"unsupported vsn {vsn}"})
+        return
+    subprotocol = "phoenix" if "phoenix" in scope.get("subprotocols", []) else None
+    conn = Connection(realtime, send, vsn, identity.require_caller())
+    await conn.serve(receive, subprotocol)
+
+
+async def _http(realtime: Realtime, scope: dict, receive: Callable, send: Callable, path: str) -> None:
+    try:
+        if scope["method"] != "POST" or not path.startswith("/api/broadcast"):
+            raise ApiError(404, "not_found", "no such realtime endpoint")
+        body = await _body(receive)
+        events = _EVENTS_PATH.match(path)
+        if events:
+            content_type = _header(scope, b"content-type")
+            await broadcast_api.broadcast_one(realtime, scope, events.group(1), events.group(2), body, content_type)
+        elif path.rstrip("/") == "/api/broadcast":
+            await broadcast_api.broadcast_batch(realtime, scope, body)
+        else:
+            raise ApiError(404, "not_found", "no such realtime endpoint")
+        await _respond(send, 202, b"")
+    except ApiError as error:
+        await _respond(send, error.status, orjson.dumps({"message": error.message, "error": error.message}))
+
+
+async def _body(receive: Callable) -> bytes:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ApiError(413, "payload_too_large", "request body too large")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _header(scope: dict, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+async def _respond(send: Callable, status: int, body: bytes) -> None:
+    headers = [(b"content-length", str(len(body)).encode())]
+    if body:
+        headers.append((b"content-type", b"application/json"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

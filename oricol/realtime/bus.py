@@ -1,0 +1,150 @@
+"""Fan-out between the processes of one deployment: Redis pub/sub when ORICOL_REDIS_URL is set, else
+PostgreSQL LISTEN/NOTIFY on the shared database.
+
+A bus carries small JSON messages (changes, broadcasts, presence diffs, liveness). Each message names
+the process that sent it; a process delivers its own messages locally before publishing, so it skips
+them on the way back. NOTIFY payloads are limited to 8000 bytes, so larger messages are sent in parts.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any, Callable
+
+import asyncpg
+import orjson
+
+log = logging.getLogger("oricol.realtime.bus")
+
+Handler = Callable[[dict[str, Any]], None]
+_NOTIFY_PART = 7000
+
+
+class Bus:
+    async def start(self, handler: Handler) -> None:
+        raise NotImplementedError
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        raise NotImplementedError
+
+
+class RedisBus(Bus):
+    def __init__(self, url: str, channel: str):
+        self._url = url
+        self._channel = channel
+        self._client: Any = None
+        self._pubsub: Any = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self, handler: Handler) -> None:
+        import redis.asyncio as redis
+
+        self._client = redis.from_url(self._url)
+        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        await self._pubsub.subscribe(self._channel)
+        self._task = asyncio.create_task(self._listen(handler))
+
+    async def _listen(self, handler: Handler) -> None:
+        while True:
+            try:
+                async for item in self._pubsub.listen():
+                    if item.get("type") == "message":
+                        _dispatch(handler, item["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("redis subscription lost; resubscribing", exc_info=True)
+                await asyncio.sleep(0.5)
+                try:
+                    await self._pubsub.subscribe(self._channel)
+                except Exception:
+                    pass
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        await self._client.publish(self._channel, orjson.dumps(message))
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._pubsub is not None:
+            await self._pubsub.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+
+
+class PostgresBus(Bus):
+    def __init__(self, url: str, channel: str, pool: asyncpg.Pool):
+        self._url = url
+        self._channel = channel
+        self._pool = pool
+        self._conn: asyncpg.Connection | None = None
+        self._parts: dict[str, list[str | None]] = {}
+        self._handler: Handler | None = None
+        self._watch: asyncio.Task | None = None
+
+    async def start(self, handler: Handler) -> None:
+        self._handler = handler
+        await self._connect()
+        self._watch = asyncio.create_task(self._keep_connected())
+
+    async def _connect(self) -> None:
+        self._conn = await asyncpg.connect(self._url)
+        await self._conn.add_listener(self._channel, self._on_notify)
+
+    async def _keep_connected(self) -> None:
+        while True:
+            await asyncio.sleep(1)
+            if self._conn is None or self._conn.is_closed():
+                try:
+                    await self._connect()
+                except Exception:
+                    log.warning("LISTEN connection lost; retrying", exc_info=True)
+
+    def _on_notify(self, _conn: Any, _pid: int, _channel: str, payload: str) -> None:
+        if payload.startswith("{"):
+            _dispatch(self._handler, payload)
+            return
+        # "<id> <index> <count> <text>": one part of a message too large for one NOTIFY
+        msg_id, index, count, text = payload.split(" ", 3)
+        parts = self._parts.setdefault(msg_id, [None] * int(count))
+        parts[int(index)] = text
+        if all(part is not None for part in parts):
+            del self._parts[msg_id]
+            _dispatch(self._handler, "".join(parts))  # type: ignore[arg-type]
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        text = orjson.dumps(message).decode()
+        if len(text.encode()) <= _NOTIFY_PART:
+            await self._pool.execute("select pg_notify($1, $2)", self._channel, text)
+            return
+        chunks = [text[i:i + _NOTIFY_PART // 4] for i in range(0, len(text), _NOTIFY_PART // 4)]
+        msg_id = uuid.uuid4().hex[:12]
+        async with self._pool.acquire() as conn, conn.transaction():
+            for index, chunk in enumerate(chunks):
+                await conn.execute("select pg_notify($1, $2)", self._channel, f"{msg_id} {index} {len(chunks)} {chunk}")
+
+    async def stop(self) -> None:
+        if self._watch:
+            self._watch.cancel()
+            await asyncio.gather(self._watch, return_exceptions=True)
+        if self._conn is not None and not self._conn.is_closed():
+            await self._conn.close()
+
+
+def _dispatch(handler: Handler | None, raw: str | bytes) -> None:
+    if handler is None:
+        return
+    try:
+        message = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        log.warning("ignoring a malformed bus message")
+        return
+    try:
+        handler(message)
+    except Exception:
+        log.exception("bus message handler failed")

@@ -1,0 +1,138 @@
+"""postgres_changes for this process's subscribers: bindings checked at join, the slot made on first
+use, and each batch of changes matched, authorised and pushed in commit order.
+
+The slot is created when the first channel asks for database changes (so a deployment that never uses
+them retains no WAL) and then kept, so a restart resumes where the last reader stopped.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from oricol.config.realtime import RealtimeConfig
+from oricol.db import Database
+
+from ..channel import JoinError
+from ..filters import Binding
+from . import values, visibility
+from .reader import PUBLICATION, SlotReader, ensure_slot
+from .tables import TableCatalog
+
+if TYPE_CHECKING:
+    from ..channel import Subscription
+    from ..node import Node
+
+log = logging.getLogger("oricol.realtime.changes")
+
+_PUBLISHED = ("select exists(select 1 from pg_publication_tables where pubname = $1 "
+              "and schemaname = $2 and tablename = $3)")
+_HAS_COLUMN = ("select exists(select 1 from pg_attribute where attrelid = format('%I.%I', $1::text, $2::text)::regclass "
+               "and attname = $3 and attnum > 0 and not attisdropped)")
+
+
+class ChangeFeed:
+    def __init__(self, db: Database, config: RealtimeConfig, node: "Node", slot: str):
+        self.db = db
+        self.node = node
+        self.slot = slot
+        self.subscribers: set["Subscription"] = set()
+        self.reader = SlotReader(db.admin_url, slot, TableCatalog(db.admin), node.publish_changes,
+                                 poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read)
+        self._queue: asyncio.Queue = asyncio.Queue()
+        self._tasks: list[asyncio.Task] = []
+        node.change_handler = self._queue.put_nowait
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self.reader.run()), asyncio.create_task(self._dispatch_forever())]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # subscribing -----------------------------------------------------------------------------
+    async def check_bindings(self, bindings: tuple[Binding, ...]) -> None:
+        async with self.db.admin.acquire() as conn:
+            for binding in bindings:
+                if binding.table is None or binding.table == "*" or binding.schema == "*":
+                    continue
+                if not await conn.fetchval(_PUBLISHED, PUBLICATION, binding.schema, binding.table):
+                    raise JoinError(
+                        "Unable to subscribe to changes with given parameters. Please check Realtime is enabled "
+                        f"for the given connect parameters: [event: {binding.event}, schema: {binding.schema}, "
+                        f"table: {binding.table}, filters: {binding.filter or ''}] (table not in publication "
+                        f"{PUBLICATION})")
+                if binding.column and not await conn.fetchval(_HAS_COLUMN, binding.schema, binding.table,
+                                                              binding.column):
+                    raise JoinError(f"invalid filter {binding.filter!r}: {binding.schema}.{binding.table} "
+                                    f"has no column {binding.column!r}")
+
+    def add(self, sub: "Subscription") -> None:
+        self.subscribers.add(sub)
+
+    def remove(self, sub: "Subscription") -> None:
+        self.subscribers.discard(sub)
+
+    async def announce_when_ready(self, sub: "Subscription") -> None:
+        """The `system` message that tells the client changes are flowing (or why they are not)."""
+        try:
+            ready = await ensure_slot(self.db.admin, self.slot)
+        except Exception as error:
+            log.warning("could not create the replication slot", exc_info=True)
+            ready, reason = False, f"Replication slot unavailable: {type(error).__name__}"
+        else:
+            reason = "Replication slot unavailable"
+        self.reader.wake.set()
+        status = {"status": "ok", "message": "Subscribed to PostgreSQL"} if ready else \
+            {"status": "error", "message": reason}
+        sub.conn.push(sub.topic, "system", {**status, "extension": "postgres_changes", "channel": sub.name})
+
+    # delivering ------------------------------------------------------------------------------
+    async def _dispatch_forever(self) -> None:
+        while True:
+            batch = await self._queue.get()
+            try:
+                await self.dispatch(batch["changes"])
+            except Exception:
+                log.exception("realtime: delivering a batch of changes failed")
+
+    async def dispatch(self, changes: list[dict[str, Any]]) -> None:
+        wanted = self._match(changes)
+        if not wanted:
+            return
+        callers: dict[tuple[str, str], Any] = {}
+        pending: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for sub, per_change in wanted.items():
+            group = (sub.caller.role, sub.caller.claims_json)
+            callers[group] = sub.caller
+            pending[group].update(per_change)
+        allowed: dict[tuple[str, str], set[int]] = {}
+        for group, indices in pending.items():
+            allowed[group] = await visibility.visible(self.db.app, callers[group],
+                                                      [(i, changes[i]) for i in sorted(indices)])
+        fragments: dict[int, orjson.Fragment] = {}
+        for index, change in enumerate(changes):
+            for sub, per_change in wanted.items():
+                ids = per_change.get(index)
+                if ids is None or index not in allowed[(sub.caller.role, sub.caller.claims_json)]:
+                    continue
+                if index not in fragments:  # serialised once, whatever the number of subscribers
+                    fragments[index] = orjson.Fragment(orjson.dumps(values.client_data(change)))
+                sub.conn.push(sub.topic, "postgres_changes", {"ids": ids, "data": fragments[index]})
+
+    def _match(self, changes: list[dict[str, Any]]) -> dict["Subscription", dict[int, list[int]]]:
+        """For each subscriber, the changes it asked for and the ids of the bindings that matched."""
+        wanted: dict["Subscription", dict[int, list[int]]] = {}
+        for index, change in enumerate(changes):
+            types = {c["name"]: c["type"] for c in change["columns"]}
+            row = change["old"] if change["type"] == "DELETE" else change["record"]
+            for sub in self.subscribers:
+                ids = [b.id for b in sub.bindings
+                       if b.wants(change["schema"], change["table"], change["type"]) and b.accepts(row, types)]
+                if ids:
+                    wanted.setdefault(sub, {})[index] = ids
+        return wanted

@@ -1,0 +1,119 @@
+"""The slot holder: one process of the deployment reads the replication slot and publishes what it
+decodes.
+
+Leadership is a session-level advisory lock on a dedicated connection: when the leader dies its
+connection closes, the lock is released and another process takes over within a second. Changes are
+peeked, published, and only then is the slot advanced past their commits, so a crash in between
+delivers them again rather than losing them (at least once, in commit order).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Callable
+
+import asyncpg
+
+from . import pgoutput
+from .tables import TableCatalog
+
+log = logging.getLogger("oricol.realtime.changes")
+
+PUBLICATION = "supabase_realtime"
+_PEEK = ("select data from pg_logical_slot_peek_binary_changes($1, NULL, $2, "
+         "'proto_version', '1', 'publication_names', '" + PUBLICATION + "')")
+_ADVANCE = "select pg_replication_slot_advance($1, $2::pg_lsn)"
+_SLOT_EXISTS = "select exists(select 1 from pg_replication_slots where slot_name = $1)"
+
+
+class SlotReader:
+    def __init__(self, admin_url: str, slot: str, catalog: TableCatalog, publish: Callable[[dict[str, Any]], None],
+                 *, poll_seconds: float, max_changes: int):
+        self.admin_url = admin_url
+        self.slot = slot
+        self.catalog = catalog
+        self.publish = publish
+        self.poll_seconds = poll_seconds
+        self.max_changes = max_changes
+        self.is_leader = False
+        self.wake = asyncio.Event()
+
+    async def run(self) -> None:
+        while True:
+            conn = None
+            try:
+                conn = await asyncpg.connect(self.admin_url)
+                if await conn.fetchval("select pg_try_advisory_lock(hashtext($1))", "oricol_realtime:" + self.slot):
+                    self.is_leader = True
+                    log.info("realtime: holding the replication slot", extra={"slot": self.slot})
+                    await self._lead(conn)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("realtime change reader failed; retrying", exc_info=True)
+            finally:
+                self.is_leader = False
+                if conn is not None:
+                    await _close(conn)
+            await asyncio.sleep(1.0)
+
+    async def _lead(self, conn: asyncpg.Connection) -> None:
+        while True:
+            if not await conn.fetchval(_SLOT_EXISTS, self.slot):
+                await self._sleep(1.0)
+                continue
+            rows = await conn.fetch(_PEEK, self.slot, self.max_changes)
+            if not rows:
+                await self._sleep(self.poll_seconds)
+                continue
+            changes, end_lsn = await self._decode([row["data"] for row in rows])
+            if changes:
+                self.publish({"changes": changes})
+            if end_lsn is not None:
+                await conn.execute(_ADVANCE, self.slot, pgoutput.lsn_text(end_lsn))
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self.wake.wait(), seconds)
+        except asyncio.TimeoutError:
+            pass
+        self.wake.clear()
+
+    async def _decode(self, rows: list[bytes]) -> tuple[list[dict[str, Any]], int | None]:
+        changes: list[dict[str, Any]] = []
+        pending: list[pgoutput.RowChange] = []
+        end_lsn = None
+        for message in pgoutput.iter_decoded(rows):
+            if isinstance(message, pgoutput.Relation):
+                await self.catalog.learn(message)
+            elif isinstance(message, pgoutput.RowChange):
+                pending.append(message)
+            elif isinstance(message, pgoutput.Commit):
+                stamp = _timestamp(message.commit_time)
+                for change in pending:
+                    changes.append(self.catalog.describe(change, stamp))
+                pending.clear()
+                end_lsn = message.end_lsn
+        return changes, end_lsn
+
+
+def _timestamp(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+async def ensure_slot(pool: asyncpg.Pool, slot: str) -> bool:
+    """Create the deployment's slot if it does not exist; True if it exists afterwards."""
+    if await pool.fetchval(_SLOT_EXISTS, slot):
+        return True
+    try:
+        await pool.execute("select pg_create_logical_replication_slot($1, 'pgoutput')", slot)
+    except asyncpg.DuplicateObjectError:
+        pass
+    return bool(await pool.fetchval(_SLOT_EXISTS, slot))
+
+
+async def _close(conn: asyncpg.Connection) -> None:
+    try:
+        await asyncio.wait_for(conn.close(), 2)
+    except Exception:
+        conn.terminate()

@@ -1,0 +1,121 @@
+"""What the server does with each client event: the event table of the realtime socket."""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from . import channel as channels
+from .channel import JoinError
+from .frames import Message
+
+if TYPE_CHECKING:
+    from .connection import Connection
+    from .context import Realtime
+
+Handler = Callable[["Realtime", "Connection", Message, "channels.Subscription"], Awaitable[None]]
+
+
+async def handle(realtime: "Realtime", conn: "Connection", msg: Message) -> None:
+    if msg.topic == "phoenix":
+        if msg.event == "heartbeat":
+            conn.reply(msg, "ok", {})
+        return
+    if msg.event == "phx_join":
+        await join(realtime, conn, msg)
+        return
+    sub = conn.channels.get(msg.topic)
+    if sub is None:
+        conn.reply(msg, "error", {"reason": "unmatched topic"})
+        return
+    handler = CHANNEL_EVENTS.get(msg.event)
+    if handler is not None:
+        await handler(realtime, conn, msg, sub)
+
+
+async def join(realtime: "Realtime", conn: "Connection", msg: Message) -> None:
+    try:
+        sub = await channels.join(realtime, conn, msg.topic, msg.join_ref or msg.ref, msg.payload)
+    except JoinError as error:
+        conn.reply(msg, "error", {"reason": str(error)})
+        return
+    previous = conn.channels.get(msg.topic)
+    if previous is not None:
+        conn.leave(previous)
+        conn.push(msg.topic, "phx_close", {}, join_ref=previous.join_ref)
+    conn.channels[msg.topic] = sub
+    realtime.node.add(sub)
+    conn.reply(msg, "ok", {"postgres_changes": [binding.reply() for binding in sub.bindings]})
+    if sub.presence_enabled:
+        conn.push(msg.topic, "presence_state", realtime.node.presence.state(msg.topic))
+    if sub.bindings:
+        realtime.changes.add(sub)
+        await realtime.changes.announce_when_ready(sub)
+
+
+async def leave(realtime: "Realtime", conn: "Connection", msg: Message, sub: "channels.Subscription") -> None:
+    conn.leave(sub)
+    conn.reply(msg, "ok", {})
+
+
+async def broadcast(realtime: "Realtime", conn: "Connection", msg: Message, sub: "channels.Subscription") -> None:
+    payload = msg.payload if isinstance(msg.payload, dict) else {}
+    event = payload.get("event")
+    if not isinstance(event, str):
+        if sub.broadcast_ack:
+            conn.reply(msg, "error", {"reason": "a broadcast needs an event name"})
+        return
+    if sub.private and not sub.can_write:
+        if sub.broadcast_ack:
+            conn.reply(msg, "error", {"reason": "You do not have permissions to write to this Channel topic"})
+        return
+    message: dict[str, Any] = {"type": "broadcast", "event": event, "payload": payload.get("payload", {})}
+    if isinstance(payload.get("meta"), dict):
+        message["meta"] = payload["meta"]
+    realtime.node.broadcast(sub.topic, message, sender=sub)
+    if sub.broadcast_ack:
+        conn.reply(msg, "ok", {})
+
+
+async def presence(realtime: "Realtime", conn: "Connection", msg: Message, sub: "channels.Subscription") -> None:
+    payload = msg.payload if isinstance(msg.payload, dict) else {}
+    event = payload.get("event")
+    if event == "track":
+        meta = payload.get("payload") or {}
+        if not isinstance(meta, dict):
+            conn.reply(msg, "error", {"reason": "presence payload must be an object"})
+            return
+        realtime.node.track(sub, meta)
+    elif event == "untrack":
+        realtime.node.untrack(sub)
+    else:
+        conn.reply(msg, "error", {"reason": f"unknown presence event {event!r}"})
+        return
+    conn.reply(msg, "ok", {})
+
+
+async def access_token(realtime: "Realtime", conn: "Connection", msg: Message, sub: "channels.Subscription") -> None:
+    token = msg.payload.get("access_token") if isinstance(msg.payload, dict) else None
+    try:
+        caller, expires = channels.caller_from_token(realtime, token, conn.caller)
+        if expires is not None and expires <= time.time():
+            raise JoinError("InvalidJWTToken: Token has expired")
+    except JoinError as error:
+        shut_down(conn, sub, str(error))
+        return
+    sub.caller, sub.expires_at = caller, expires
+
+
+def shut_down(conn: "Connection", sub: "channels.Subscription", reason: str) -> None:
+    """End a channel the server no longer allows: a system error, then phx_close."""
+    conn.push(sub.topic, "system", {"status": "error", "extension": "system", "message": reason,
+                                    "channel": sub.name})
+    conn.leave(sub)
+    conn.push(sub.topic, "phx_close", {}, join_ref=sub.join_ref)
+
+
+CHANNEL_EVENTS: dict[str, Handler] = {
+    "phx_leave": leave,
+    "broadcast": broadcast,
+    "presence": presence,
+    "access_token": access_token,
+}
