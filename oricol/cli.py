@@ -284,13 +284,19 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_logs)
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
-    p.add_argument("psql_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_psql)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if "psql" in argv:  # everything after `psql` belongs to psql, dashes included
+        at = argv.index("psql")
+        argv, passthrough = argv[:at + 1], argv[at + 1:]
     args = parser().parse_args(argv)
+    if args.command == "psql":
+        args.psql_args = passthrough
     return args.func(args)
 
 

@@ -65,6 +65,24 @@ async def as_caller(pool: asyncpg.Pool, caller: Caller, extra: Mapping[str, str]
             yield conn
 
 
+_UNAVAILABLE = (
+    asyncpg.CannotConnectNowError, asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError, asyncpg.ConnectionFailureError,
+    ConnectionError, TimeoutError,
+)
+
+
+def unavailable(error: BaseException) -> bool:
+    """True when the database could not be reached (as opposed to a query that failed)."""
+    if isinstance(error, _UNAVAILABLE):
+        return True
+    if isinstance(error, asyncpg.InterfaceError) and "closed" in str(error).lower():
+        return True
+    if isinstance(error, OSError) and error.errno in (2, 111, 104):  # no socket, refused, reset
+        return True
+    return False
+
+
 def with_login(url: str, user: str, password: str) -> str:
     """The same server and database as `url`, logged in as another role."""
     parts = urlsplit(url)

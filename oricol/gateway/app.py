@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 import orjson
 
-from oricol.db import Caller
+from oricol.db import Caller, unavailable
 from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
@@ -122,7 +122,15 @@ class Gateway:
                                body=reject.body)
         except BodyTooLarge:
             await self._refuse(scope, send_wrapped, state, 413, "Request size limit exceeded")
-        except Exception:
+        except Exception as error:
+            if unavailable(error):
+                # Fail fast while PostgreSQL restarts; the pools reconnect by themselves afterwards.
+                log.warning("database unavailable", extra={"request_id": request_id, "path": path,
+                                                           "error": error.__class__.__name__})
+                message = "The database is unavailable, retry shortly"
+                await self._refuse(scope, send_wrapped, state, 503, message, {"Retry-After": "1"},
+                                   body=error_body(service, 503, message, "database_unavailable"))
+                return
             log.exception("unhandled error", extra={"request_id": request_id, "path": path})
             await self._refuse(scope, send_wrapped, state, 500, "An unexpected error occurred")
         finally:

@@ -149,3 +149,15 @@ async def test_an_exception_in_a_service_is_a_json_500_without_a_trace(stack, cl
     assert response.status_code == 500
     assert response.json() == {"message": "An unexpected error occurred"}
     assert "passwd" not in response.text and "Traceback" not in response.text
+
+
+async def test_health_is_503_naming_what_is_down(stack):
+    async def broken() -> str:
+        return "down: replication slot lost"
+
+    stack.services["realtime"].health = broken
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=stack.gateway), base_url="http://t") as http:
+        response = await http.get("/health")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["realtime"]
+    assert response.json()["parts"]["realtime"] == "down: replication slot lost"

@@ -176,6 +176,8 @@ def test_start_serves_applies_migrations_stops_cleanly_and_keeps_data(project):
     metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics")
     assert metrics.status_code == 200 and 'oricol_http_requests_total{service="rest"' in metrics.text
     assert httpx.get(project.url + "/metrics", headers={"apikey": keys["anon_key"]}).status_code == 403
+    psql = project.cli("psql", "-tAc", "select count(*) from public.profiles")
+    assert psql.stdout.strip() == "1"
     logged = project.cli("logs", "path=/health", "-n", "50").stdout.splitlines()
     assert logged and all(json.loads(line)["path"] == "/health" for line in logged)
     assert keys["anon_key"] not in (project.root / "data" / "logs" / "oricol.jsonl").read_text()
