@@ -49,8 +49,18 @@ class Stack:
     async def start(self) -> None:
         for service in self.services.values():
             await service.start()
+        if self.platform.db.replicas:
+            self._replica_watch = asyncio.get_running_loop().create_task(self._watch_replicas())
+
+    async def _watch_replicas(self, every: float = 2.0) -> None:
+        while True:
+            await self.platform.db.check_replicas()
+            await asyncio.sleep(every)
 
     async def stop(self) -> None:
+        watch = getattr(self, "_replica_watch", None)
+        if watch is not None:
+            watch.cancel()
         for service in reversed(list(self.services.values())):
             try:
                 await service.stop()

@@ -6,6 +6,7 @@ into `anon`, `authenticated` and `service_role` (so row-level security decides w
 """
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -113,13 +114,41 @@ class Database:
     admin_url: str
     app_url: str
     replicas: tuple[asyncpg.Pool, ...] = ()
+    _next_replica: int = 0
+    _down: set[int] = field(default_factory=set)
 
     @classmethod
-    async def connect(cls, admin_url: str, app_password: str, *, pool_size: int = 10) -> "Database":
+    async def connect(cls, admin_url: str, app_password: str, *, pool_size: int = 10,
+                      replica_urls: tuple[str, ...] = ()) -> "Database":
         app_url = with_login(admin_url, SERVICE_LOGIN_ROLE, app_password)
         admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2))
         app = await create_pool(app_url, min_size=1, max_size=pool_size)
-        return cls(admin=admin, app=app, admin_url=admin_url, app_url=app_url)
+        # Replicas are connected lazily (min_size=0) so a replica that is down does not stop the start.
+        replicas = tuple([await create_pool(with_login(url, SERVICE_LOGIN_ROLE, app_password), min_size=0,
+                                            max_size=pool_size) for url in replica_urls])
+        return cls(admin=admin, app=app, admin_url=admin_url, app_url=app_url, replicas=replicas)
+
+    def read_pool(self) -> asyncpg.Pool:
+        """A pool for a read-only request: the replicas in turn, skipping those marked down."""
+        healthy = [i for i in range(len(self.replicas)) if i not in self._down]
+        if not healthy:
+            return self.app
+        self._next_replica = (self._next_replica + 1) % len(healthy)
+        return self.replicas[healthy[self._next_replica]]
+
+    def mark(self, pool: asyncpg.Pool, up: bool) -> None:
+        """Readers report a replica that failed (or recovered) so the next reads avoid (or use) it."""
+        for index, replica in enumerate(self.replicas):
+            if replica is pool:
+                (self._down.discard if up else self._down.add)(index)
+
+    async def check_replicas(self) -> None:
+        for index, replica in enumerate(self.replicas):
+            try:
+                await asyncio.wait_for(replica.fetchval("select 1"), timeout=2)
+                self._down.discard(index)
+            except Exception:  # any failure marks it down until the next check
+                self._down.add(index)
 
     async def close(self) -> None:
         for pool in (self.app, self.admin, *self.replicas):

@@ -95,7 +95,8 @@ async def serve(config: Config) -> int:
         except MigrationError as error:
             print(f"oricol: migration failed, not serving: {error}", file=sys.stderr)
             return 3
-        db = await Database.connect(url, config.core.postgres_password, pool_size=config.core.pool_size)
+        db = await Database.connect(url, config.core.postgres_password, pool_size=config.core.pool_size,
+                                    replica_urls=config.core.replica_urls)
         stack = build_stack(config, db)
         await stack.start()
         loop.remove_signal_handler(signal.SIGTERM)

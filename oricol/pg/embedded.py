@@ -90,11 +90,12 @@ class Cluster:
             self.socket_dir = Path(tempfile.mkdtemp(prefix="oricol-pg-"))
 
     # -- commands -----------------------------------------------------------------------------------
-    def _cmd(self, name: str, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    def _cmd(self, name: str, *args: str, check: bool = True, timeout: float = 120,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         kwargs = {}
         if self.user is not None:
             kwargs = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
-        env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+        env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", **(env or {})}
         result = subprocess.run([str(self.bindir / name), *args], capture_output=True, text=True,
                                 timeout=timeout, env=env, cwd="/", **kwargs)
         if check and result.returncode != 0:
@@ -190,6 +191,16 @@ class Cluster:
             if pid:
                 os.kill(pid, signal.SIGQUIT)
                 time.sleep(1)
+
+    def make_replica(self, target: Path, port: int, password: str) -> "Cluster":
+        """A streaming replica of this running cluster (`pg_basebackup -R`), not yet started."""
+        target.mkdir(parents=True, exist_ok=True)
+        os.chmod(target, 0o700)
+        if self.user is not None:
+            _chown_tree(target, self.user)
+        self._cmd("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.port), "-U", SUPERUSER, "-D", str(target),
+                  "-R", "-X", "stream", "-c", "fast", env={"PGPASSWORD": password}, timeout=300)
+        return Cluster(pg_dir=target, socket_dir=target.parent / f"run-{port}", port=port, bindir=self.bindir)
 
     def log_tail(self, lines: int = 20) -> str:
         try:

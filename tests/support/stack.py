@@ -44,7 +44,8 @@ def config_for(db_url: str, password: str, data_dir: Path, **overrides: Any) -> 
 
 
 async def open_stack(config: configuration.Config, mailer: Any = None) -> Stack:
-    db = await Database.connect(config.core.database_url, config.core.postgres_password, pool_size=5)
+    db = await Database.connect(config.core.database_url, config.core.postgres_password, pool_size=5,
+                                replica_urls=config.core.replica_urls)
     stack = build_stack(config, db, mailer)
     await stack.start()
     return stack
