@@ -10,7 +10,7 @@ from oricol.db import Database
 from oricol.gateway.app import Gateway
 from oricol.gateway.observe import RequestMetrics
 from oricol.gateway.ratelimit import MemoryBuckets, RateLimiter, RedisBuckets
-from oricol.jwt import Verifier
+from oricol.jwt import Verifier, signing_key
 from oricol.mail.mailer import Mailer, SmtpMailer
 from oricol.metrics import Registry
 from oricol.service import Platform, Service
@@ -119,6 +119,10 @@ def metrics_app(registry: Registry, *, public: bool):
 
 def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> Stack:
     verifier = Verifier(secret=config.core.jwt_secret)
+    key_file = getattr(config.auth, "jwt_key_file", None)
+    if key_file is not None:  # auth signs with an asymmetric key: every service accepts its public half
+        key = signing_key(key_file, config.auth.jwt_algorithm)
+        verifier.public_keys[key.kid] = key.public_key
     platform = Platform(config=config, db=db, verifier=verifier)
     services = make_services(platform, mailer or default_mailer(config))
     holder: dict[str, Stack] = {}

@@ -99,3 +99,55 @@ class Verifier:
         if not isinstance(claims, dict):
             raise JwtError("JWT claims are not an object")
         return claims
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An asymmetric signing key (RS256 or ES256) kept in a PEM file, and its public half as a JWK."""
+
+    algorithm: str
+    kid: str
+    private_key: Any
+    public_key: Any
+
+    def public_jwk(self) -> dict[str, Any]:
+        import json
+
+        algorithm = pyjwt.get_algorithm_by_name(self.algorithm)
+        jwk = json.loads(algorithm.to_jwk(self.public_key))
+        jwk.update({"kid": self.kid, "alg": self.algorithm, "use": "sig", "key_ops": ["verify"]})
+        return jwk
+
+
+def signing_key(path: "os.PathLike[str] | str", algorithm: str) -> SigningKey:
+    """The key in `path`, created (mode 0600) on first use so a fresh install needs no key ceremony."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    file = Path(path)
+    if not file.exists():
+        if algorithm == "RS256":
+            key: Any = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        elif algorithm == "ES256":
+            key = ec.generate_private_key(ec.SECP256R1())
+        else:
+            raise ValueError(f"no asymmetric key for {algorithm}")
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first; use theirs
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
+    private = serialization.load_pem_private_key(file.read_bytes(), password=None)
+    public = private.public_key()
+    der = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    kid = hashlib.sha256(der).hexdigest()[:16]
+    return SigningKey(algorithm=algorithm, kid=kid, private_key=private, public_key=public)

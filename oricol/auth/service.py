@@ -1,5 +1,43 @@
-from oricol.service import Platform, Service, not_built_yet
+"""GoTrue v2-compatible auth service at /auth/v1: what supabase-js and supabase-py's auth clients call."""
+from __future__ import annotations
+
+import orjson
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from oricol import jwt as jwtlib
+from oricol.service import Platform, Service
+
+from . import errors
+from .limits import Limiter
+from .passwords import PasswordHasher
+from .routes import routes
+from .state import AuthState
+from .tokens import Signer
 
 
 def create(platform: Platform, mailer: object) -> Service:
-    return not_built_yet("auth", lambda status, msg: ({"code": status, "error_code": "not_found", "msg": msg}, status))
+    config = platform.config.auth
+    key = jwtlib.signing_key(config.jwt_key_file, config.jwt_algorithm) if config.jwt_key_file else None
+    hasher = PasswordHasher()
+    state = AuthState(config=config, core=platform.config.core, pool=platform.db.admin, mailer=mailer,
+                      signer=Signer(platform.config.core.jwt_secret, key), limiter=Limiter(config.rate_limits),
+                      hasher=hasher)
+    app = Starlette(routes=routes(state), exception_handlers={HTTPException: _http_error})
+
+    async def stop() -> None:
+        hasher.close()
+
+    return Service(name="auth", app=app, stop=stop, extras={"state": state})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown paths and wrong methods, in GoTrue's shape."""
+    status = getattr(exc, "status_code", 404)
+    version = errors.requested_version(request.headers.get(errors.API_VERSION_HEADER))
+    code = "not_found" if status == 404 else "method_not_allowed" if status == 405 else "unexpected_failure"
+    message = "Not Found" if status == 404 else "Method Not Allowed" if status == 405 else "Request failed"
+    body, status, headers = errors.render(errors.error(status, code, message), version)
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)

@@ -34,6 +34,8 @@ def environ_for(db_url: str, password: str, data_dir: Path, **overrides: Any) ->
         "ORICOL_LOG_LEVEL": "warning",
         "ORICOL_MAIL_SMTP_PORT": str(free_port()),
         "ORICOL_MAIL_HTTP_PORT": str(free_port()),
+        # Every test client comes from 127.0.0.1: per-IP auth limits would make tests fail each other.
+        "ORICOL_AUTH_RATE_LIMITS": "false",
     }
     environ.update({k: str(v) for k, v in overrides.items()})
     return environ
@@ -69,6 +71,7 @@ class LiveServer:
     """The real gateway on a real port, in a thread with its own event loop."""
 
     config: configuration.Config
+    mailer: Any = None  # auth's outgoing mail (a MemoryMailer in tests); None = the configured default
     url: str = ""
     anon_key: str = SECRETS["anon_key"]
     service_role_key: str = SECRETS["service_role_key"]
@@ -89,7 +92,7 @@ class LiveServer:
 
         def run() -> None:
             async def main() -> None:
-                stack = await open_stack(self.config)
+                stack = await open_stack(self.config, self.mailer)
                 try:
                     self._server = uvicorn.Server(uvicorn.Config(
                         stack.gateway, host="127.0.0.1", port=port, lifespan="off", log_config=None,

@@ -1,0 +1,88 @@
+"""POST /signup: email + password users, and anonymous users when enabled."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+from starlette.responses import Response
+
+from . import audit, errors, flows, passwords, redirects, sessions, txn, users
+from .http import AuthRequest, json_response
+
+
+def metadata(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("data")
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise errors.validation("data must be a JSON object")
+    return data
+
+
+async def signup(req: AuthRequest) -> Response:
+    state = req.state
+    if state.config.disable_signup:
+        raise errors.error(422, "signup_disabled", "Signups not allowed for this instance")
+    body = await req.body()
+    if not body.get("email") and not body.get("phone"):
+        if body.get("password"):
+            raise errors.validation("Signup requires a valid email or phone")
+        return json_response(await anonymous(req, metadata(body)))
+    if not body.get("email"):
+        raise errors.error(400, "phone_provider_disabled", "Phone signups are disabled")
+    email = users.normalize_email(body.get("email"))
+    password = body.get("password")
+    if not isinstance(password, str) or not password:
+        raise errors.error(422, "validation_failed", "Signup requires a valid password")
+    passwords.check_rules(password, state.config.password_min_length, state.config.password_required_characters)
+    data = metadata(body)
+    state.limiter.hit("sign_in", req.ip)
+    hashed = await state.hasher.hash(password)
+    redirect = redirects.choose(state.config, req.query.get("redirect_to") or body.get("redirect_to"))
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        existing = await users.by_email(conn, email)
+        if existing is not None and existing["email_confirmed_at"] is not None:
+            if state.config.autoconfirm:
+                raise errors.error(422, "user_already_exists", "User already registered")
+            return obfuscated_user(email, state.config.jwt_aud)
+        if existing is not None:  # not confirmed yet: a new signup takes over and gets a new mail
+            user = await conn.fetchrow(
+                "update auth.users set encrypted_password = $2, raw_user_meta_data = $3, updated_at = now() "
+                "where id = $1 returning *", existing["id"], hashed, data)
+        else:
+            user = await users.create(conn, email=email, password_hash=hashed, user_metadata=data,
+                                      confirmed=state.config.autoconfirm, aud=state.config.jwt_aud)
+            await audit.record(conn, user, "user_signedup", "team", req.ip, {"provider": "email"})
+        if state.config.autoconfirm:
+            return await sessions.sign_in(conn, state, user, "password", req.ip, req.request.headers.get("user-agent"))
+        pkce = await flows.start(conn, body, user["id"], "email/signup")
+        await flows.send_link(conn, state, user, kind="confirmation", token_type="confirmation_token",
+                              verify_type="signup", to=email, redirect_to=redirect, pkce=pkce)
+        await audit.record(conn, user, "user_confirmation_requested", "user", req.ip, {"provider": "email"})
+        return await users.full_json(conn, await users.by_id(conn, user["id"]))
+    return json_response(await txn.run(state.pool, work))
+
+
+async def anonymous(req: AuthRequest, data: dict[str, Any]) -> dict[str, Any]:
+    state = req.state
+    if not state.config.anonymous_sign_ins:
+        raise errors.error(422, "anonymous_provider_disabled", "Anonymous sign-ins are disabled")
+    state.limiter.hit("anonymous", req.ip)
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        user = await users.create(conn, email=None, password_hash=None, user_metadata=data, confirmed=False,
+                                  aud=state.config.jwt_aud, anonymous=True)
+        await audit.record(conn, user, "user_signedup", "team", req.ip, {"provider": "anonymous"})
+        return await sessions.sign_in(conn, state, user, "anonymous", req.ip, req.request.headers.get("user-agent"))
+    return await txn.run(state.pool, work)
+
+
+def obfuscated_user(email: str, aud: str) -> dict[str, Any]:
+    """What GoTrue answers for an already confirmed address: a user-shaped reply that reveals nothing."""
+    now = dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return {"id": str(uuid.uuid4()), "aud": aud, "role": "authenticated", "email": email, "phone": "",
+            "confirmation_sent_at": now, "app_metadata": {"provider": "email", "providers": ["email"]},
+            "user_metadata": {}, "identities": [], "created_at": now, "updated_at": now, "is_anonymous": False}

@@ -1,0 +1,98 @@
+"""POST /token (password, refresh_token, pkce grants) and POST /logout."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import asyncpg
+from starlette.responses import Response
+
+from . import audit, current, errors, sessions, tokens, txn, users
+from .http import AuthRequest, json_response, no_content
+
+FLOW_STATE_LIFETIME = dt.timedelta(minutes=5)
+
+
+async def token(req: AuthRequest) -> Response:
+    grant = req.query.get("grant_type", "")
+    handler = GRANTS.get(grant)
+    if handler is None:
+        raise errors.oauth_error("unsupported_grant_type", f"unsupported_grant_type: {grant or 'missing'}")
+    return json_response(await handler(req))
+
+
+async def password_grant(req: AuthRequest) -> dict[str, Any]:
+    state = req.state
+    state.limiter.hit("sign_in", req.ip)
+    body = await req.body()
+    password = body.get("password")
+    if body.get("phone") and not body.get("email"):
+        raise errors.error(400, "phone_provider_disabled", "Phone logins are disabled")
+    if not isinstance(password, str) or not password:
+        raise errors.invalid_credentials()
+    email = users.normalize_email(body.get("email"))
+    async with state.pool.acquire() as conn:
+        user = await users.by_email(conn, email)
+    # Checked outside any transaction: the connection is not held while bcrypt runs (~50 ms).
+    if not await state.hasher.verify(password, user["encrypted_password"] if user else None):
+        if user is not None:
+            async with state.pool.acquire() as conn:
+                await audit.record(conn, user, "login_failed", "account", req.ip, {"provider": "email"})
+        raise errors.invalid_credentials()
+    if users.is_banned(user):
+        raise errors.error(400, "user_banned", "User is banned")
+    if user["email_confirmed_at"] is None and not state.config.autoconfirm:
+        raise errors.error(400, "email_not_confirmed", "Email not confirmed")
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        return await sessions.sign_in(conn, state, user, "password", req.ip, req.request.headers.get("user-agent"))
+    return await txn.run(state.pool, work)
+
+
+async def refresh_grant(req: AuthRequest) -> dict[str, Any]:
+    req.state.limiter.hit("refresh", req.ip)
+    body = await req.body()
+    refresh = body.get("refresh_token")
+    if not isinstance(refresh, str) or not refresh:
+        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+    return await txn.run(req.state.pool, lambda conn: sessions.refresh(conn, req.state, refresh, req.ip))
+
+
+async def pkce_grant(req: AuthRequest) -> dict[str, Any]:
+    body = await req.body()
+    code, verifier = body.get("auth_code"), body.get("code_verifier")
+    if not isinstance(code, str) or not code or not isinstance(verifier, str) or not verifier:
+        raise errors.validation("invalid request: both auth code and code verifier should be non-empty")
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        flow = await conn.fetchrow("delete from auth.flow_state where auth_code = $1 returning *", code)
+        if flow is None or flow["user_id"] is None:
+            raise errors.error(404, "flow_state_not_found", "invalid flow state, no valid flow state found")
+        issued = flow["auth_code_issued_at"] or flow["created_at"]
+        if issued + FLOW_STATE_LIFETIME < dt.datetime.now(dt.timezone.utc):
+            raise sessions.CommitThenRaise(
+                errors.error(422, "flow_state_expired", "invalid flow state, flow state has expired"))
+        if not tokens.pkce_challenge_matches(verifier, flow["code_challenge"], flow["code_challenge_method"]):
+            raise errors.error(403, "bad_code_verifier", "code challenge does not match previously saved code verifier")
+        user = await users.by_id(conn, flow["user_id"])
+        if user is None or users.is_banned(user):
+            raise errors.error(404, "user_not_found", "User not found")
+        method = flow["authentication_method"]
+        return await sessions.sign_in(conn, req.state, user, method, req.ip, req.request.headers.get("user-agent"))
+    return await txn.run(req.state.pool, work)
+
+
+GRANTS = {"password": password_grant, "refresh_token": refresh_grant, "pkce": pkce_grant}
+
+
+async def logout(req: AuthRequest) -> Response:
+    scope = req.query.get("scope", "global")
+    if scope not in ("global", "local", "others"):
+        raise errors.validation(f"Unsupported logout scope {scope!r}")
+
+    async def work(conn: asyncpg.Connection) -> None:
+        caller = await current.load(req, conn)
+        await sessions.revoke(conn, caller.user["id"], caller.session_id, scope)
+        await audit.record(conn, caller.user, "logout", "account", req.ip, {"scope": scope})
+    await txn.run(req.state.pool, work)
+    return no_content()

@@ -1,0 +1,59 @@
+"""PKCE flow state and the mail-link sending that every mail flow shares.
+
+A flow started with `code_challenge` ends at /verify redirecting with `?code=`; the client then
+trades the code and its verifier at /token?grant_type=pkce. Mail links of PKCE flows carry a
+`pkce_` prefix so /verify knows which way to answer.
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from . import errors, mails, otp
+
+PKCE_PREFIX = "pkce_"
+METHODS = {"s256": "s256", "plain": "plain"}
+
+
+async def start(conn: asyncpg.Connection, body: dict[str, Any], user_id: uuid.UUID, method: str) -> bool:
+    """Saves the flow when the request carries a code challenge; returns whether it did."""
+    challenge = body.get("code_challenge")
+    if not challenge:
+        return False
+    kind = METHODS.get(str(body.get("code_challenge_method") or "").lower())
+    if not isinstance(challenge, str) or kind is None:
+        raise errors.validation("code challenge method not supported")
+    if not 43 <= len(challenge) <= 128:
+        raise errors.validation("code challenge has to be between 43 and 128 characters")
+    await conn.execute(
+        "insert into auth.flow_state (id, user_id, auth_code, code_challenge_method, code_challenge, provider_type, "
+        "authentication_method, created_at, updated_at) values ($1, $2, $3, $4, $5, 'email', $6, now(), now())",
+        uuid.uuid4(), user_id, str(uuid.uuid4()), kind, challenge, method)
+    return True
+
+
+async def code_for(conn: asyncpg.Connection, user_id: uuid.UUID, method: str) -> str | None:
+    """The auth code of the user's latest flow of `method`, now issued (it is good for five minutes)."""
+    return await conn.fetchval(
+        "update auth.flow_state set auth_code_issued_at = now(), updated_at = now() where id = ("
+        "select id from auth.flow_state where user_id = $1 and authentication_method = $2 "
+        "order by created_at desc limit 1) returning auth_code", user_id, method)
+
+
+async def send_link(conn: asyncpg.Connection, state: Any, user: asyncpg.Record, *, kind: str, token_type: str,
+                    verify_type: str, to: str, redirect_to: str, pkce: bool = False,
+                    extra: dict[str, Any] | None = None, check_frequency: bool = True) -> dict[str, str]:
+    """Issues a one-time token and mails it; returns the link parts (for admin generate_link)."""
+    if check_frequency:
+        otp.check_frequency(state, user, token_type)
+    code, hashed = await otp.issue(conn, state, user, token_type, to)
+    link_token = PKCE_PREFIX + hashed if pkce else hashed
+    url = mails.confirmation_url(state.config.external_url, link_token, verify_type, redirect_to)
+    values = {"ConfirmationURL": url, "Token": code, "TokenHash": hashed, "RedirectTo": redirect_to,
+              "Data": dict(user["raw_user_meta_data"] or {}), **(extra or {})}
+    if state.mailer is not None and kind:
+        await mails.send(state, kind, to, values)
+    return {"action_link": url, "email_otp": code, "hashed_token": hashed, "verification_type": verify_type,
+            "redirect_to": redirect_to}

@@ -1,0 +1,98 @@
+"""The request and response plumbing every auth endpoint shares.
+
+`endpoint(handler)` turns `async handler(req: AuthRequest) -> Response` into a Starlette endpoint
+that renders any ApiError in GoTrue's shape and never lets a traceback reach the client.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from oricol.errors import ApiError
+from oricol.identity import Identity, identity_of
+from oricol.jwt import JwtError
+
+from . import errors
+from .state import AuthState
+
+log = logging.getLogger("oricol.auth")
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def no_content() -> Response:
+    return Response(status_code=204)
+
+
+@dataclass
+class AuthRequest:
+    request: Request
+    state: AuthState
+    identity: Identity
+    version: str | None
+    _body: Any = field(default=None)
+
+    @property
+    def query(self) -> Any:
+        return self.request.query_params
+
+    @property
+    def ip(self) -> str:
+        # The socket's peer, not X-Forwarded-For: a client could forge that header to dodge limits.
+        client = self.request.client
+        return client.host if client else ""
+
+    async def body(self) -> dict[str, Any]:
+        """The JSON object sent (form fields for /token as OAuth clients may post them)."""
+        if self._body is None:
+            raw = await self.request.body()
+            content_type = self.request.headers.get("content-type", "")
+            if not raw.strip():
+                self._body = {}
+            elif content_type.startswith("application/x-www-form-urlencoded"):
+                form = await self.request.form()
+                self._body = {key: value for key, value in form.items()}
+            else:
+                try:
+                    parsed = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    raise errors.bad_json() from None
+                if not isinstance(parsed, dict):
+                    raise errors.bad_json()
+                self._body = parsed
+        return self._body
+
+
+Handler = Callable[[AuthRequest], Awaitable[Response]]
+
+
+def endpoint(state: AuthState, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        version = errors.requested_version(request.headers.get(errors.API_VERSION_HEADER))
+        req = AuthRequest(request=request, state=state, identity=identity_of(request.scope), version=version)
+        try:
+            response = await handler(req)
+        except ApiError as err:
+            body, status, headers = errors.render(err, version)
+            return json_response(body, status, headers)
+        except JwtError as err:
+            body, status, headers = errors.render(errors.bad_jwt(err.message), version)
+            return json_response(body, status, headers)
+        except Exception:
+            # The traceback goes to the log (it holds no request body); the client gets GoTrue's 500.
+            log.exception("auth endpoint failed", extra={"path": request.url.path})
+            err = errors.error(500, "unexpected_failure",
+                               "Unexpected failure, please check server logs for more information")
+            body, status, headers = errors.render(err, version)
+            return json_response(body, status, headers)
+        if version is not None:
+            response.headers["X-Supabase-Api-Version"] = version
+        return response
+    return run

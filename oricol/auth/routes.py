@@ -1,0 +1,30 @@
+"""The route table of the auth service, in one place (as GoTrue's api.go)."""
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from . import api_meta, api_mail, api_signup, api_token, api_user, api_verify
+from .http import endpoint
+from .state import AuthState
+
+TABLE = (
+    ("/health", ("GET",), api_meta.health),
+    ("/settings", ("GET",), api_meta.settings),
+    ("/.well-known/jwks.json", ("GET",), api_meta.jwks),
+    ("/signup", ("POST",), api_signup.signup),
+    ("/token", ("POST",), api_token.token),
+    ("/logout", ("POST",), api_token.logout),
+    ("/verify", ("GET",), api_verify.verify_get),
+    ("/verify", ("POST",), api_verify.verify_post),
+    ("/otp", ("POST",), api_mail.otp),
+    ("/magiclink", ("POST",), api_mail.magiclink),
+    ("/recover", ("POST",), api_mail.recover),
+    ("/resend", ("POST",), api_mail.resend),
+    ("/user", ("GET",), api_user.get_user),
+    ("/user", ("PUT",), api_user.update_user),
+    ("/reauthenticate", ("GET",), api_user.reauthenticate),
+)
+
+
+def routes(state: AuthState, extra: tuple = ()) -> list[Route]:
+    return [Route(path, endpoint(state, handler), methods=list(methods)) for path, methods, handler in TABLE + extra]

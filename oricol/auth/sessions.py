@@ -1,0 +1,181 @@
+"""Sessions and their refresh-token families, and the session response GoTrue returns.
+
+A session row carries its assurance level; each refresh token names its parent. Refreshing revokes
+the presented token and issues its derived successor; presenting a revoked token again outside the
+reuse interval revokes the whole session (the family), as GoTrue's refresh token rotation does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+
+from . import audit, errors, hooks, tokens, users
+from .state import AuthState
+
+
+async def create(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, method: str,
+                 *, ip: str = "", user_agent: str | None = None) -> tuple[uuid.UUID, str]:
+    """A new aal1 session for `user` signed in by `method`; returns (session id, refresh token)."""
+    session_id = uuid.uuid4()
+    timebox = state.config.session_timebox
+    not_after = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=timebox) if timebox else None
+    await conn.execute(
+        "insert into auth.sessions (id, user_id, aal, not_after, user_agent, ip, created_at, updated_at) "
+        "values ($1, $2, 'aal1', $3, $4, $5::inet, now(), now())",
+        session_id, user["id"], not_after, (user_agent or "")[:512], _inet(ip))
+    await add_amr(conn, session_id, method)
+    refresh = tokens.new_refresh_token()
+    await _insert_refresh(conn, user["id"], session_id, refresh, parent=None)
+    return session_id, refresh
+
+
+def _inet(ip: str) -> str | None:
+    import ipaddress
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
+
+
+async def add_amr(conn: asyncpg.Connection, session_id: uuid.UUID, method: str) -> None:
+    await conn.execute(
+        "insert into auth.mfa_amr_claims (session_id, authentication_method, created_at, updated_at) "
+        "values ($1, $2, now(), now()) on conflict (session_id, authentication_method) "
+        "do update set updated_at = now()", session_id, method)
+
+
+async def _insert_refresh(conn: asyncpg.Connection, user_id: uuid.UUID, session_id: uuid.UUID, token: str,
+                          parent: str | None) -> None:
+    await conn.execute(
+        "insert into auth.refresh_tokens (instance_id, token, user_id, revoked, parent, session_id) "
+        "values ($1, $2, $3, false, $4, $5)",
+        users.INSTANCE_ID, tokens.stored_hash(token), str(user_id),
+        tokens.stored_hash(parent) if parent else None, session_id)
+
+
+async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record,
+                     session_id: uuid.UUID) -> dict[str, Any]:
+    session = await conn.fetchrow("select aal from auth.sessions where id = $1", session_id)
+    amr_rows = await conn.fetch(
+        "select authentication_method, updated_at from auth.mfa_amr_claims where session_id = $1 "
+        "order by updated_at desc", session_id)
+    issued = tokens.now()
+    claims: dict[str, Any] = {
+        "aud": user["aud"] or state.config.jwt_aud,
+        "exp": issued + state.config.jwt_expiry,
+        "iat": issued,
+        "iss": state.config.external_url,
+        "sub": str(user["id"]),
+        "email": user["email"] or "",
+        "phone": user["phone"] or "",
+        "app_metadata": users.app_metadata(user),
+        "user_metadata": dict(user["raw_user_meta_data"] or {}),
+        "role": user["role"] or "authenticated",
+        "aal": session["aal"] if session and session["aal"] else "aal1",
+        "amr": [{"method": r["authentication_method"], "timestamp": int(r["updated_at"].timestamp())}
+                for r in amr_rows],
+        "session_id": str(session_id),
+        "is_anonymous": bool(user["is_anonymous"]),
+    }
+    if state.config.custom_access_token_hook:
+        method = amr_rows[0]["authentication_method"] if amr_rows else "password"
+        claims = await hooks.custom_access_token(conn, state.config.custom_access_token_hook, user["id"],
+                                                 claims, method)
+    return claims
+
+
+async def response(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, session_id: uuid.UUID,
+                   refresh: str) -> dict[str, Any]:
+    """GoTrue's AccessTokenResponse: the signed access token, the refresh token and the user."""
+    claims = await claims_for(conn, state, user, session_id)
+    return {
+        "access_token": state.signer.sign(claims),
+        "token_type": "bearer",
+        "expires_in": state.config.jwt_expiry,
+        "expires_at": claims["exp"],
+        "refresh_token": refresh,
+        "user": await users.full_json(conn, user),
+    }
+
+
+async def sign_in(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, method: str,
+                  ip: str, user_agent: str | None) -> dict[str, Any]:
+    """Starts a session for `user` and answers with it (the common end of every sign-in flow)."""
+    user = await users.touch_sign_in(conn, user["id"])
+    await conn.execute("update auth.identities set last_sign_in_at = now() where user_id = $1", user["id"])
+    session_id, refresh = await create(conn, state, user, method, ip=ip, user_agent=user_agent)
+    await audit.record(conn, user, "login", "account", ip, {"provider": "email", "method": method})
+    return await response(conn, state, user, session_id, refresh)
+
+
+async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: str) -> dict[str, Any]:
+    row = await conn.fetchrow(
+        "select id, user_id, revoked, updated_at, session_id from auth.refresh_tokens where token = $1",
+        tokens.stored_hash(token))
+    if row is None or row["session_id"] is None:
+        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+    # One refresh at a time per session: the row lock orders concurrent refreshes of a family.
+    session = await conn.fetchrow("select * from auth.sessions where id = $1 for update", row["session_id"])
+    if session is None:
+        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+    if session["not_after"] is not None and session["not_after"] < dt.datetime.now(dt.timezone.utc):
+        raise errors.error(400, "session_expired", "Invalid Refresh Token: Session Expired")
+    user = await users.by_id(conn, session["user_id"])
+    if user is None or user["deleted_at"] is not None:
+        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+    if users.is_banned(user):
+        raise errors.error(400, "user_banned", "Invalid Refresh Token: User Banned")
+    row = await conn.fetchrow("select * from auth.refresh_tokens where id = $1", row["id"])  # after the lock
+    child = state.signer.child_refresh_token(token)
+    if row["revoked"]:
+        await _reuse(conn, state, user, session["id"], row, child, ip)
+    else:
+        await conn.execute("update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1",
+                           row["id"])
+        await _insert_refresh(conn, user["id"], session["id"], child, parent=token)
+    await conn.execute("update auth.sessions set refreshed_at = now()::timestamp, updated_at = now() "
+                       "where id = $1", session["id"])
+    await audit.record(conn, user, "token_refreshed", "token", ip, {})
+    return await response(conn, state, user, session["id"], child)
+
+
+async def _reuse(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, session_id: uuid.UUID,
+                 row: asyncpg.Record, child: str, ip: str) -> None:
+    """A revoked token again: fine within the reuse interval if its successor is still the live one."""
+    interval = dt.timedelta(seconds=state.config.refresh_reuse_interval)
+    live_child = await conn.fetchval(
+        "select not revoked from auth.refresh_tokens where token = $1 and session_id = $2",
+        tokens.stored_hash(child), session_id)
+    if live_child and row["updated_at"] + interval >= dt.datetime.now(dt.timezone.utc):
+        return
+    if state.config.refresh_rotation:
+        await conn.execute("delete from auth.sessions where id = $1", session_id)
+        await audit.record(conn, user, "token_revoked", "token", ip, {"reason": "refresh token reused"})
+        # The revocation must persist although the request fails.
+        raise _CommitThenRaise(errors.error(400, "refresh_token_already_used", "Invalid Refresh Token: Already Used"))
+    raise errors.error(400, "refresh_token_already_used", "Invalid Refresh Token: Already Used")
+
+
+class _CommitThenRaise(Exception):
+    """Raised inside a transaction whose work must be kept; the caller commits, then raises `error`."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
+CommitThenRaise = _CommitThenRaise
+
+
+async def revoke(conn: asyncpg.Connection, user_id: uuid.UUID, session_id: uuid.UUID | None, scope: str) -> None:
+    """Ends sessions: `local` this one, `others` all but this one, `global` every session of the user."""
+    if scope == "local":
+        await conn.execute("delete from auth.sessions where id = $1 and user_id = $2", session_id, user_id)
+    elif scope == "others":
+        await conn.execute("delete from auth.sessions where user_id = $1 and id is distinct from $2",
+                           user_id, session_id)
+    else:
+        await conn.execute("delete from auth.sessions where user_id = $1", user_id)
