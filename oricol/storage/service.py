@@ -1,5 +1,57 @@
-from oricol.service import Platform, Service, not_built_yet
+"""Storage API v1-compatible service at /storage/v1 (what storage-js and storage3 call).
+
+`create` builds the Starlette app over the route table (routes.py); the handlers find their parts
+(settings, pool, byte backend) in one `Context` on the app state.
+"""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from oricol.errors import ApiError
+from oricol.service import Platform, Service
+
+from . import errors
+from .backends import make_backend
+from .context import Context
+from .http import error_response
+from .routes import routes
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 405:
+        return error_response(ApiError(405, "InvalidRequest", "Method not allowed", details="Method not allowed"))
+    return error_response(errors.not_found("Route not found") if status == 404 else errors.internal())
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return error_response(errors.from_exception(exc))
+
+
+def build_app(context: Context) -> Starlette:
+    app = Starlette(routes=routes(), exception_handlers={HTTPException: _http_exception, 500: _server_error})
+    app.state.context = context
+    return app
 
 
 def create(platform: Platform) -> Service:
-    return not_built_yet("storage", lambda status, msg: ({"statusCode": str(status), "error": "not_found", "message": msg}, status))
+    config = platform.config.storage
+    backend = make_backend(config)
+    context = Context(config=config, pool=platform.db.app, backend=backend,
+                      jwt_secret=platform.config.core.jwt_secret)
+    app = build_app(context)
+
+    async def start() -> None:
+        await backend.start()
+
+    async def stop() -> None:
+        for closer in context.extras.get("closers", []):
+            await closer()
+
+    async def health() -> str:
+        return await backend.health()
+
+    return Service(name="storage", app=app, start=start, stop=stop, health=health, extras={"context": context})

@@ -1,0 +1,152 @@
+"""Writing an object: the one protocol that keeps bytes and metadata together.
+
+1. the body is already in a temporary file (staging.py);
+2. in one transaction as the caller: lock the key, insert or replace the row (RLS decides), file the
+   bytes under a fresh version (a rename on disk, an upload to S3 — invisible until the row commits,
+   because readers only find bytes through the row's version);
+3. commit; if anything fails the transaction rolls back and the new version's bytes are removed, so
+   an aborted upload leaves neither a row nor a file; after the commit the replaced version goes.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Awaitable, Callable
+
+import asyncpg
+
+from oricol.db import Caller, as_caller
+
+from . import errors, queries
+from .context import Context, service_caller
+from .staging import Staged
+
+log = logging.getLogger("oricol.storage")
+
+
+@dataclass(frozen=True)
+class Written:
+    object_id: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Bucket:
+    id: str
+    public: bool
+    file_size_limit: int | None
+    allowed_mime_types: list[str] | None
+
+
+def owner_columns(owner: str | None) -> tuple[str | None, str | None]:
+    """(owner uuid, owner_id text): the JWT's sub, in the uuid column only when it is one."""
+    if not owner:
+        return None, None
+    try:
+        return str(uuid.UUID(owner)), owner
+    except ValueError:
+        return None, owner
+
+
+def object_metadata(size: int, md5: str, content_type: str, cache_control: str) -> dict:
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return {"eTag": f'"{md5}"', "size": size, "mimetype": content_type, "cacheControl": cache_control,
+            "lastModified": now, "contentLength": size, "httpStatusCode": 200}
+
+
+async def load_bucket(ctx: Context, bucket_id: str) -> Bucket:
+    row = await _bucket_row(ctx, bucket_id)
+    if row is None:
+        raise errors.no_such_bucket()
+    return Bucket(row["id"], row["public"], row["file_size_limit"], row["allowed_mime_types"])
+
+
+async def _bucket_row(ctx: Context, bucket_id: str) -> asyncpg.Record | None:
+    async with as_caller(ctx.pool, service_caller(), readonly=True) as conn:
+        return await conn.fetchrow(queries.BUCKET_LIMITS, bucket_id)
+
+
+def size_limit(ctx: Context, bucket: Bucket) -> int:
+    limit = ctx.config.file_size_limit
+    return min(limit, bucket.file_size_limit) if bucket.file_size_limit else limit
+
+
+def check_mime(bucket: Bucket, content_type: str) -> None:
+    allowed = bucket.allowed_mime_types
+    if not allowed:
+        return
+    mime = content_type.split(";", 1)[0].strip().lower()
+    family = mime.split("/", 1)[0]
+    for pattern in allowed:
+        pattern = pattern.strip().lower()
+        if pattern in (mime, "*/*", "*") or (pattern.endswith("/*") and pattern[:-2] == family):
+            return
+    raise errors.invalid_mime_type(content_type)
+
+
+async def write_row(conn: asyncpg.Connection, bucket_id: str, name: str, owner: str | None, metadata: dict,
+                    user_metadata: dict | None, version: str, *, upsert: bool) -> tuple[str, tuple[str, str] | None]:
+    """Inserts or replaces the row of `name`; returns its id and the replaced (id, version) if any."""
+    await conn.execute(queries.LOCK_KEY, bucket_id, name)
+    owner_uuid, owner_id = owner_columns(owner)
+    meta, user_meta = metadata, user_metadata  # the pool's jsonb codec encodes them
+    existing = await conn.fetchrow(queries.FIND_FOR_UPDATE, bucket_id, name)
+    if existing is not None:
+        if not upsert:
+            raise errors.key_exists()
+        object_id = await conn.fetchval(queries.REPLACE_OBJECT, existing["id"], owner_uuid, owner_id, meta,
+                                        user_meta, version)
+        if object_id is None:
+            raise errors.access_denied()
+        return object_id, (existing["id"], existing["version"])
+    object_id = await conn.fetchval(queries.INSERT_OBJECT, bucket_id, name, owner_uuid, owner_id, meta,
+                                    user_meta, version)
+    return object_id, None
+
+
+async def commit_object(ctx: Context, caller: Caller, bucket_id: str, name: str, metadata: dict,
+                        user_metadata: dict | None, *, upsert: bool, owner: str | None,
+                        place: Callable[[str, str], Awaitable[None]],
+                        discard: Callable[[], None] = lambda: None) -> Written:
+    """Runs the write protocol; `place(object_id, version)` files the bytes inside the transaction."""
+    version = str(uuid.uuid4())
+    placed: tuple[str, str] | None = None
+    try:
+        async with as_caller(ctx.pool, caller) as conn:
+            object_id, replaced = await write_row(conn, bucket_id, name, owner, metadata, user_metadata,
+                                                  version, upsert=upsert)
+            await place(object_id, version)
+            placed = (object_id, version)
+    except BaseException:
+        discard()
+        if placed is not None:
+            await _remove(ctx, [placed])
+        raise
+    if replaced is not None:
+        await _remove(ctx, [replaced])
+    return Written(object_id, version)
+
+
+async def commit_staged(ctx: Context, caller: Caller, bucket_id: str, name: str, staged: Staged, *,
+                        upsert: bool, owner: str | None) -> Written:
+    metadata = object_metadata(staged.size, staged.md5, staged.content_type, staged.cache_control)
+
+    async def place(object_id: str, version: str) -> None:
+        await ctx.backend.store(object_id, version, staged.path)
+
+    return await commit_object(ctx, caller, bucket_id, name, metadata, staged.user_metadata, upsert=upsert,
+                               owner=owner, place=place, discard=staged.discard)
+
+
+async def _remove(ctx: Context, items: list[tuple[str, str]]) -> None:
+    try:
+        await ctx.backend.delete(items)
+    except Exception:  # the rows are gone; an orphaned version costs space, not correctness
+        log.exception("could not remove object versions", extra={"count": len(items)})
+
+
+async def remove_versions(ctx: Context, items: list[tuple[str, str]]) -> None:
+    if items:
+        await _remove(ctx, items)
