@@ -11,6 +11,7 @@ import logging
 import asyncpg
 import orjson
 
+from oricol.db import unavailable
 from oricol.errors import ApiError
 from oricol.jwt import JwtError
 
@@ -133,6 +134,10 @@ def from_exception(exc: BaseException) -> ApiError:
         return database_timeout()
     if isinstance(exc, asyncpg.CheckViolationError):
         return invalid_request("The request violates a constraint")
+    if unavailable(exc):
+        error = _error(503, "DatabaseUnavailable", "The database is unavailable, retry shortly", "database_unavailable")
+        error.headers = {"Retry-After": "1"}
+        return error
     if isinstance(exc, asyncpg.RaiseError):  # a policy or trigger raised: its message is for the caller
         return _error(400, "InvalidRequest", str(exc))
     log.error("storage request failed", exc_info=exc)
