@@ -82,3 +82,47 @@ class RawSocket:
 
     async def close(self) -> None:
         await self.ws.close()
+
+
+class NodeScript:
+    """supabase-js under node as a running process: the test waits for a line, acts, then reads the result."""
+
+    def __init__(self, body: str, live: Any):
+        import os
+        import subprocess
+        import tempfile
+
+        from tests.support.node import JS_DIR, PRELUDE, ensure_installed
+
+        ensure_installed()
+        with tempfile.NamedTemporaryFile("w", suffix=".mjs", dir=JS_DIR, delete=False) as handle:
+            handle.write(PRELUDE + "\n" + body)
+            self.path = handle.name
+        self.proc = subprocess.Popen(
+            ["node", self.path], cwd=JS_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "ORICOL_URL": live.url, "ANON_KEY": live.anon_key,
+                 "SERVICE_ROLE_KEY": live.service_role_key})
+
+    async def line(self, timeout: float = 30) -> Any:
+        raw = await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), timeout)  # type: ignore[union-attr]
+        if not raw:
+            raise AssertionError(f"node ended early:\n{self.proc.stderr.read()}")  # type: ignore[union-attr]
+        return json.loads(raw)
+
+    def close(self) -> None:
+        import os
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        os.unlink(self.path)
+
+
+async def published_table(admin: Any, prefix: str, columns: str, *, full: bool = True) -> str:
+    """A new table in the supabase_realtime publication (REPLICA IDENTITY FULL unless told)."""
+    table = unique(prefix)
+    await admin.execute(f"create table public.{table} ({columns})")
+    if full:
+        await admin.execute(f"alter table public.{table} replica identity full")
+    await admin.execute(f"grant select on public.{table} to anon, authenticated, service_role")
+    await admin.execute(f"alter publication supabase_realtime add table public.{table}")
+    return table

@@ -97,6 +97,20 @@ async def clone(server: TestServer, template: str, name: str | None = None) -> s
 async def drop(server: TestServer, name: str) -> None:
     conn = await asyncpg.connect(server.admin_url)
     try:
+        await _drop_replication_slots(conn, name)
         await conn.execute(f'drop database if exists "{name}" with (force)')
     finally:
         await conn.close()
+
+
+async def _drop_replication_slots(conn: asyncpg.Connection, name: str) -> None:
+    """A database with a logical replication slot (realtime's change capture) cannot be dropped."""
+    for attempt in range(50):
+        await conn.execute("select pg_terminate_backend(pid) from pg_stat_activity "
+                           "where datname = $1 and pid <> pg_backend_pid()", name)
+        try:
+            await conn.execute("select pg_drop_replication_slot(slot_name) from pg_replication_slots "
+                               "where database = $1", name)
+            return
+        except asyncpg.ObjectInUseError:  # its reader has not noticed the termination yet
+            await asyncio.sleep(0.1)

@@ -70,7 +70,7 @@ class SlotReader:
             if changes:
                 self.publish({"changes": changes})
             if end_lsn is not None:
-                await conn.execute(_ADVANCE, self.slot, pgoutput.lsn_text(end_lsn))
+                await conn.execute(_ADVANCE, self.slot, end_lsn)
 
     async def _sleep(self, seconds: float) -> None:
         try:

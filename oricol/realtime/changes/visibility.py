@@ -1,8 +1,9 @@
 """Which changes a subscriber may see: checked in PostgreSQL as the subscriber's role and claims.
 
 One transaction per distinct role+claims per batch of changes, one statement per table in it: the
-changed rows are looked up by primary key as that caller, so the table's RLS policies and grants
-decide. A DELETE cannot be re-read; it is shown to callers who may SELECT from the table at all, and
+caller must have SELECT on the table, and on tables with row-level security the caller's SELECT
+policies are evaluated, as that caller, on the rows as they were committed (rebuilt from the WAL), so
+a row deleted since is judged as it was. A DELETE cannot be re-read; it is shown to callers who may SELECT from the table at all, and
 on RLS tables only its primary key is shown (as Supabase does).
 """
 from __future__ import annotations
@@ -13,8 +14,20 @@ from typing import Any, Sequence
 import asyncpg
 
 from oricol.db import Caller, as_caller
-from oricol.sql import Sql, ident, join, param, raw, render
+from oricol.sql import Sql, ident, param, raw, render
 
+_POLICIES = """
+select (not c.relrowsecurity or r.rolbypassrls or (pg_has_role(current_user, c.relowner, 'member') and not c.relforcerowsecurity)) as exempt,
+       array_agg(pg_get_expr(p.polqual, p.polrelid)) filter (where p.polqual is not null) as quals,
+       array_agg(p.polpermissive) filter (where p.polqual is not null) as permissive
+from pg_class c
+join pg_roles r on r.rolname = current_user
+left join pg_policy p on p.polrelid = c.oid and p.polcmd in ('r', '*')
+  and (0 = any(p.polroles) or exists (select 1 from unnest(p.polroles) as pr(oid)
+                                      where pg_has_role(current_user, pr.oid, 'member')))
+where c.oid = format('%I.%I', $1::text, $2::text)::regclass
+group by c.relrowsecurity, r.rolbypassrls, c.relowner, c.relforcerowsecurity
+"""
 _PRIVILEGE = "select has_table_privilege(format('%I.%I', $1::text, $2::text), 'SELECT')"
 
 
@@ -35,29 +48,45 @@ async def _visible_in_table(conn: asyncpg.Connection, schema: str, table: str,
     if not await _guarded(conn, _PRIVILEGE, schema, table):
         return set()
     seen = {index for index, change in items if change["type"] == "DELETE"}
-    rows = [(index, change) for index, change in items if change["type"] != "DELETE"]
+    rows = [(index, change) for index, change in items if index not in seen]
     if not rows:
         return seen
-    key, key_types = rows[0][1]["key"], rows[0][1]["key_types"]
-    if not key or len(key) != len(key_types):
-        # No primary key to re-read the row by: visible only where RLS does not apply.
-        return seen | {index for index, change in rows if not change["rls"]}
-    text, args = render(_lookup(schema, table, key, key_types, rows))
+    policy = await _policy(conn, schema, table)
+    if policy is None:
+        return seen
+    if policy is True:
+        return seen | {index for index, _ in rows}
+    text, args = render(_evaluate(schema, table, policy, rows))
     found = await _guarded_rows(conn, text, *args)
     return seen | {row[0] for row in found}
 
 
-def _lookup(schema: str, table: str, key: list[str], key_types: list[str],
-            rows: list[tuple[int, dict[str, Any]]]) -> Sql:
-    """select u.i from unnest(indices, key values...) u where the row exists under the caller's RLS."""
-    columns = [[(change["record"] or {}).get(name) for _, change in rows] for name in key]
-    aliases = [f"k{n}" for n in range(len(key))]
-    unnest = join(", ", [param([index for index, _ in rows], "int[]")]
-                  + [param(values, "text[]") for values in columns])
-    matches = join(" and ", [raw("t.") + ident(name) + raw(" = u." + alias + "::" + sql_type)
-                             for name, alias, sql_type in zip(key, aliases, key_types)])
-    return (raw("select u.i from unnest(") + unnest + raw(") as u(i, " + ", ".join(aliases) + ") ")
-            + raw("where exists (select 1 from ") + ident(schema, table) + raw(" t where ") + matches + raw(")"))
+async def _policy(conn: asyncpg.Connection, schema: str, table: str) -> str | bool | None:
+    """The caller's SELECT policies on the table as one boolean expression; True when RLS does not
+    apply (off for the table, BYPASSRLS, or the owner of a table without FORCE), None when no policy lets
+    anything through."""
+    row = await conn.fetchrow(_POLICIES, schema, table)
+    if row is None:
+        return None
+    if row["exempt"]:
+        return True
+    permissive = [q for q, p in zip(row["quals"] or [], row["permissive"] or []) if p]
+    restrictive = [q for q, p in zip(row["quals"] or [], row["permissive"] or []) if not p]
+    if not permissive:
+        return None
+    expression = "(" + " or ".join(f"({q})" for q in permissive) + ")"
+    return " and ".join([expression] + [f"({q})" for q in restrictive])
+
+
+def _evaluate(schema: str, table: str, policy: str, rows: list[tuple[int, dict[str, Any]]]) -> Sql:
+    """The policy applied to the rows as committed (from the WAL), not as they are now: each row is
+    rebuilt with json_populate_record under the table's own name, so qualified references work.
+    The expression text is PostgreSQL's own rendering of the policies (pg_get_expr), not input."""
+    indices = param([index for index, _ in rows], "int[]")
+    records = param([change["record"] or {} for _, change in rows], "json[]")  # the pool encodes json
+    return (raw("select u.i from unnest(") + indices + raw(", ") + records + raw(") as u(i, r), ")
+            + raw("lateral json_populate_record(null::") + ident(schema, table) + raw(", u.r) as ")
+            + ident(table) + raw(" where " + policy))
 
 
 async def _guarded(conn: asyncpg.Connection, query: str, *args: Any) -> bool:

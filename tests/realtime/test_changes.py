@@ -1,0 +1,154 @@
+"""postgres_changes from the WAL: payload shapes, filters and RLS, through realtime-js, supabase-py and
+the raw protocol. Rows are written with asyncpg directly, as any client of the database would."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from realtime import AsyncRealtimeClient
+
+from .support import NodeScript, RawSocket, published_table, unique, user_token
+
+
+async def _subscribed(sock: RawSocket, name: str, bindings: list, token: str | None = None) -> dict:
+    reply = await sock.join(name, {"postgres_changes": bindings}, token=token)
+    assert reply["payload"]["status"] == "ok", reply
+    system = await sock.until(lambda m: m["event"] == "system")
+    assert system["payload"] == {"status": "ok", "message": "Subscribed to PostgreSQL",
+                                 "extension": "postgres_changes", "channel": name}
+    assert system["ref"] is None
+    return reply
+
+
+async def test_supabase_js_insert_update_delete_payloads(live, admin_live):
+    table = await published_table(admin_live, "todos", "id bigint primary key, title text, done boolean, "
+                                  "meta jsonb, at timestamptz default now()")
+    script = NodeScript(f"""
+const client = anon();
+const events = [];
+let ready = false;
+const ch = client.channel('{unique("db")}')
+  .on('postgres_changes', {{ event: '*', schema: 'public', table: '{table}' }}, (p) => events.push(p))
+  .on('system', {{}}, (p) => {{ if (p.extension === 'postgres_changes' && p.status === 'ok' && !ready) {{ ready = true; out({{ ready: true }}); }} }});
+ch.subscribe();
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+for (let i = 0; i < 400 && events.length < 3; i++) await wait(50);
+out(events);
+process.exit(0);
+""", live)
+    try:
+        assert await script.line() == {"ready": True}
+        await admin_live.execute(f"insert into {table} (id, title, done, meta) values (1, 'write', false, "
+                                 """'{"tags": ["a"]}')""")
+        await admin_live.execute(f"update {table} set done = true where id = 1")
+        await admin_live.execute(f"delete from {table} where id = 1")
+        events = await script.line()
+    finally:
+        script.close()
+    assert [e["eventType"] for e in events] == ["INSERT", "UPDATE", "DELETE"]
+    insert, update, delete = events
+    assert insert["schema"] == "public" and insert["table"] == table
+    assert insert["new"]["id"] == 1 and insert["new"]["title"] == "write" and insert["new"]["done"] is False
+    assert insert["new"]["meta"] == {"tags": ["a"]}
+    assert insert["old"] == {} and insert["errors"] is None
+    assert insert["commit_timestamp"].endswith("Z")
+    assert update["new"]["done"] is True and update["old"]["done"] is False  # REPLICA IDENTITY FULL
+    assert delete["old"]["id"] == 1 and delete["old"]["title"] == "write" and delete["new"] == {}
+
+
+async def test_supabase_py_changes_with_filter(live, admin_live):
+    table = await published_table(admin_live, "items", "id int primary key, owner text, qty int")
+    client = AsyncRealtimeClient(live.url + "/realtime/v1", live.anon_key)
+    await client.connect()
+    got: list = []
+    system = asyncio.Event()
+    channel = client.channel(unique("py"))
+    channel.on_postgres_changes("INSERT", lambda p: got.append(p), table=table, filter="owner=eq.ann")
+    channel.on_system(lambda p: p.extension == "postgres_changes" and p.status == "ok" and system.set())
+    await channel.subscribe()
+    await asyncio.wait_for(system.wait(), 10)
+    await admin_live.execute(f"insert into {table} values (1, 'bob', 5), (2, 'ann', 7)")
+    for _ in range(200):
+        if got:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # a wrongly delivered 'bob' row would arrive in this time too
+    assert len(got) == 1
+    data = got[0]["data"]
+    assert data["type"] == "INSERT" and data["record"] == {"id": 2, "owner": "ann", "qty": 7}
+    assert {"name": "qty", "type": "int4"} in data["columns"]
+    await client.close()
+
+
+async def test_every_filter_operator(live, admin_live):
+    table = await published_table(admin_live, "nums", "id int primary key, n int, label text")
+    ops = ["n=eq.5", "n=neq.5", "n=lt.5", "n=lte.5", "n=gt.5", "n=gte.5", "n=in.(1,9)", "label=eq.five"]
+    sock = await RawSocket.open(live)
+    reply = await _subscribed(sock, unique("ops"), [{"event": "INSERT", "schema": "public", "table": table,
+                                                     "filter": f} for f in ops])
+    ids = {b["filter"]: b["id"] for b in reply["payload"]["response"]["postgres_changes"]}
+    assert [b["filter"] for b in reply["payload"]["response"]["postgres_changes"]] == ops
+    await admin_live.execute(f"insert into {table} values (1, 1, 'one'), (2, 5, 'five'), (3, 9, 'nine')")
+    seen = {}
+    for _ in range(3):
+        message = await sock.until(lambda m: m["event"] == "postgres_changes")
+        seen[message["payload"]["data"]["record"]["n"]] = set(message["payload"]["ids"])
+    expect = {1: {"n=neq.5", "n=lt.5", "n=lte.5", "n=in.(1,9)"},
+              5: {"n=eq.5", "n=lte.5", "n=gte.5", "label=eq.five"},
+              9: {"n=neq.5", "n=gt.5", "n=gte.5", "n=in.(1,9)"}}
+    assert seen == {n: {ids[f] for f in filters} for n, filters in expect.items()}
+    await sock.close()
+
+
+async def test_rls_each_user_sees_only_own_rows(live, admin_live):
+    table = await published_table(admin_live, "notes", "id serial primary key, owner uuid, body text")
+    await admin_live.execute(f"alter table {table} enable row level security")
+    await admin_live.execute(f"create policy own on {table} for select to authenticated using (owner = auth.uid())")
+    ann, bob = str(uuid.uuid4()), str(uuid.uuid4())
+    socks = {}
+    for who, uid in (("ann", ann), ("bob", bob)):
+        socks[who] = await RawSocket.open(live, "2.0.0")
+        await _subscribed(socks[who], unique(who), [{"event": "*", "schema": "public", "table": table}],
+                          token=user_token(uid))
+    anon = await RawSocket.open(live)
+    await _subscribed(anon, unique("anon"), [{"event": "*", "schema": "public", "table": table}])
+    await admin_live.execute(f"insert into {table} (owner, body) values ($1, 'ann secret'), ($2, 'bob secret')",
+                             uuid.UUID(ann), uuid.UUID(bob))
+    await admin_live.execute(f"delete from {table} where owner = $1", uuid.UUID(ann))
+    for who, uid in (("ann", ann), ("bob", bob)):
+        first = await socks[who].until(lambda m: m["event"] == "postgres_changes")
+        assert first["payload"]["data"]["record"]["owner"] == uid
+        assert first["payload"]["data"]["record"]["body"] == f"{who} secret"
+    deleted = await socks["ann"].until(lambda m: m["event"] == "postgres_changes")
+    assert deleted["payload"]["data"]["type"] == "DELETE"
+    assert deleted["payload"]["data"]["old_record"] == {"id": 1}  # RLS table: the key only
+    # bob's next change is ann's delete (key only), never ann's row
+    bob_next = await socks["bob"].until(lambda m: m["event"] == "postgres_changes")
+    assert bob_next["payload"]["data"]["type"] == "DELETE" and "body" not in bob_next["payload"]["data"]["old_record"]
+    # anon has SELECT but no policy: sees no rows
+    await admin_live.execute(f"insert into {table} (owner, body) values (null, 'marker')")
+    await admin_live.execute(f"insert into {table} (owner, body) values ($1, 'ann again')", uuid.UUID(ann))
+    await socks["ann"].until(lambda m: m["event"] == "postgres_changes")  # changes go out in commit order
+    await admin_live.execute(f"alter table {table} disable row level security")
+    await admin_live.execute(f"insert into {table} (owner, body) values (null, 'public now')")
+    seen = await anon.until(lambda m: m["event"] == "postgres_changes" and m["payload"]["data"]["type"] == "INSERT")
+    assert seen["payload"]["data"]["record"]["body"] == "public now"
+    for sock in (*socks.values(), anon):
+        await sock.close()
+
+
+async def test_token_refresh_changes_what_rls_shows(live, admin_live):
+    table = await published_table(admin_live, "mine", "id serial primary key, owner uuid")
+    await admin_live.execute(f"alter table {table} enable row level security")
+    await admin_live.execute(f"create policy own on {table} for select to authenticated using (owner = auth.uid())")
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    sock = await RawSocket.open(live)
+    name = unique("refresh")
+    await _subscribed(sock, name, [{"event": "INSERT", "schema": "public", "table": table}], token=user_token(first))
+    await sock.push(f"realtime:{name}", "access_token", {"access_token": user_token(second)})
+    await sock.push("phoenix", "heartbeat", {})  # handled in order: the refresh is applied before this reply
+    await sock.until(lambda m: m["event"] == "phx_reply" and m["topic"] == "phoenix")
+    await admin_live.execute(f"insert into {table} (owner) values ($1), ($2)", uuid.UUID(first), uuid.UUID(second))
+    got = await sock.until(lambda m: m["event"] == "postgres_changes")
+    assert got["payload"]["data"]["record"]["owner"] == second
+    await sock.close()
