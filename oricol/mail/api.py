@@ -102,10 +102,21 @@ async def message_source(request: Request) -> Response:
     return Response(found[1], media_type="text/plain", headers={"x-content-type-options": "nosniff"})
 
 
+async def small_body(request: Request, limit: int = 64 * 1024) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "payload_too_large", f"The body must be at most {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def mark_seen(request: Request) -> Response:
     mailbox = mailbox_of(request)
+    raw = await small_body(request)
     try:
-        body = orjson.loads(await request.body())
+        body = orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise ApiError(400, "bad_json", "The body must be a JSON object such as {\"seen\": true}") from None
     if not isinstance(body, dict) or not isinstance(body.get("seen", False), bool):

@@ -104,9 +104,18 @@ class MailCatcher:
         return "up"
 
 
+def metrics_of(catcher: MailCatcher):
+    def register(registry) -> None:
+        registry.collector("oricol_mail_messages", "gauge", "Messages kept by the mail catcher",
+                           lambda: [("oricol_mail_messages", (), catcher.store.count)])
+        registry.collector("oricol_mail_stored_bytes", "gauge", "Bytes of mail kept by the mail catcher",
+                           lambda: [("oricol_mail_stored_bytes", (), catcher.store.stored_bytes)])
+    return register
+
+
 def create(platform: Platform) -> Service:
     settings = platform.config.mail
     caps = Caps(per_mailbox=settings.mailbox_cap, total=settings.total_cap, total_bytes=settings.storage_cap_bytes)
     catcher = MailCatcher(settings, MailStore(platform.config.core.data_dir / "mail", caps))
     return Service(name="mail", app=catcher.app, start=catcher.start, stop=catcher.stop, health=catcher.health,
-                   extras={"catcher": catcher})
+                   extras={"catcher": catcher, "register_metrics": metrics_of(catcher)})

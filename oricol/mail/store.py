@@ -97,6 +97,10 @@ class MailStore:
     def count(self) -> int:
         return len(self._index)
 
+    @property
+    def stored_bytes(self) -> int:
+        return self._bytes
+
     # --- writing ---------------------------------------------------------------------------
 
     def add(self, mailbox: str, raw: bytes, sender: str, to: list[str], subject: str) -> Meta:

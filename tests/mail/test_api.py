@@ -137,6 +137,8 @@ async def test_mark_seen_and_purge(catcher, http):
 
     bad = await http.patch(f"/api/v1/mailbox/kim/{first['id']}", content=b"{not json")
     assert bad.status_code == 400 and bad.json()["error"] == "bad_json"
+    huge = await http.patch(f"/api/v1/mailbox/kim/{first['id']}", content=b" " * 100_000 + b"{}")
+    assert huge.status_code == 413 and huge.json()["error"] == "payload_too_large"
     missing = await http.patch("/api/v1/mailbox/kim/20000101T000000-9999", json={"seen": True})
     assert missing.status_code == 404
 

@@ -31,6 +31,7 @@ async def test_the_stack_starts_the_catcher_and_auth_mail_reaches_it(db_url, pg_
             assert entry["subject"] == "Confirm your email"
             assert entry["from"] == "Oricol <noreply@oricol.local>"
         assert any((tmp_path / "mail").glob("*.eml"))  # kept in the data dir
+        assert "oricol_mail_messages 1" in stack.registry.render()
     finally:
         await close_stack(stack)
     assert not await asyncio.to_thread(_listening, config.mail.smtp_port)
