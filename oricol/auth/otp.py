@@ -27,7 +27,7 @@ def check_frequency(state: Any, user: asyncpg.Record, token_type: str) -> None:
     """GoTrue's per-user pause between two mails of one kind."""
     interval = state.config.rate_limits.mail_min_interval
     sent_at = user[SENT_AT[token_type]]
-    if not interval or sent_at is None or not state.config.rate_limits.enabled:
+    if not interval or sent_at is None:
         return
     wait = sent_at + dt.timedelta(seconds=interval) - dt.datetime.now(dt.timezone.utc)
     if wait.total_seconds() > 0:
