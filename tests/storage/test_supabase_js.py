@@ -59,3 +59,70 @@ out({
     assert result["removed"] == [f"{user_id}/raw.txt"]
     assert result["emptied"] == {"message": "Successfully emptied"}
     assert result["deleted"] == {"message": "Successfully deleted"}
+
+
+def test_js_move_copy_sign_list_v2(storage_live):
+    user_id, token = user_token()
+    bucket = unique("own")
+    result = run_node(USER + """
+const admin = service();
+const user = asUser(process.env.TOKEN);
+const B = process.env.BUCKET, U = process.env.USER_ID;
+await admin.storage.createBucket(B);
+const files = user.storage.from(B);
+for (const n of ['a.txt', 'b.txt', 'dir/c.txt', 'dir/deeper/d.txt']) {
+  const r = await files.upload(U + '/' + n, 'x-' + n, { contentType: 'text/plain' });
+  if (r.error) throw r.error;
+}
+const moved = await files.move(U + '/a.txt', U + '/dir/a2.txt');
+const copied = await files.copy(U + '/b.txt', U + '/b-copy.txt');
+const signed = await files.createSignedUrl(U + '/b.txt', 60);
+const fetched = await (await fetch(signed.data.signedUrl)).text();
+const many = await files.createSignedUrls([U + '/b.txt', U + '/zzz.txt'], 60);
+const up = await files.createSignedUploadUrl(U + '/signed.txt');
+const upDone = await files.uploadToSignedUrl(U + '/signed.txt', up.data.token, new Blob(['by token']));
+const flat = await files.listV2({ prefix: U + '/' });
+const grouped = await files.listV2({ prefix: U + '/', with_delimiter: true });
+const page1 = await files.listV2({ prefix: U + '/', limit: 2 });
+const page2 = await files.listV2({ prefix: U + '/', limit: 2, cursor: page1.data.nextCursor });
+out({
+  moved: moved.data, copied: copied.data, fetched, many: many.data.map((m) => [m.path, m.error === null, !!m.signedUrl]),
+  upDone: upDone.data, upErr: upDone.error && upDone.error.message,
+  flat: flat.data.objects.map((o) => o.name), flatFolders: flat.data.folders.length,
+  groupedObjects: grouped.data.objects.map((o) => o.name), groupedFolders: grouped.data.folders.map((f) => f.name),
+  page1: [page1.data.objects.map((o) => o.name), page1.data.hasNext],
+  page2: [page2.data.objects.map((o) => o.name), page2.data.hasNext],
+});
+""", storage_live, env={"TOKEN": token, "BUCKET": bucket, "USER_ID": user_id})
+    u = user_id
+    assert result["moved"] == {"message": "Successfully moved"}
+    assert result["copied"] == {"path": f"{bucket}/{u}/b-copy.txt"}
+    assert result["fetched"] == "x-b.txt"
+    assert result["many"] == [[f"{u}/b.txt", True, True], [f"{u}/zzz.txt", False, False]]
+    assert result["upErr"] is None and result["upDone"]["fullPath"] == f"{bucket}/{u}/signed.txt"
+    assert result["flat"] == sorted([f"{u}/b-copy.txt", f"{u}/b.txt", f"{u}/dir/a2.txt", f"{u}/dir/c.txt",
+                                     f"{u}/dir/deeper/d.txt", f"{u}/signed.txt"])
+    assert result["flatFolders"] == 0
+    assert result["groupedObjects"] == [f"{u}/b-copy.txt", f"{u}/b.txt", f"{u}/signed.txt"]
+    assert result["groupedFolders"] == [f"{u}/dir/"]
+    assert result["page1"] == [[f"{u}/b-copy.txt", f"{u}/b.txt"], True]
+    assert result["page2"] == [[f"{u}/dir/a2.txt", f"{u}/dir/c.txt"], True]
+
+
+def test_js_public_url_and_download_option(storage_live):
+    bucket = unique("pub")
+    result = run_node("""
+const admin = service();
+const B = process.env.BUCKET;
+await admin.storage.createBucket(B, { public: true });
+await admin.storage.from(B).upload('img/logo.txt', 'public text', { contentType: 'text/plain', cacheControl: '10' });
+const { data } = anon().storage.from(B).getPublicUrl('img/logo.txt', { download: true });
+const r = await fetch(data.publicUrl);
+const anonDownload = await anon().storage.from(B).download('img/logo.txt');
+out({ status: r.status, body: await r.text(), disposition: r.headers.get('content-disposition'),
+      cache: r.headers.get('cache-control'), anonText: anonDownload.data && await anonDownload.data.text() });
+""", storage_live, env={"BUCKET": bucket})
+    assert result["status"] == 200 and result["body"] == "public text"
+    assert result["disposition"].startswith("attachment") and "logo.txt" in result["disposition"]
+    assert result["cache"] == "max-age=10"
+    assert result["anonText"] == "public text"
