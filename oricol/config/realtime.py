@@ -23,6 +23,9 @@ class RealtimeConfig:
     max_pending_frames: int = 2000
     # Largest frame accepted from a client, in bytes.
     max_frame_bytes: int = 1024 * 1024
+    # Seconds a new slot holder waits before its first read, so clients of a restarted server can
+    # reconnect (realtime-js retries after 1-2 s) and receive the changes committed while it was down.
+    resume_grace_seconds: float = 3.0
     # Seconds between liveness announcements of this process on the fan-out bus.
     node_heartbeat_seconds: float = 2.0
 
@@ -38,6 +41,7 @@ class RealtimeConfig:
             max_changes_per_read=env.int("ORICOL_REALTIME_MAX_CHANGES_PER_READ", 2000, min=1),
             max_pending_frames=env.int("ORICOL_REALTIME_MAX_PENDING_FRAMES", 2000, min=10),
             max_frame_bytes=env.int("ORICOL_REALTIME_MAX_FRAME_BYTES", 1024 * 1024, min=1024),
+            resume_grace_seconds=env.float("ORICOL_REALTIME_RESUME_GRACE", 3.0, min=0.0),
             node_heartbeat_seconds=env.float("ORICOL_REALTIME_NODE_HEARTBEAT", 2.0, min=0.1),
         )
 

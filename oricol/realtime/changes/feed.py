@@ -41,7 +41,8 @@ class ChangeFeed:
         self.slot = slot
         self.subscribers: set["Subscription"] = set()
         self.reader = SlotReader(db.admin_url, slot, TableCatalog(db.admin), node.publish_changes,
-                                 poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read)
+                                 poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read,
+                                 resume_grace=config.resume_grace_seconds)
         self._queue: asyncio.Queue = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
         node.change_handler = self._queue.put_nowait

@@ -28,13 +28,14 @@ _SLOT_EXISTS = "select exists(select 1 from pg_replication_slots where slot_name
 
 class SlotReader:
     def __init__(self, admin_url: str, slot: str, catalog: TableCatalog, publish: Callable[[dict[str, Any]], None],
-                 *, poll_seconds: float, max_changes: int):
+                 *, poll_seconds: float, max_changes: int, resume_grace: float):
         self.admin_url = admin_url
         self.slot = slot
         self.catalog = catalog
         self.publish = publish
         self.poll_seconds = poll_seconds
         self.max_changes = max_changes
+        self.resume_grace = resume_grace
         self.is_leader = False
         self.wake = asyncio.Event()
 
@@ -58,6 +59,7 @@ class SlotReader:
             await asyncio.sleep(1.0)
 
     async def _lead(self, conn: asyncpg.Connection) -> None:
+        await asyncio.sleep(self.resume_grace)
         while True:
             if not await conn.fetchval(_SLOT_EXISTS, self.slot):
                 await self._sleep(1.0)
