@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import api_meta, api_mail, api_signup, api_token, api_user, api_verify
+from . import api_admin, api_meta, api_mail, api_signup, api_token, api_user, api_verify
 from .http import endpoint
 from .state import AuthState
 
@@ -23,6 +23,15 @@ TABLE = (
     ("/user", ("GET",), api_user.get_user),
     ("/user", ("PUT",), api_user.update_user),
     ("/reauthenticate", ("GET",), api_user.reauthenticate),
+    ("/invite", ("POST",), api_admin.invite),
+    ("/admin/users", ("GET",), api_admin.list_users),
+    ("/admin/users", ("POST",), api_admin.create_user),
+    ("/admin/users/{user_id}", ("GET",), api_admin.get_user),
+    ("/admin/users/{user_id}", ("PUT",), api_admin.update_user),
+    ("/admin/users/{user_id}", ("DELETE",), api_admin.delete_user),
+    ("/admin/users/{user_id}/factors", ("GET",), api_admin.list_factors),
+    ("/admin/users/{user_id}/factors/{factor_id}", ("DELETE",), api_admin.delete_factor),
+    ("/admin/generate_link", ("POST",), api_admin.generate_link),
 )
 
 
