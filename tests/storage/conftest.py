@@ -6,15 +6,23 @@ readable by everyone. Each test makes its own uniquely named buckets.
 """
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 import time
 import uuid
 
 import asyncpg
+import httpx
 import pytest
 from supabase import ClientOptions, create_client
 
 from oricol.jwt import encode
-from tests.support.stack import SECRETS
+from tests.support import pg
+from tests.support.stack import SECRETS, LiveServer, config_for
+
+S3_BUCKET = "oricol-test-objects"
 
 POLICIES = """
 drop policy if exists "test own folder select" on storage.objects;
@@ -40,12 +48,58 @@ create policy "test buckets read" on storage.buckets for select to authenticated
 
 
 @pytest.fixture(scope="session")
-async def storage_live(live):
-    conn = await asyncpg.connect(live.db_url)
+def s3_server():
+    """A local S3-compatible server (moto in server mode) on a free loopback port, in its own process."""
+    port = pg.free_port()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    import boto3
+    boto3.client("s3", endpoint_url=url, region_name="us-east-1", aws_access_key_id="test",
+                 aws_secret_access_key="test").create_bucket(Bucket=S3_BUCKET)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+def s3_settings(endpoint: str) -> dict[str, str]:
+    return {"ORICOL_STORAGE_BACKEND": "s3", "ORICOL_STORAGE_S3_BUCKET": S3_BUCKET,
+            "ORICOL_STORAGE_S3_ENDPOINT": endpoint, "ORICOL_STORAGE_S3_ACCESS_KEY": "test",
+            "ORICOL_STORAGE_S3_SECRET_KEY": "test", "ORICOL_STORAGE_S3_PREFIX": "objects"}
+
+
+@pytest.fixture(scope="session")
+async def s3_live(pg_server, template_db, tmp_path_factory, s3_server):
+    """A second live server whose storage keeps bytes in S3."""
+    name = await pg.clone(pg_server, template_db, f"oricol_s3_{os.getpid()}")
+    server = LiveServer(config_for(pg_server.url_for(name), pg_server.password, tmp_path_factory.mktemp("s3live"),
+                                   **s3_settings(s3_server)))
+    await asyncio.to_thread(server.start)
+    yield server
+    await asyncio.to_thread(server.stop)
+    await pg.drop(pg_server, name)
+
+
+async def _install_policies(db_url: str) -> None:
+    conn = await asyncpg.connect(db_url)
     try:
         await conn.execute(POLICIES)
     finally:
         await conn.close()
+
+
+@pytest.fixture(scope="session", params=["disk", "s3"])
+def storage_live(request):
+    """Each storage test runs against both backends."""
+    live = request.getfixturevalue("live" if request.param == "disk" else "s3_live")
+    asyncio.run(_install_policies(live.db_url))
     return live
 
 

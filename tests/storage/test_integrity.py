@@ -16,6 +16,19 @@ def _files(root) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
+def _stored(live) -> set[str]:
+    """Every file under the storage dir (staging included) and, with S3, every key in the bucket."""
+    config = live.config.storage
+    found = _files(config.root)
+    if config.backend == "s3":
+        import boto3
+        client = boto3.client("s3", endpoint_url=config.s3_endpoint, region_name=config.s3_region,
+                              aws_access_key_id=config.s3_access_key, aws_secret_access_key=config.s3_secret_key)
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=config.s3_bucket)
+        found |= {"s3:" + item["Key"] for page in pages for item in page.get("Contents", [])}
+    return found
+
+
 def _admin_headers(live) -> dict[str, str]:
     return {"apikey": live.service_role_key, "authorization": f"Bearer {live.service_role_key}"}
 
@@ -29,8 +42,7 @@ async def _rows(live, bucket: str) -> list[str]:
 
 
 async def test_interrupted_upload_leaves_no_row_and_no_file(storage_live, own_bucket):
-    root = storage_live.config.storage.root
-    before = _files(root)
+    before = _stored(storage_live)
     parts = urlsplit(storage_live.url)
     request = (f"POST /storage/v1/object/{own_bucket}/cut/file.bin HTTP/1.1\r\nHost: {parts.netloc}\r\n"
                f"apikey: {storage_live.service_role_key}\r\nAuthorization: Bearer {storage_live.service_role_key}\r\n"
@@ -39,32 +51,30 @@ async def test_interrupted_upload_leaves_no_row_and_no_file(storage_live, own_bu
         sock.sendall(request + b"x" * 3_000_000)
         time.sleep(0.3)
     deadline = time.monotonic() + 5
-    while _files(root) != before and time.monotonic() < deadline:
+    while _stored(storage_live) != before and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _files(root) == before
+    assert _stored(storage_live) == before
     assert await _rows(storage_live, own_bucket) == []
 
 
 async def test_refused_upload_leaves_no_file(storage_live, user, own_bucket):
     _, storage = user
-    root = storage_live.config.storage.root
-    before = _files(root)
+    before = _stored(storage_live)
     with pytest.raises(Exception):
         storage.from_(own_bucket).upload("not-mine/x.bin", b"y" * 500_000)
-    assert _files(root) == before
+    assert _stored(storage_live) == before
     assert await _rows(storage_live, own_bucket) == []
 
 
 async def test_replaced_version_is_removed(storage_live, admin_storage, own_bucket):
-    root = storage_live.config.storage.root / "objects"
     files = admin_storage.from_(own_bucket)
     files.upload("v/a.txt", b"one")
-    first = _files(root)
+    first = _stored(storage_live)
     files.upload("v/a.txt", b"two", {"upsert": "true"})
-    second = _files(root)
+    second = _stored(storage_live)
     assert len(second) == len(first) and second != first
     files.remove(["v/a.txt"])
-    assert len(_files(root)) == len(first) - 1
+    assert len(_stored(storage_live)) == len(first) - 1
 
 
 @pytest.mark.parametrize("key", ["a/%2E%2E/b.txt", "a/%2E/b.txt", "a//b.txt", "a/b%00.txt", "a/%E2%80%AEtxt.exe",
