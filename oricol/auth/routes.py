@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import api_admin, api_meta, api_mail, api_signup, api_token, api_user, api_verify
+from . import api_admin, api_meta, api_mfa, api_mail, api_signup, api_token, api_user, api_verify
 from .http import endpoint
 from .state import AuthState
 
@@ -23,6 +23,10 @@ TABLE = (
     ("/user", ("GET",), api_user.get_user),
     ("/user", ("PUT",), api_user.update_user),
     ("/reauthenticate", ("GET",), api_user.reauthenticate),
+    ("/factors", ("POST",), api_mfa.enroll),
+    ("/factors/{factor_id}/challenge", ("POST",), api_mfa.challenge),
+    ("/factors/{factor_id}/verify", ("POST",), api_mfa.verify),
+    ("/factors/{factor_id}", ("DELETE",), api_mfa.unenroll),
     ("/invite", ("POST",), api_admin.invite),
     ("/admin/users", ("GET",), api_admin.list_users),
     ("/admin/users", ("POST",), api_admin.create_user),

@@ -25,14 +25,14 @@ async def create(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Recor
     await conn.execute(
         "insert into auth.sessions (id, user_id, aal, not_after, user_agent, ip, created_at, updated_at) "
         "values ($1, $2, 'aal1', $3, $4, $5::inet, now(), now())",
-        session_id, user["id"], not_after, (user_agent or "")[:512], _inet(ip))
+        session_id, user["id"], not_after, (user_agent or "")[:512], inet(ip))
     await add_amr(conn, session_id, method)
     refresh = tokens.new_refresh_token()
-    await _insert_refresh(conn, user["id"], session_id, refresh, parent=None)
+    await insert_refresh(conn, user["id"], session_id, refresh, parent=None)
     return session_id, refresh
 
 
-def _inet(ip: str) -> str | None:
+def inet(ip: str) -> str | None:
     import ipaddress
     try:
         return str(ipaddress.ip_address(ip))
@@ -47,7 +47,7 @@ async def add_amr(conn: asyncpg.Connection, session_id: uuid.UUID, method: str) 
         "do update set updated_at = now()", session_id, method)
 
 
-async def _insert_refresh(conn: asyncpg.Connection, user_id: uuid.UUID, session_id: uuid.UUID, token: str,
+async def insert_refresh(conn: asyncpg.Connection, user_id: uuid.UUID, session_id: uuid.UUID, token: str,
                           parent: str | None) -> None:
     await conn.execute(
         "insert into auth.refresh_tokens (instance_id, token, user_id, revoked, parent, session_id) "
@@ -135,7 +135,7 @@ async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: st
     else:
         await conn.execute("update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1",
                            row["id"])
-        await _insert_refresh(conn, user["id"], session["id"], child, parent=token)
+        await insert_refresh(conn, user["id"], session["id"], child, parent=token)
     await conn.execute("update auth.sessions set refreshed_at = now()::timestamp, updated_at = now() "
                        "where id = $1", session["id"])
     await audit.record(conn, user, "token_refreshed", "token", ip, {})
