@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import buckets, listing, objects, signing, status
+from . import buckets, listing, objects, signing, status, tus
 
 OBJECT = "{bucket}/{name:path}"
 
@@ -41,4 +41,10 @@ def routes() -> list[Route]:
         Route(f"/object/{OBJECT}", objects.replace, methods=["PUT"]),
         Route(f"/object/{OBJECT}", objects.delete_one, methods=["DELETE"]),
         Route("/object/{bucket}", objects.delete_many, methods=["DELETE"]),
+        Route("/upload/resumable", tus.create, methods=["POST"]),
+        Route("/upload/resumable", tus.options, methods=["OPTIONS"]),
+        Route("/upload/resumable/{upload_id}", tus.head, methods=["HEAD"]),
+        Route("/upload/resumable/{upload_id}", tus.patch, methods=["PATCH"]),
+        Route("/upload/resumable/{upload_id}", tus.terminate, methods=["DELETE"]),
+        Route("/upload/resumable/{upload_id}", tus.options, methods=["OPTIONS"]),
     ]

@@ -5,6 +5,8 @@
 """
 from __future__ import annotations
 
+import asyncio
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -13,7 +15,7 @@ from starlette.responses import Response
 from oricol.errors import ApiError
 from oricol.service import Platform, Service
 
-from . import errors
+from . import errors, tus
 from .backends import make_backend
 from .context import Context
 from .http import error_response
@@ -46,9 +48,13 @@ def create(platform: Platform) -> Service:
 
     async def start() -> None:
         await backend.start()
+        context.extras["sweeper"] = asyncio.create_task(tus.sweeper(context))
 
     async def stop() -> None:
-        for closer in context.extras.get("closers", []):
+        sweeper = context.extras.pop("sweeper", None)
+        if sweeper is not None:
+            sweeper.cancel()
+        for closer in context.extras.pop("closers", []):
             await closer()
 
     async def health() -> str:

@@ -22,7 +22,7 @@ from .download import Stored, serve
 from .http import endpoint, header_upsert, json_body, json_response, positive_int
 from .keys import check_key
 from .objects import receive_object
-from .store import owner_columns
+from .store import check_can_write
 
 NOT_VISIBLE = "Either the object does not exist or you do not have access to it"
 
@@ -111,35 +111,12 @@ async def download_signed(request: Request) -> Response:
     return await serve(ctx, request, Stored.from_row(row, name))
 
 
-async def _check_can_insert(ctx: Context, request: Request, bucket_id: str, name: str, upsert: bool) -> None:
-    """Asks PostgreSQL whether the caller could write this key: the row is inserted, then rolled back."""
-    caller = caller_of(request)
-    owner_uuid, owner_id = owner_columns(caller.user_id)
-
-    class Probe(Exception):
-        pass
-
-    try:
-        async with as_caller(ctx.pool, caller) as conn:
-            existing = await conn.fetchrow(queries.FIND_FOR_UPDATE, bucket_id, name)
-            if existing is not None and not upsert:
-                raise errors.key_exists()
-            if existing is None:
-                await conn.fetchval(queries.INSERT_OBJECT, bucket_id, name, owner_uuid, owner_id, {}, None, "probe")
-            elif await conn.fetchval(queries.REPLACE_OBJECT, existing["id"], owner_uuid, owner_id, {}, None,
-                                     "probe") is None:
-                raise errors.access_denied()
-            raise Probe()
-    except Probe:
-        return
-
-
 @endpoint
 async def sign_upload(request: Request) -> Response:
     ctx, caller = context_of(request), caller_of(request)
     bucket_id, name = request.path_params["bucket"], check_key(request.path_params["name"])
     upsert = header_upsert(request)
-    await _check_can_insert(ctx, request, bucket_id, name, upsert)
+    await check_can_write(ctx, caller, bucket_id, name, upsert=upsert)
     token = make_token(ctx, {"url": f"{bucket_id}/{name}", "owner": caller.user_id, "upsert": upsert},
                        ctx.config.signed_upload_expiry)
     return json_response({"url": f"/object/upload/sign/{bucket_id}/{name}?token={token}", "token": token})

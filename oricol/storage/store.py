@@ -150,3 +150,18 @@ async def _remove(ctx: Context, items: list[tuple[str, str]]) -> None:
 async def remove_versions(ctx: Context, items: list[tuple[str, str]]) -> None:
     if items:
         await _remove(ctx, items)
+
+
+class _Probe(Exception):
+    """Rolls back the probe transaction of `check_can_write`."""
+
+
+async def check_can_write(ctx: Context, caller: Caller, bucket_id: str, name: str, *, upsert: bool) -> None:
+    """Asks PostgreSQL whether `caller` could write this key (before any byte is accepted): the row is
+    written as a real upload would write it, then rolled back."""
+    try:
+        async with as_caller(ctx.pool, caller) as conn:
+            await write_row(conn, bucket_id, name, caller.user_id, {}, None, "probe", upsert=upsert)
+            raise _Probe()
+    except _Probe:
+        return
