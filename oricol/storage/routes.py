@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import buckets, listing, objects, signing, status, tus
+from . import buckets, listing, objects, render, signing, status, tus
 
 OBJECT = "{bucket}/{name:path}"
 
@@ -41,6 +41,9 @@ def routes() -> list[Route]:
         Route(f"/object/{OBJECT}", objects.replace, methods=["PUT"]),
         Route(f"/object/{OBJECT}", objects.delete_one, methods=["DELETE"]),
         Route("/object/{bucket}", objects.delete_many, methods=["DELETE"]),
+        Route(f"/render/image/authenticated/{OBJECT}", render.render_authenticated, methods=["GET"]),
+        Route(f"/render/image/public/{OBJECT}", render.render_public, methods=["GET"]),
+        Route(f"/render/image/sign/{OBJECT}", render.render_signed, methods=["GET"]),
         Route("/upload/resumable", tus.create, methods=["POST"]),
         Route("/upload/resumable", tus.options, methods=["OPTIONS"]),
         Route("/upload/resumable/{upload_id}", tus.head, methods=["HEAD"]),
