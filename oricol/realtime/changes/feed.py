@@ -95,9 +95,11 @@ class ChangeFeed:
     # delivering ------------------------------------------------------------------------------
     async def _dispatch_forever(self) -> None:
         while True:
-            batch = await self._queue.get()
+            changes = list((await self._queue.get())["changes"])
+            while not self._queue.empty():  # behind: take everything waiting as one batch, in order
+                changes.extend(self._queue.get_nowait()["changes"])
             try:
-                await self.dispatch(batch["changes"])
+                await self.dispatch(changes)
             except Exception:
                 log.exception("realtime: delivering a batch of changes failed")
 
@@ -111,10 +113,7 @@ class ChangeFeed:
             group = (sub.caller.role, sub.caller.claims_json)
             callers[group] = sub.caller
             pending[group].update(per_change)
-        allowed: dict[tuple[str, str], set[int]] = {}
-        for group, indices in pending.items():
-            allowed[group] = await visibility.visible(self.db.app, callers[group],
-                                                      [(i, changes[i]) for i in sorted(indices)])
+        allowed = await visibility.visible(self.db.admin, callers, pending, changes)
         fragments: dict[int, orjson.Fragment] = {}
         for index, change in enumerate(changes):
             for sub, per_change in wanted.items():

@@ -1,105 +1,127 @@
-"""Which changes a subscriber may see: checked in PostgreSQL as the subscriber's role and claims.
+"""Which changes each subscriber may see: decided in PostgreSQL, per distinct role+claims, in one round
+trip per table per batch of changes.
 
-One transaction per distinct role+claims per batch of changes, one statement per table in it: the
-caller must have SELECT on the table, and on tables with row-level security the caller's SELECT
-policies are evaluated, as that caller, on the rows as they were committed (rebuilt from the WAL), so
-a row deleted since is judged as it was. A DELETE cannot be re-read; it is shown to callers who may SELECT from the table at all, and
-on RLS tables only its primary key is shown (as Supabase does).
+A caller must have SELECT on the table. On tables with row-level security, the caller's SELECT policies
+are evaluated as that caller (role and `request.jwt.claims` set, as for a request) on the rows as they
+were committed, rebuilt from the WAL with json_populate_record: so a row deleted or changed since is
+judged as it was, and `auth.uid()` in a policy means the subscriber. The loop over callers runs inside
+PostgreSQL (`realtime.oricol_visible_rows`, migration 0400), so 500 distinct users cost one statement,
+not 500 transactions. A DELETE cannot be judged by its row; it goes to callers who may SELECT from
+the table, and on RLS tables only its primary key is shown (as Supabase does).
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import Any, Hashable, Mapping
 
 import asyncpg
 
-from oricol.db import Caller, as_caller
-from oricol.sql import Sql, ident, param, raw, render
+from oricol.db import Caller
+from oricol.sql import ident, quote_ident, render, raw
 
-_POLICIES = """
-select (not c.relrowsecurity or r.rolbypassrls or (pg_has_role(current_user, c.relowner, 'member') and not c.relforcerowsecurity)) as exempt,
+_ACCESS = """
+select has_table_privilege($3::text, c.oid, 'SELECT') as can_select,
+       (not c.relrowsecurity or r.rolbypassrls
+        or (pg_has_role($3::text, c.relowner, 'member') and not c.relforcerowsecurity)) as exempt,
        array_agg(pg_get_expr(p.polqual, p.polrelid)) filter (where p.polqual is not null) as quals,
        array_agg(p.polpermissive) filter (where p.polqual is not null) as permissive
 from pg_class c
-join pg_roles r on r.rolname = current_user
+join pg_roles r on r.rolname = $3::text
 left join pg_policy p on p.polrelid = c.oid and p.polcmd in ('r', '*')
   and (0 = any(p.polroles) or exists (select 1 from unnest(p.polroles) as pr(oid)
-                                      where pg_has_role(current_user, pr.oid, 'member')))
-where c.oid = format('%I.%I', $1::text, $2::text)::regclass
-group by c.relrowsecurity, r.rolbypassrls, c.relowner, c.relforcerowsecurity
+                                      where pg_has_role($3::text, pr.oid, 'member')))
+where c.oid = to_regclass(format('%I.%I', $1::text, $2::text))
+group by c.oid, c.relrowsecurity, r.rolbypassrls, c.relowner, c.relforcerowsecurity
 """
-_PRIVILEGE = "select has_table_privilege(format('%I.%I', $1::text, $2::text), 'SELECT')"
+_ROLE_EXISTS = "select exists(select 1 from pg_roles where rolname = $1)"
+_EVALUATE = "select grp, idx from realtime.oricol_visible_rows($1, $2, $3, $4, $5)"
 
 
-async def visible(pool: asyncpg.Pool, caller: Caller, changes: Sequence[tuple[int, dict[str, Any]]]) -> set[int]:
-    """The indices (first of each pair) of the changes `caller` may see."""
-    by_table: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    for index, change in changes:
-        by_table[(change["schema"], change["table"])].append((index, change))
-    seen: set[int] = set()
-    async with as_caller(pool, caller, readonly=True) as conn:
-        for (schema, table), items in by_table.items():
-            seen |= await _visible_in_table(conn, schema, table, items)
-    return seen
+@dataclass(frozen=True)
+class Access:
+    can_select: bool
+    policy: str | bool | None  # True: RLS does not apply; None: no policy lets anything through
 
 
-async def _visible_in_table(conn: asyncpg.Connection, schema: str, table: str,
-                            items: list[tuple[int, dict[str, Any]]]) -> set[int]:
-    if not await _guarded(conn, _PRIVILEGE, schema, table):
-        return set()
-    seen = {index for index, change in items if change["type"] == "DELETE"}
-    rows = [(index, change) for index, change in items if index not in seen]
-    if not rows:
-        return seen
-    policy = await _policy(conn, schema, table)
-    if policy is None:
-        return seen
-    if policy is True:
-        return seen | {index for index, _ in rows}
-    text, args = render(_evaluate(schema, table, policy, rows))
-    found = await _guarded_rows(conn, text, *args)
-    return seen | {row[0] for row in found}
+class AccessCache:
+    """What a role may do on a table (grants and policies), looked up once per batch of changes, so a
+    policy change applies from the next batch on."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str, str], Access] = {}
+
+    async def get(self, conn: asyncpg.Connection, schema: str, table: str, role: str) -> Access:
+        key = (schema, table, role)
+        if key not in self._known:
+            self._known[key] = await _load_access(conn, schema, table, role)
+        return self._known[key]
 
 
-async def _policy(conn: asyncpg.Connection, schema: str, table: str) -> str | bool | None:
-    """The caller's SELECT policies on the table as one boolean expression; True when RLS does not
-    apply (off for the table, BYPASSRLS, or the owner of a table without FORCE), None when no policy lets
-    anything through."""
-    row = await conn.fetchrow(_POLICIES, schema, table)
-    if row is None:
-        return None
+async def _load_access(conn: asyncpg.Connection, schema: str, table: str, role: str) -> Access:
+    if not await conn.fetchval(_ROLE_EXISTS, role):
+        return Access(False, None)
+    row = await conn.fetchrow(_ACCESS, schema, table, role)
+    if row is None or not row["can_select"]:
+        return Access(False, None)
     if row["exempt"]:
-        return True
-    permissive = [q for q, p in zip(row["quals"] or [], row["permissive"] or []) if p]
-    restrictive = [q for q, p in zip(row["quals"] or [], row["permissive"] or []) if not p]
+        return Access(True, True)
+    pairs = list(zip(row["quals"] or [], row["permissive"] or []))
+    permissive = [q for q, p in pairs if p]
+    restrictive = [q for q, p in pairs if not p]
     if not permissive:
-        return None
+        return Access(True, None)
     expression = "(" + " or ".join(f"({q})" for q in permissive) + ")"
-    return " and ".join([expression] + [f"({q})" for q in restrictive])
+    return Access(True, " and ".join([expression] + [f"({q})" for q in restrictive]))
 
 
-def _evaluate(schema: str, table: str, policy: str, rows: list[tuple[int, dict[str, Any]]]) -> Sql:
-    """The policy applied to the rows as committed (from the WAL), not as they are now: each row is
-    rebuilt with json_populate_record under the table's own name, so qualified references work.
-    The expression text is PostgreSQL's own rendering of the policies (pg_get_expr), not input."""
-    indices = param([index for index, _ in rows], "int[]")
-    records = param([change["record"] or {} for _, change in rows], "json[]")  # the pool encodes json
-    return (raw("select u.i from unnest(") + indices + raw(", ") + records + raw(") as u(i, r), ")
-            + raw("lateral json_populate_record(null::") + ident(schema, table) + raw(", u.r) as ")
-            + ident(table) + raw(" where " + policy))
+async def visible(pool: asyncpg.Pool, callers: Mapping[Hashable, Caller],
+                  wanted: Mapping[Hashable, set[int]], changes: list[dict[str, Any]]) -> dict[Hashable, set[int]]:
+    """For each group (a distinct role+claims), which of the changes it wants it may see."""
+    allowed: dict[Hashable, set[int]] = {group: set() for group in callers}
+    cache = AccessCache()
+    by_table: dict[tuple[str, str], dict[Hashable, set[int]]] = defaultdict(dict)
+    for group, indices in wanted.items():
+        for index in indices:
+            change = changes[index]
+            by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
+    async with pool.acquire() as conn, conn.transaction():
+        for (schema, table), groups in by_table.items():
+            await _table(conn, cache, schema, table, groups, callers, changes, allowed)
+    return allowed
 
 
-async def _guarded(conn: asyncpg.Connection, query: str, *args: Any) -> bool:
-    try:
-        async with conn.transaction():
-            return bool(await conn.fetchval(query, *args))
-    except (asyncpg.InsufficientPrivilegeError, asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
-        return False
+async def _table(conn: asyncpg.Connection, cache: AccessCache, schema: str, table: str,
+                 groups: dict[Hashable, set[int]], callers: Mapping[Hashable, Caller],
+                 changes: list[dict[str, Any]], allowed: dict[Hashable, set[int]]) -> None:
+    to_check: list[tuple[Hashable, str]] = []
+    for group, indices in groups.items():
+        access = await cache.get(conn, schema, table, callers[group].role)
+        if not access.can_select:
+            continue
+        allowed[group] |= {i for i in indices if changes[i]["type"] == "DELETE"}
+        if access.policy is True:
+            allowed[group] |= indices
+        elif access.policy is not None:
+            to_check.append((group, access.policy))
+    rows = sorted({i for group, _ in to_check for i in groups[group] if changes[i]["type"] != "DELETE"})
+    if not rows:
+        return
+    queries = {policy: _query(schema, table, policy) for _, policy in to_check}
+    found = await conn.fetch(
+        _EVALUATE, [callers[g].role for g, _ in to_check], [callers[g].claims_json for g, _ in to_check],
+        [queries[policy] for _, policy in to_check], rows, [changes[i]["record"] or {} for i in rows])
+    for record in found:
+        group = to_check[record["grp"] - 1][0]
+        if record["idx"] in groups[group]:
+            allowed[group].add(record["idx"])
 
 
-async def _guarded_rows(conn: asyncpg.Connection, query: str, *args: Any) -> list:
-    try:
-        async with conn.transaction():
-            return await conn.fetch(query, *args)
-    except (asyncpg.InsufficientPrivilegeError, asyncpg.UndefinedTableError, asyncpg.InvalidSchemaNameError):
-        return []
+def _query(schema: str, table: str, policy: str) -> str:
+    """The rows ($3, as committed) the policy lets through, tagged with the group number ($1). The
+    policy text is PostgreSQL's own rendering of the table's policies (pg_get_expr), not input; the
+    row is named after the table so qualified column references in it still resolve."""
+    text, _ = render(raw("select $1::int, u.i from unnest($2::int[], $3::json[]) as u(i, r), "
+                         "lateral json_populate_record(null::") + ident(schema, table)
+                     + raw(", u.r) as " + quote_ident(table) + " where " + policy))
+    return text

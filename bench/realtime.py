@@ -1,0 +1,304 @@
+"""Realtime benchmark: database change latency, broadcast throughput against a bare websocket relay,
+and idle connections per GB.
+
+One run, one throwaway PostgreSQL, the server as a real `oricol start --only realtime` process:
+1. commit -> client latency (p50/p95/p99) of INSERTs with 1, 100 and 500 subscribers, without RLS and
+   with RLS (every subscriber a different user, so RLS is evaluated per subscriber), at a base rate,
+   then the rate ramped with 500 subscribers to find the highest held with p95 < 250 ms;
+2. broadcast deliveries/s with p99 < 100 ms, and the same for a bare `websockets` relay server (each
+   message sent to every other socket) measured in the same run: the ratio is what Oricol costs;
+3. idle joined sockets: server RSS growth per socket, as sockets per GB.
+The clients run in this process on the same machine, so they compete with the server for CPU: the
+figures are a floor, not a ceiling.
+
+    python bench/realtime.py [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+import orjson
+import psutil
+import websockets
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from oricol import bootstrap, jwt  # noqa: E402
+from tests.support import pg  # noqa: E402
+from tests.support.stack import SECRETS, environ_for  # noqa: E402
+
+RELAY = """
+import asyncio, sys, websockets
+clients = set()
+async def handler(ws):
+    clients.add(ws)
+    try:
+        async for message in ws:
+            websockets.broadcast([c for c in clients if c is not ws], message)
+    finally:
+        clients.discard(ws)
+async def main():
+    async with websockets.serve(handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None):
+        await asyncio.Future()
+asyncio.run(main())
+"""
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "n": 0}
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "n": len(ordered)}
+
+
+class Server:
+    def __init__(self, db_url: str, password: str):
+        self.root = Path(tempfile.mkdtemp(prefix="oricol-rt-bench-"))
+        self.port = pg.free_port()
+        env = environ_for(db_url, password, self.root, ORICOL_PORT=self.port, ORICOL_SERVICES="realtime",
+                          ORICOL_REALTIME_RESUME_GRACE="0", ORICOL_DB_POOL_SIZE="20")
+        self.proc = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=self.root,
+                                     env={**os.environ, "PYTHONPATH": str(REPO), **env},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ws = f"ws://127.0.0.1:{self.port}/realtime/v1/websocket?apikey={SECRETS['anon_key']}&vsn=1.0.0"
+
+    def wait(self) -> None:
+        for _ in range(600):
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=1).status_code in (200, 503):
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not start")
+
+    def rss(self) -> int:
+        return psutil.Process(self.proc.pid).memory_info().rss
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(20)
+
+
+class Subscriber:
+    def __init__(self, ws, received: dict[int, list[float]]):
+        self.ws = ws
+        self.received = received
+        self.task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for raw in self.ws:
+            if '"postgres_changes"' in raw:
+                now = time.perf_counter()
+                row = orjson.loads(raw)["payload"]["data"]["record"]
+                self.received.setdefault(row["id"], []).append(now)
+
+
+async def subscribe(url: str, table: str, token: str | None, received: dict) -> Subscriber:
+    ws = await websockets.connect(url, ping_interval=None, max_queue=None)
+    payload = {"config": {"postgres_changes": [{"event": "INSERT", "schema": "public", "table": table}]}}
+    if token:
+        payload["access_token"] = token
+    await ws.send(orjson.dumps({"topic": f"realtime:{uuid.uuid4().hex[:8]}", "event": "phx_join",
+                                "payload": payload, "ref": "1", "join_ref": "1"}).decode())
+    while '"system"' not in await ws.recv():
+        pass
+    return Subscriber(ws, received)
+
+
+async def make_table(admin: asyncpg.Connection, rls: bool) -> str:
+    table = f"bench_{uuid.uuid4().hex[:8]}"
+    await admin.execute(f"create table {table} (id bigint primary key, owner uuid, shared boolean, body text)")
+    await admin.execute(f"grant select on {table} to anon, authenticated")
+    if rls:
+        await admin.execute(f"alter table {table} enable row level security")
+        await admin.execute(f"create policy r on {table} for select using (shared or owner = auth.uid())")
+    await admin.execute(f"alter publication supabase_realtime add table {table}")
+    return table
+
+
+async def run_rate(admin, table: str, subs: list[Subscriber], received: dict, rate: float, seconds: float,
+                   first_id: int) -> dict[str, float]:
+    committed: dict[int, float] = {}
+    interval = 1 / rate
+    start = time.perf_counter()
+    for n in range(int(rate * seconds)):
+        delay = start + n * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        row_id = first_id + n
+        await admin.execute(f"insert into {table} values ($1, null, true, 'x')", row_id)
+        committed[row_id] = time.perf_counter()
+    expected = len(subs)
+    deadline = time.perf_counter() + 5
+    while time.perf_counter() < deadline and any(len(received.get(i, ())) < expected for i in committed):
+        await asyncio.sleep(0.05)
+    latencies = [(t - committed[i]) * 1000 for i in committed for t in received.get(i, [])]
+    result = percentiles(latencies)
+    result["delivered"] = len(latencies) / max(1, len(committed) * expected)
+    return result
+
+
+async def latency_section(server: Server, admin, quick: bool) -> None:
+    print("\n1. commit -> client latency of INSERTs (ms)")
+    seconds = 2 if quick else 4
+    for rls in (False, True):
+        for count in (1, 100, 500):
+            table = await make_table(admin, rls)
+            received: dict[int, list[float]] = {}
+            subs = [await subscribe(server.ws, table, jwt.encode(
+                {"sub": str(uuid.uuid4()), "role": "authenticated", "exp": int(time.time()) + 3600},
+                SECRETS["jwt_secret"]) if rls else None, received) for _ in range(count)]
+            await asyncio.sleep(0.5)
+            base = await run_rate(admin, table, subs, received, 10, seconds, 1)
+            line = (f"  rls={'yes' if rls else 'no ':3} subscribers={count:3}  10 changes/s: p50 {base['p50']:6.1f}  "
+                    f"p95 {base['p95']:6.1f}  p99 {base['p99']:6.1f}  delivered {base['delivered']:.0%}")
+            if count == 500:
+                held = 0
+                next_id = 100_000
+                for rate in (16, 32, 64, 128, 256):
+                    got = await run_rate(admin, table, subs, received, rate, seconds, next_id)
+                    next_id += 100_000
+                    print(f"    {rate:4}/s: p50 {got['p50']:7.1f}  p95 {got['p95']:7.1f}  p99 {got['p99']:7.1f}  "
+                          f"delivered {got['delivered']:.0%}")
+                    if got["p95"] < 250 and got["delivered"] >= 0.999:
+                        held = rate
+                    else:
+                        break
+                line += f"\n    highest rate held with p95 < 250 ms to 500 subscribers: {held}/s " \
+                        f"(Supabase publishes {'30' if rls else '64'}/s)"
+            print(line)
+            for sub in subs:
+                await sub.ws.close()
+                sub.task.cancel()
+
+
+async def broadcast_rate(url: str, join: bool, receivers: int, rate: int, seconds: float) -> dict[str, float]:
+    topic = f"realtime:{uuid.uuid4().hex[:8]}"
+    sockets = [await websockets.connect(url, ping_interval=None, max_queue=None) for _ in range(receivers + 1)]
+    if join:
+        for ws in sockets:
+            await ws.send(orjson.dumps({"topic": topic, "event": "phx_join", "payload": {"config": {}},
+                                        "ref": "1", "join_ref": "1"}).decode())
+            await ws.recv()
+    latencies: list[float] = []
+
+    async def read(ws) -> None:
+        async for raw in ws:
+            sent = orjson.loads(raw)["payload"]["payload"]["t"]
+            latencies.append((time.perf_counter() - sent) * 1000)
+
+    readers = [asyncio.create_task(read(ws)) for ws in sockets[1:]]
+    sender = sockets[0]
+    start = time.perf_counter()
+    total = int(rate * seconds)
+    for n in range(total):
+        delay = start + n / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await sender.send(orjson.dumps({"topic": topic, "event": "broadcast", "ref": None, "payload": {
+            "type": "broadcast", "event": "e", "payload": {"t": time.perf_counter()}}}).decode())
+    deadline = time.perf_counter() + 3
+    while len(latencies) < total * receivers and time.perf_counter() < deadline:
+        await asyncio.sleep(0.02)
+    for task in readers:
+        task.cancel()
+    for ws in sockets:
+        await ws.close()
+    result = percentiles(latencies)
+    result["delivered"] = len(latencies) / (total * receivers)
+    return result
+
+
+async def broadcast_section(server: Server, quick: bool) -> None:
+    print("\n2. broadcast deliveries/s with p99 < 100 ms (20 receivers, one sender)")
+    port = pg.free_port()
+    relay = subprocess.Popen([sys.executable, "-c", RELAY, str(port)])
+    await asyncio.sleep(1.0)
+    best = {}
+    try:
+        for name, url, join in (("oricol", server.ws, True), ("bare relay", f"ws://127.0.0.1:{port}", False)):
+            held = 0
+            for rate in (25, 50, 100, 200, 400, 800):
+                got = await broadcast_rate(url, join, 20, rate, 1.5 if quick else 3)
+                print(f"  {name:10} {rate:4} msgs/s x 20: p50 {got['p50']:6.1f}  p99 {got['p99']:7.1f} ms  "
+                      f"delivered {got['delivered']:.0%}")
+                if got["p99"] < 100 and got["delivered"] >= 0.999:
+                    held = rate * 20
+                else:
+                    break
+            best[name] = held
+            print(f"  {name}: {held} deliveries/s")
+    finally:
+        relay.terminate()
+        relay.wait()
+    if best.get("bare relay"):
+        print(f"  ratio oricol / bare relay: {best['oricol'] / best['bare relay']:.2f}")
+
+
+async def idle_section(server: Server, quick: bool) -> None:
+    count = 1000 if quick else 3000
+    print(f"\n3. idle joined sockets ({count})")
+    before = server.rss()
+    sockets = []
+    for n in range(count):
+        ws = await websockets.connect(server.ws, ping_interval=None)
+        await ws.send(orjson.dumps({"topic": f"realtime:idle{n % 50}", "event": "phx_join",
+                                    "payload": {"config": {}}, "ref": "1", "join_ref": "1"}).decode())
+        await ws.recv()
+        sockets.append(ws)
+    await asyncio.sleep(1.0)
+    after = server.rss()
+    per = max(1, (after - before) / count)
+    print(f"  server RSS {before / 2**20:.0f} MB -> {after / 2**20:.0f} MB: {per / 1024:.1f} KB per socket, "
+          f"{int(2**30 / per):,} sockets per GB (goal: 10,000 in < 1 GB)")
+    for ws in sockets:
+        await ws.close()
+
+
+async def main(quick: bool) -> None:
+    cluster = pg.start_server()
+    try:
+        name = "rtbench"
+        conn = await asyncpg.connect(cluster.admin_url)
+        await conn.execute(f'create database "{name}"')
+        await conn.close()
+        db_url = cluster.url_for(name)
+        await bootstrap.prepare(db_url, cluster.password, None)
+        server = Server(db_url, cluster.password)
+        server.wait()
+        admin = await asyncpg.connect(db_url)
+        # The throwaway cluster runs with synchronous_commit off for tests; then a commit reaches the
+        # WAL (and logical decoding) only at the WAL writer's next flush, up to 200 ms later. Writers
+        # here commit as PostgreSQL's default (and the embedded cluster) does.
+        await admin.execute("set synchronous_commit = on")
+        try:
+            await latency_section(server, admin, quick)
+            await broadcast_section(server, quick)
+            await idle_section(server, quick)
+        finally:
+            await admin.close()
+            server.stop()
+            conn = await asyncpg.connect(cluster.admin_url)
+            await pg._drop_replication_slots(conn, name)
+            await conn.close()
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter steps, fewer idle sockets")
+    asyncio.run(main(parser.parse_args().quick))
