@@ -34,6 +34,10 @@ def make_services(platform: Platform, mailer: Mailer) -> dict[str, Service]:
             services[name] = module.create(platform, mailer)
         else:
             services[name] = module.create(platform)
+    if platform.config.backup.enabled:  # a background schedule, not a gateway service
+        from oricol.backup.service import create as backup_schedule
+
+        services["backup"] = backup_schedule(platform)
     return services
 
 

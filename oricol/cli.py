@@ -1,4 +1,4 @@
-"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql."""
+"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql, backup, restore."""
 from __future__ import annotations
 
 import argparse
@@ -143,11 +143,41 @@ def cmd_status(args: argparse.Namespace) -> int:
             cluster = embedded_cluster(config)
             running = cluster.initialised and cluster.running()
             print(f"  {'postgres':<10} {'up (no server in front)' if running else 'down'}")
+        _print_backup_status(config)
         return 1
     for name, state in body.get("parts", {}).items():
         print(f"  {name:<10} {state}")
+    _print_backup_status(config)
     print(f"oricol: {body.get('status', 'unknown')} at {config.core.public_url}")
     return 0 if status == 200 else 1
+
+
+def _print_backup_status(config: configuration.Config) -> None:
+    from oricol.backup import commands
+
+    for line in commands.status_lines(config):
+        print(line)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from oricol.backup import commands
+
+    config = _load(args)
+    return commands.guarded(lambda: commands.backup(config))
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from oricol.backup import commands
+
+    return commands.list_backups(_load(args))
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from oricol.backup import commands
+
+    config = _load(args)
+    return commands.guarded(lambda: commands.restore_backup(config, args.backup, args.yes,
+                                                            healthy=lambda: _health(config)[0] != 0))
 
 
 def keys_of(config: configuration.Config) -> dict[str, str]:
@@ -282,6 +312,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--follow", action="store_true")
     p.add_argument("-n", "--lines", type=int, default=200, help="how many of the last lines to show first")
     p.set_defaults(func=cmd_logs)
+
+    sub.add_parser("backup", help="back up the database and storage objects now").set_defaults(func=cmd_backup)
+    sub.add_parser("backups", help="list the backups, newest first").set_defaults(func=cmd_backups)
+    p = sub.add_parser("restore", help="restore a backup (the stack must be stopped)")
+    p.add_argument("backup", help="a backup's name (see `oricol backups`) or its folder")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.set_defaults(func=cmd_psql)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .auth import AuthConfig
+from .backup import BackupConfig
 from .core import ALL_SERVICES, CoreConfig
 from .env import ConfigError, Env
 from .gateway import GatewayConfig
@@ -33,6 +34,7 @@ class Config:
     storage: StorageConfig
     realtime: RealtimeConfig
     mail: MailConfig
+    backup: BackupConfig
 
 
 def from_env(env: Env) -> Config:
@@ -45,6 +47,7 @@ def from_env(env: Env) -> Config:
         storage=StorageConfig.from_env(env, core),
         realtime=RealtimeConfig.from_env(env, core),
         mail=MailConfig.from_env(env, core),
+        backup=BackupConfig.from_env(env, core),
     )
 
 

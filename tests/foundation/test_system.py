@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -17,105 +13,15 @@ import pytest
 
 from oricol import jwt
 from oricol.config.env import read_env_file
-from tests.support.pg import free_port
+from tests.support.project import alive, gone, project_in_tmp
 
 pytestmark = pytest.mark.system
-FIXTURES = Path(__file__).parent / "fixtures" / "supabase_migrations"
-REPO = Path(__file__).resolve().parents[2]
-
-
-class Project:
-    """A project folder with its own .env, data dir and ports, driven through the CLI."""
-
-    def __init__(self, root: Path, migrations: Path | None = FIXTURES):
-        self.root = root
-        self.port, self.db_port = free_port(), free_port()
-        self.env = {
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "ORICOL_PORT": str(self.port),
-            "ORICOL_DB_PORT": str(self.db_port),
-            "ORICOL_MAIL_SMTP_PORT": str(free_port()),
-            "ORICOL_MAIL_HTTP_PORT": str(free_port()),
-            "ORICOL_DATA_DIR": str(root / "data"),
-            "ORICOL_MIGRATIONS_DIR": str(migrations or root / "none"),
-        }
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def cli(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, "-m", "oricol", *args], cwd=self.root, env=self.env,
-                                capture_output=True, text=True, timeout=timeout)
-        if check and result.returncode != 0:
-            raise AssertionError(f"oricol {' '.join(args)} failed: {result.stdout}\n{result.stderr}")
-        return result
-
-    def keys(self) -> dict:
-        return json.loads(self.cli("keys", "--json").stdout)
-
-    def start(self, timeout: float = 60) -> None:
-        self.log = open(self.root / "server.log", "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=self.root, env=self.env,
-                                        stdout=self.log, stderr=self.log)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"server exited {self.process.returncode}: {self.server_log()}")
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("not healthy in time: " + self.server_log())
-
-    def stop(self, sig: int = signal.SIGTERM) -> int:
-        assert self.process is not None
-        self.process.send_signal(sig)
-        code = self.process.wait(60)
-        self.process = None
-        return code
-
-    def server_log(self) -> str:
-        return (self.root / "server.log").read_text(errors="replace")[-4000:]
-
-    def postmaster_pid(self) -> int | None:
-        pid_file = self.root / "data" / "postgres" / "postmaster.pid"
-        return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
-
-
-def alive(pid: int) -> bool:
-    """Running and not a zombie (an exited process whose parent has not reaped it yet)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
-
-
-def gone(pid: int, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return not alive(pid)
 
 
 @pytest.fixture
 def project():
-    # Not under pytest's 0700 tmp folder: PostgreSQL runs as the `postgres` user when we are root.
-    root = Path(tempfile.mkdtemp(prefix="oricol-sys-"))
-    os.chmod(root, 0o755)
-    project = Project(root)
-    yield project
-    if project.process is not None:
-        project.stop(signal.SIGKILL)
-    pid = project.postmaster_pid()
-    if pid and alive(pid):
-        os.kill(pid, signal.SIGQUIT)
-    shutil.rmtree(root, ignore_errors=True)
+    with project_in_tmp() as project:
+        yield project
 
 
 def test_init_writes_fresh_secrets_and_refuses_to_overwrite(project):

@@ -32,6 +32,7 @@ def environ_for(db_url: str, password: str, data_dir: Path, **overrides: Any) ->
         "ORICOL_DATA_DIR": str(data_dir),
         "ORICOL_MIGRATIONS_DIR": str(data_dir / "no-migrations"),
         "ORICOL_LOG_LEVEL": "warning",
+        "ORICOL_BACKUP_ENABLED": "false",
         "ORICOL_MAIL_SMTP_PORT": str(free_port()),
         "ORICOL_MAIL_HTTP_PORT": str(free_port()),
         # Every test client comes from 127.0.0.1: per-IP auth limits would make tests fail each other.
