@@ -5,7 +5,7 @@ SHARE lock on storage.objects, which waits for in-flight object writes and holds
 (nothing else in the database is blocked); the snapshot is taken under that lock, the object rows
 are read in it and their bytes hard-linked into the backup, and the lock is released. Storage deletes
 a replaced version's bytes only after its row change commits, so every version named in the
-snapshot is still on disk while we link it, and a link keeps it afterwards. `pg_dump --snapshot`
+snapshot is still on disk while we link it, and a link keeps it afterwards (then becomes a copy). `pg_dump --snapshot`
 then dumps exactly that snapshot: every transaction committed before the backup began, nothing after.
 """
 from __future__ import annotations
@@ -104,6 +104,7 @@ async def _write(config: Config, admin_url: str, work: Path, name: str, progress
                                                   work)
         missing += [{"id": r["id"], "version": None, "error": "no version"} for r in rows if not r["version"]]
         await locker.execute("commit")  # storage writes go on; the snapshot and the links stay
+        await object_files.detach(work, objects)
         progress("dumping the database (pg_dump, custom format)")
         bindir = tools.find_bindir()
         await tools.run("pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={work / DUMP}",

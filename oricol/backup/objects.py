@@ -44,6 +44,10 @@ class DiskLayout:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp, target)
 
+    async def delete(self, items: list[tuple[str, str]]) -> None:
+        for object_id, version in items:
+            self.path(object_id, version).unlink(missing_ok=True)
+
     @asynccontextmanager
     async def local_file(self, object_id: str, version: str) -> AsyncIterator[Path]:
         yield self.path(object_id, version)
@@ -58,8 +62,9 @@ def open_backend(config: Config):
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    """A hard link costs no copy and keeps the bytes even if storage deletes the version a moment
-    later; across file systems we copy."""
+    """A hard link is instant (the storage lock is held meanwhile) and keeps the bytes even if storage
+    deletes the version a moment later; `detach` makes it a copy after the lock is released. Across
+    file systems we copy at once."""
     try:
         os.link(source, target)
     except OSError:
@@ -85,6 +90,20 @@ async def pin(backend, rows: list[tuple[str, str]], folder: Path) -> tuple[list[
             continue
         objects.append({"id": object_id, "version": version, "file": relative})
     return objects, missing
+
+
+def _own_copy(path: Path) -> None:
+    if path.stat().st_nlink > 1:
+        temp = path.with_name(path.name + ".copy")
+        shutil.copyfile(path, temp)
+        os.replace(temp, path)
+
+
+async def detach(folder: Path, objects: list[dict]) -> None:
+    """Turns the hard links into copies of their own: a backup must not share its bytes (and so any
+    later damage to them) with the live files."""
+    for item in objects:
+        await asyncio.to_thread(_own_copy, folder / item["file"])
 
 
 def describe(folder: Path, objects: list[dict]) -> list[dict]:

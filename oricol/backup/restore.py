@@ -25,7 +25,7 @@ from . import tools
 from .manifest import Verified
 
 MAINTENANCE_DB = "template1"
-ROLE_STATEMENT = re.compile(r'^\s*(CREATE|ALTER)\s+ROLE\s+("(?:[^"]|"")+"|\S+?)[\s;]', re.IGNORECASE)
+ROLE_STATEMENT = re.compile(r'^\s*(CREATE|ALTER)\s+ROLE\s+("(?:[^"]|"")+"|[^\s;]+)(?=[\s;]|$)', re.IGNORECASE)
 PASSWORD_CLAUSE = re.compile(r"\s+PASSWORD\s+'(?:[^']|'')*'", re.IGNORECASE)
 
 Progress = Callable[[str], None]

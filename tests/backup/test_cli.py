@@ -1,0 +1,190 @@
+"""`oricol backup` and `oricol restore` as a user runs them, on a real embedded installation."""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from oricol import config as configuration
+from oricol.backup import objects
+from oricol.db import SERVICE_LOGIN_ROLE, with_login
+from tests.support.project import Project, project_in_tmp
+
+pytestmark = pytest.mark.system
+
+
+class Installation:
+    """A project plus direct access to its database and storage bytes, to set up and check state."""
+
+    def __init__(self, project: Project):
+        self.project = project
+
+    @property
+    def config(self) -> configuration.Config:
+        return configuration.load(self.project.root / ".env", self.project.env)
+
+    def sql(self, query: str, *args):
+        async def go():
+            conn = await asyncpg.connect(self.project.keys()["db_url"])
+            try:
+                return await conn.fetch(query, *args)
+            finally:
+                await conn.close()
+        return asyncio.run(go())
+
+    def put_object(self, name: str, data: bytes) -> tuple[str, str]:
+        """Bytes filed the way storage files them, then the row that points at them."""
+        backend = objects.open_backend(self.config)
+        object_id, version = str(uuid.uuid4()), str(uuid.uuid4())
+
+        async def go():
+            await backend.start()
+            handle, temp = tempfile.mkstemp(dir=backend.staging_dir)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            await backend.store(object_id, version, Path(temp))
+        asyncio.run(go())
+        self.sql("insert into storage.objects (id, bucket_id, name, version) values ($1, 'diagrams', $2, $3)",
+                 object_id, name, version)
+        return object_id, version
+
+    def object_bytes(self, object_id: str, version: str) -> bytes | None:
+        path = self.project.root / "data" / "storage" / objects.object_file(object_id, version)
+        return path.read_bytes() if path.exists() else None
+
+    def object_files(self) -> set[str]:
+        root = self.project.root / "data" / "storage" / "objects"
+        return {p.name for p in root.glob("*/*")}
+
+    def titles(self) -> list[str]:
+        return sorted(r["title"] for r in self.sql("select title from public.tickets"))
+
+    def backups(self) -> list[str]:
+        root = self.project.root / "backups"
+        return sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.exists() else []
+
+
+@pytest.fixture
+def site():
+    with project_in_tmp() as project:
+        project.cli("init")
+        yield Installation(project)
+
+
+def test_backup_change_restore_brings_back_the_data_and_files(site):
+    project = site.project
+    project.start()
+    site.sql("insert into public.tickets (title) values ('before')")
+    kept = site.put_object("kept.png", b"version one")
+    made = project.cli("backup")
+    assert "written" in made.stdout and "dumping the database" in made.stdout
+    [name] = site.backups()
+    assert "last success" in project.cli("status").stdout and name in project.cli("status").stdout
+    assert name in project.cli("backups").stdout
+
+    refused = project.cli("restore", name, "--yes", check=False)
+    assert refused.returncode == 1 and "running" in refused.stderr
+
+    site.sql("insert into public.tickets (title) values ('after')")
+    site.sql("delete from public.tickets where title = 'before'")
+    site.sql("create table public.added_later (id int)")
+    replacement = site.put_object("new.png", b"version two")
+    site.sql("delete from storage.objects where name = 'kept.png'")
+    (project.root / "data" / "storage" / objects.object_file(*kept)).unlink()
+    project.stop()
+
+    unconfirmed = project.cli("restore", name, check=False)  # stdin is not a terminal: no silent yes
+    assert unconfirmed.returncode == 1 and "--yes" in unconfirmed.stderr
+    restored = project.cli("restore", name, "--yes")
+    assert "restored" in restored.stdout
+
+    project.start()
+    assert site.titles() == ["before"]
+    assert site.sql("select to_regclass('public.added_later') as t")[0]["t"] is None
+    assert [(r["name"], r["version"]) for r in site.sql("select name, version from storage.objects")] == \
+        [("kept.png", kept[1])]
+    assert site.object_bytes(*kept) == b"version one"
+    assert site.object_bytes(*replacement) is None and len(site.object_files()) == 1
+    # The services log in with this installation's password: the restore did not bring back an old one.
+    login = with_login(project.keys()["db_url"], SERVICE_LOGIN_ROLE, site.config.core.postgres_password)
+    assert asyncio.run(_can_connect(login))
+
+
+async def _can_connect(url: str) -> bool:
+    conn = await asyncpg.connect(url)
+    await conn.close()
+    return True
+
+
+def test_restore_into_a_fresh_installation(site):
+    site.project.start()
+    site.sql("insert into public.tickets (title) values ('moved')")
+    moved = site.put_object("moved.png", b"moved bytes")
+    site.project.cli("backup")
+    [name] = site.backups()
+    folder = site.project.root / "backups" / name
+    with project_in_tmp() as fresh:
+        fresh.cli("init")  # other secrets, another superuser password, never started
+        assert "restored" in fresh.cli("restore", str(folder), "--yes").stdout
+        fresh.start()
+        other = Installation(fresh)
+        assert "moved" in other.titles()
+        assert other.object_bytes(*moved) == b"moved bytes"
+        fresh.stop()
+
+
+def test_a_corrupt_backup_is_refused_before_anything_changes(site):
+    project = site.project
+    project.start()
+    site.sql("insert into public.tickets (title) values ('before')")
+    item = site.put_object("a.png", b"bytes")
+    project.cli("backup")
+    [name] = site.backups()
+    site.sql("insert into public.tickets (title) values ('after')")
+    project.stop()
+    dump = project.root / "backups" / name / "database.pgc"
+    data = bytearray(dump.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    dump.write_bytes(bytes(data))
+    object_copy = project.root / "backups" / name / objects.object_file(*item)
+    object_copy.write_bytes(b"bytez")
+
+    refused = project.cli("restore", name, "--yes", check=False)
+    assert refused.returncode == 1
+    assert "database.pgc: SHA-256 does not match" in refused.stderr and item[0] in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert project.postmaster_pid() is None, "the database was not even started"
+    project.start()
+    assert site.titles() == ["after", "before"]
+    assert site.object_bytes(*item) == b"bytes"
+
+
+def test_the_daily_schedule_backs_up_prunes_and_reports(site):
+    project = site.project
+    old = project.root / "backups" / "2020-01-01T030000Z"
+    old.mkdir(parents=True)
+    (old / "manifest.json").write_text("{}")
+    at = datetime.now(timezone.utc) + timedelta(seconds=8)
+    project.env.update({"ORICOL_BACKUP_AT": at.strftime("%H:%M:%S"), "ORICOL_BACKUP_KEEP_DAILY": "1",
+                        "ORICOL_BACKUP_KEEP_WEEKLY": "0"})
+    project.start()
+    assert "last success: never" in project.cli("status").stdout
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and site.backups() == ["2020-01-01T030000Z"] or \
+            (site.backups() and not (project.root / "backups" / site.backups()[-1] / "manifest.json").exists()):
+        time.sleep(0.5)
+    [name] = site.backups()  # the new one; retention removed the old one
+    assert name != "2020-01-01T030000Z" and not old.exists()
+    deadline = time.monotonic() + 30
+    while name not in (status := project.cli("status").stdout) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert f"last success: " in status and name in status
+    shutil.rmtree(project.root / "backups")
