@@ -106,7 +106,7 @@ async def _write(config: Config, admin_url: str, work: Path, name: str, progress
         await locker.execute("commit")  # storage writes go on; the snapshot and the links stay
         await object_files.detach(work, objects)
         progress("dumping the database (pg_dump, custom format)")
-        bindir = tools.find_bindir()
+        bindir = tools.find_bindir(config.core.pg_bindir)
         await tools.run("pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={work / DUMP}",
                         url=admin_url, bindir=bindir)
         progress(f"database dumped ({_size((work / DUMP).stat().st_size)}); dumping roles")

@@ -111,7 +111,7 @@ async def restore_roles(admin_url: str, folder: Path, verified: Verified) -> int
         await conn.close()
 
 
-async def restore_database(admin_url: str, folder: Path, verified: Verified) -> None:
+async def restore_database(admin_url: str, folder: Path, verified: Verified, bindir: Path | None = None) -> None:
     database = tools.database_of(admin_url)
     maintenance = tools.with_database(admin_url, MAINTENANCE_DB)
     conn = await asyncpg.connect(maintenance, timeout=10)
@@ -120,7 +120,7 @@ async def restore_database(admin_url: str, folder: Path, verified: Verified) -> 
     finally:
         await conn.close()
     await tools.run("pg_restore", "--create", "--exit-on-error", str(folder / verified.manifest["database"]["dump"]),
-                    url=maintenance)
+                    url=maintenance, bindir=bindir)
 
 
 async def restore(config: Config, admin_url: str, folder: Path, verified: Verified, progress: Progress) -> None:
@@ -129,7 +129,7 @@ async def restore(config: Config, admin_url: str, folder: Path, verified: Verifi
     progress("restoring roles")
     created = await restore_roles(admin_url, folder, verified)
     progress(f"roles restored ({created} created); replacing database {manifest['database']['name']!r}")
-    await restore_database(admin_url, folder, verified)
+    await restore_database(admin_url, folder, verified, tools.find_bindir(config.core.pg_bindir))
     backend = object_files.open_backend(config)
     items = manifest.get("objects", [])
     progress(f"database restored; filing {len(items)} storage objects ({backend.name} backend)")

@@ -46,9 +46,9 @@ async def run_slot(config: Config, admin_url: str, slot: datetime) -> None:
         log.error("backup: scheduled backup failed", extra={"error": f"{error.__class__.__name__}: {error}"})
 
 
-async def run_daily(config: Config, admin_url: str, clock: Callable[[], datetime] | None = None) -> None:
-    clock = clock or (lambda: datetime.now(timezone.utc))
+async def run_daily(config: Config, admin_url: str, on_done: Callable[[], None] = lambda: None) -> None:
     while True:
-        slot = next_run(clock(), config.backup.daily_at)
-        await asyncio.sleep(max(0.0, (slot - clock()).total_seconds()))
+        slot = next_run(datetime.now(timezone.utc), config.backup.daily_at)
+        await asyncio.sleep(max(0.0, (slot - datetime.now(timezone.utc)).total_seconds()))
         await run_slot(config, admin_url, slot)
+        on_done()
