@@ -13,6 +13,7 @@ import pytest
 
 from oricol import jwt
 from oricol.config.env import read_env_file
+from tests.support.pg import free_port
 from tests.support.project import alive, gone, project_in_tmp
 
 pytestmark = pytest.mark.system
