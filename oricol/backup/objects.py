@@ -1,9 +1,8 @@
-"""Storage object bytes in and out of a backup, through the storage service's backend interface.
+"""Storage object bytes in and out of a backup, through the storage service's backend interface
+(`oricol.storage.backends`: the local disk or an S3-compatible store).
 
-Bytes are filed by (object id, version) and every version is written once and renamed into place,
-so a file is never torn. While storage's own backends (`oricol.storage.backends`) have not landed,
-`DiskLayout` below files bytes exactly as the disk backend does:
-`<storage dir>/objects/<id[:2]>/<id>.<version>`.
+Bytes are filed by (object id, version) and every version is written once, never changed, so a copy
+is never torn. In the backup each version is `objects/<id[:2]>/<id>.<version>`, whatever the backend.
 """
 from __future__ import annotations
 
@@ -11,54 +10,27 @@ import asyncio
 import os
 import shutil
 import tempfile
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 
 from oricol.config import Config
+from oricol.storage.backends import Backend, make_backend
 
 from . import manifest as manifest_file
 
 OBJECTS_DIR = "objects"
 
 
-class DiskLayout:
-    """The disk backend's layout: the part of its interface a backup and a restore use."""
-
-    name = "disk"
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.objects = root / "objects"
-        self.staging_dir = root / "tmp"
-
-    async def start(self) -> None:
-        for folder in (self.objects, self.staging_dir):
-            folder.mkdir(parents=True, exist_ok=True)
-
-    def path(self, object_id: str, version: str) -> Path:
-        return self.objects / object_id[:2] / f"{object_id}.{version}"
-
-    async def store(self, object_id: str, version: str, temp: Path) -> None:
-        target = self.path(object_id, version)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temp, target)
-
-    async def delete(self, items: list[tuple[str, str]]) -> None:
-        for object_id, version in items:
-            self.path(object_id, version).unlink(missing_ok=True)
-
-    @asynccontextmanager
-    async def local_file(self, object_id: str, version: str) -> AsyncIterator[Path]:
-        yield self.path(object_id, version)
-
-
-def open_backend(config: Config):
-    try:
-        from oricol.storage.backends import make_backend  # type: ignore[import-not-found]
-    except ImportError:
-        return DiskLayout(config.core.data_dir / "storage")
+def open_backend(config: Config) -> Backend:
     return make_backend(config.storage)
+
+
+def _missing(error: Exception) -> bool:
+    """No bytes for this version: a missing file on disk, a 404 from S3 (anything else is a failure)."""
+    if isinstance(error, FileNotFoundError):
+        return True
+    response = getattr(error, "response", None)
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return str(code) in ("404", "NoSuchKey", "NotFound")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -85,7 +57,9 @@ async def pin(backend, rows: list[tuple[str, str]], folder: Path) -> tuple[list[
         try:
             async with backend.local_file(object_id, version) as source:
                 await asyncio.to_thread(_link_or_copy, source, target)
-        except (FileNotFoundError, KeyError) as error:
+        except Exception as error:
+            if not _missing(error):
+                raise
             missing.append({"id": object_id, "version": version, "error": error.__class__.__name__})
             continue
         objects.append({"id": object_id, "version": version, "file": relative})
