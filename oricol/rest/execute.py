@@ -1,0 +1,89 @@
+"""The only stage that touches the database: one transaction per request, as the caller.
+
+The transaction start, the role, the claims and the request settings travel in one simple-protocol
+message (so they cost one round trip); the request's own statement is prepared and cached by
+asyncpg and answered in a second; the end of the transaction is the third.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping
+
+import asyncpg
+
+from oricol.db import Caller
+from oricol.sql import Sql, quote_ident, quote_literal, render
+
+from . import errors
+
+
+@dataclass(frozen=True)
+class Transaction:
+    caller: Caller
+    settings: Mapping[str, str]
+    readonly: bool
+    pre_request: str | None = None
+    rollback: bool = False
+
+
+def prelude(tx: Transaction) -> str:
+    """BEGIN and every set_config in one message. Values are quoted literals here, not parameters,
+    because the simple protocol (the only one that carries several statements) has none; the quoting
+    is `oricol.sql.quote_literal`, the one literal-quoting function."""
+    mode = " read only" if tx.readonly else ""
+    pairs = [("role", tx.caller.role), ("request.jwt.claims", tx.caller.claims_json), *tx.settings.items()]
+    calls = ", ".join(f"set_config({quote_literal(k)}, {quote_literal(_clean(v))}, true)" for k, v in pairs)
+    text = f"begin isolation level read committed{mode}; select {calls};"
+    if tx.pre_request:
+        text += " select " + ".".join(quote_ident(p) for p in tx.pre_request.split(".")) + "();"
+    return text
+
+
+def _clean(value: str) -> str:
+    return value.replace("\x00", "")
+
+
+Check = Callable[[asyncpg.Record], None]
+
+
+async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check | None = None,
+              explain: str | None = None) -> asyncpg.Record:
+    text, args = render(statement)
+    if explain:
+        text = explain + " " + text
+    async with pool.acquire() as conn:
+        try:
+            await conn.execute(prelude(tx))
+            row = await conn.fetchrow(text, *args)
+            if check is not None:
+                check(row)
+        except asyncpg.PostgresError as exc:
+            await _rollback(conn)
+            raise errors.from_postgres(exc, tx.caller.role) from None
+        except BaseException:
+            await _rollback(conn)
+            raise
+        try:
+            await conn.execute("rollback" if tx.rollback else "commit")
+        except asyncpg.PostgresError as exc:  # deferred constraints fail at commit
+            await _rollback(conn)
+            raise errors.from_postgres(exc, tx.caller.role) from None
+        return row
+
+
+async def _rollback(conn: asyncpg.Connection) -> None:
+    try:
+        await conn.execute("rollback")
+    except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+        pass
+
+
+async def run_plain(pool: asyncpg.Pool, tx: Transaction, statement: Sql) -> Any:
+    """For statements whose answer is a list of rows (OpenAPI's privilege checks)."""
+    text, args = render(statement)
+    async with pool.acquire() as conn:
+        try:
+            await conn.execute(prelude(tx))
+            return await conn.fetch(text, *args)
+        finally:
+            await _rollback(conn)

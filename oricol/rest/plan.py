@@ -1,0 +1,249 @@
+"""Resolving a parsed request against the schema cache: which relation, which columns and types,
+which relationship each embed follows, and which filters, order and paging apply at each level.
+
+The result is pure data (`ReadNode`), turned into SQL by `query.py`.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from . import errors
+from .ast import (EmbedNullFilter, Field, Filter, Logic, Node, OrderTerm, QueryParams, SelectEmbed, SelectField,
+                  Star)
+from .query_params import _MaybeEmbedNull
+from .schema_cache import Function, Relationship, SchemaCache, Table
+
+
+@dataclass
+class Source:
+    """Rows to read: a table or view, a CTE of written rows, or a function's result."""
+
+    schema: str
+    name: str
+    columns: dict[str, str]  # name -> type
+    table: Table | None = None
+    computed: dict[str, Function] = field(default_factory=dict)
+
+
+@dataclass
+class Output:
+    kind: str  # "star" | "column" | "computed" | "embed" | "count"
+    alias: str = ""
+    field: Field | None = None
+    cast: str | None = None
+    aggregate: str | None = None
+    aggregate_cast: str | None = None
+    embed: "Embed | None" = None
+    function: Function | None = None
+
+
+@dataclass
+class Embed:
+    key: str  # the JSON key (alias or name)
+    relationship: Relationship
+    node: "ReadNode"
+    inner: bool
+    spread: bool
+    null_filter: bool | None = None  # True: keep parents without, False: keep parents with
+
+
+@dataclass
+class ReadNode:
+    source: Source
+    alias: str
+    outputs: list[Output]
+    conditions: list = field(default_factory=list)  # Filter | Logic (resolved against source)
+    order: tuple[OrderTerm, ...] = ()
+    limit: int | None = None
+    offset: int | None = None
+    embeds: list[Embed] = field(default_factory=list)
+    order_relations: dict[str, Embed] = field(default_factory=dict)
+
+    def column_type(self, field: Field) -> str:
+        return field_type(self.source, field)
+
+
+def field_type(source: Source, field: Field) -> str:
+    if field.name in source.columns:
+        base = source.columns[field.name]
+    elif field.name in source.computed:
+        base = source.computed[field.name].return_type
+    else:
+        raise errors.error(400, "42703", f"column {source.name}.{field.name} does not exist")
+    if not field.json_path:
+        return base
+    return "text" if field.json_path[-1].arrow == "->>" else ("jsonb" if base == "jsonb" else "json")
+
+
+def table_source(cache: SchemaCache, schema: str, name: str) -> Source:
+    table = cache.table(schema, name)
+    if table is None:
+        raise not_found(cache, schema, name)
+    return Source(schema, name, {c.name: c.type for c in table.columns.values()}, table,
+                  cache.computed.get((schema, name), {}))
+
+
+def not_found(cache: SchemaCache, schema: str, name: str) -> Exception:
+    close = difflib.get_close_matches(name, cache.table_names(schema), n=1)
+    hint = f"Perhaps you meant the table '{schema}.{close[0]}'" if close else None
+    return errors.error(404, "PGRST205", f"Could not find the table '{schema}.{name}' in the schema cache",
+                        None, hint)
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.value = 0
+
+    def next_alias(self) -> str:
+        self.value += 1
+        return f"pgrst_{self.value}"
+
+
+def plan_read(cache: SchemaCache, source: Source, params: QueryParams, alias: str | None = None,
+              counter: Counter | None = None, aggregates: bool = True) -> ReadNode:
+    counter = counter or Counter()
+    select = params.select if params.select is not None else (Star(),)
+    return _plan_node(cache, source, select, params, (), alias or source.name, counter, aggregates)
+
+
+def _plan_node(cache, source: Source, select, params: QueryParams, path: tuple[str, ...], alias: str,
+               counter: Counter, aggregates: bool) -> ReadNode:
+    node_params = params.nodes.get(path, Node())
+    node = ReadNode(source, alias, [], order=node_params.order, limit=node_params.limit,
+                    offset=node_params.offset)
+    for item in select:
+        node.outputs.append(_plan_item(cache, node, item, params, path, counter, aggregates))
+    embed_keys = {e.key: e for e in node.embeds}
+    for condition in node_params.conditions:
+        if isinstance(condition, _MaybeEmbedNull):
+            condition = condition.resolve(set(embed_keys))
+        if isinstance(condition, EmbedNullFilter):
+            embed_keys[condition.relation].null_filter = not condition.negated
+            continue
+        _check_condition(node, condition)
+        node.conditions.append(condition)
+    for term in node.order:
+        _check_order(cache, node, term, counter)
+    for sub_path in params.nodes:
+        if len(sub_path) == len(path) + 1 and sub_path[:len(path)] == path and sub_path[-1] not in embed_keys:
+            raise errors.error(400, "PGRST108",
+                               f"'{sub_path[-1]}' is not an embedded resource in this request",
+                               None, f"Verify that '{sub_path[-1]}' is included in the 'select' query parameter.")
+    return node
+
+
+def _check_condition(node: ReadNode, condition) -> None:
+    if isinstance(condition, Logic):
+        for child in condition.children:
+            _check_condition(node, child)
+    else:
+        node.column_type(condition.field)
+
+
+def _check_order(cache, node: ReadNode, term: OrderTerm, counter: Counter) -> None:
+    if term.relation is None:
+        node.column_type(term.field)
+        return
+    embed = next((e for e in node.embeds if e.key == term.relation), None)
+    if embed is None:
+        raise errors.error(400, "PGRST108", f"'{term.relation}' is not an embedded resource in this request",
+                           None, f"Verify that '{term.relation}' is included in the 'select' query parameter.")
+    if not embed.relationship.to_one:
+        raise errors.error(400, "PGRST118", f"A related order on '{term.relation}' is not possible",
+                           f"'{node.source.name}' and '{term.relation}' do not form a many-to-one or one-to-one relationship")
+    embed.node.column_type(term.field)
+    node.order_relations[term.relation] = embed
+
+
+def _plan_item(cache, node: ReadNode, item, params, path, counter, aggregates) -> Output:
+    if isinstance(item, Star):
+        return Output("star")
+    if isinstance(item, SelectField):
+        if item.aggregate and not aggregates:
+            raise errors.error(400, "PGRST123", "Use of aggregate functions is not allowed")
+        if item.field is None:
+            return Output("count", item.alias or "count", aggregate="count", aggregate_cast=item.aggregate_cast)
+        node.column_type(item.field)
+        kind = "computed" if item.field.name in node.source.computed and item.field.name not in node.source.columns \
+            else "column"
+        alias = item.alias or (item.aggregate if item.aggregate else item.field.default_alias)
+        return Output(kind, alias, item.field, item.cast, item.aggregate, item.aggregate_cast,
+                      function=node.source.computed.get(item.field.name))
+    return _plan_embed(cache, node, item, params, path, counter, aggregates)
+
+
+def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter, aggregates) -> Output:
+    relationship = resolve_relationship(cache, node.source, item.name, item.hint)
+    target_schema, target_name = relationship.target
+    target = table_source(cache, target_schema, target_name)
+    key = item.alias or item.name
+    child = _plan_node(cache, target, item.items if item.items else (), params, path + (key,),
+                       counter.next_alias(), counter, aggregates)
+    if item.spread and not relationship.to_one:
+        raise errors.error(400, "PGRST119", "A spread operation on '" + item.name + "' is not possible",
+                           f"'{node.source.name}' and '{item.name}' do not form a many-to-one or one-to-one relationship")
+    embed = Embed(key, relationship, child, item.join == "inner", item.spread)
+    node.embeds.append(embed)
+    return Output("embed", key, embed=embed)
+
+
+def resolve_relationship(cache: SchemaCache, source: Source, name: str, hint: str | None) -> Relationship:
+    rels = cache.relationships(source.schema, source.name)
+    candidates = [r for r in rels if r.target[1] == name]
+    if not candidates:
+        # Embedding through a foreign-key column or constraint name (`assigned_to(*)`, `fk_name(*)`).
+        candidates = [r for r in rels if r.cardinality in ("many-to-one", "one-to-one") and
+                      (r.constraint == name or (len(r.pairs) == 1 and r.pairs[0][0] == name))]
+    if hint is not None:
+        candidates = [r for r in candidates if _matches_hint(r, hint)]
+    if len(candidates) > 1:
+        # A direct foreign key wins over a junction when no hint was given, as in PostgREST.
+        direct = [r for r in candidates if r.junction is None]
+        if hint is None and len(direct) == 1 and len(candidates) > len(direct):
+            candidates = direct
+    if not candidates:
+        raise _no_relationship(cache, source, name, hint)
+    if len(candidates) > 1:
+        raise _ambiguous(source, name, candidates)
+    return candidates[0]
+
+
+def _matches_hint(rel: Relationship, hint: str) -> bool:
+    if rel.constraint == hint or hint in rel.junction_constraints:
+        return True
+    if rel.junction is not None:
+        return rel.junction[1] == hint
+    return any(hint in pair for pair in rel.pairs)
+
+
+def _no_relationship(cache, source: Source, name: str, hint: str | None) -> Exception:
+    targets = sorted({r.target[1] for r in cache.relationships(source.schema, source.name)})
+    close = difflib.get_close_matches(name, targets, n=1)
+    suggestion = f"Perhaps you meant '{close[0]}' instead of '{name}'." if close else None
+    searched = f"'{source.name}' and '{name}'" + (f" using the hint '{hint}'" if hint else "")
+    return errors.error(400, "PGRST200",
+                        f"Could not find a relationship between '{source.name}' and '{name}' in the schema cache",
+                        f"Searched for a foreign key relationship between {searched} in the schema "
+                        f"'{source.schema}', but no matches were found.", suggestion)
+
+
+def _ambiguous(source: Source, name: str, candidates: list[Relationship]) -> Exception:
+    details, options = [], []
+    for rel in candidates:
+        if rel.junction is not None:
+            using = f"{rel.junction[1]}"
+            option = rel.junction[1]
+        else:
+            cols = ", ".join(a for a, _ in rel.pairs)
+            refs = ", ".join(b for _, b in rel.pairs)
+            using = f"{rel.constraint} using {source.name}({cols}) and {rel.target[1]}({refs})"
+            option = rel.constraint
+        details.append({"cardinality": rel.cardinality, "embedding": f"{source.name} with {rel.target[1]}",
+                        "relationship": using})
+        options.append(f"'{name}!{option}'")
+    return errors.error(300, "PGRST201",
+                        f"Could not embed because more than one relationship was found for "
+                        f"'{source.name}' and '{name}'", details,
+                        f"Try changing '{name}' to one of the following: {', '.join(options)}. "
+                        f"Find the desired relationship in the 'details' key.")

@@ -1,0 +1,208 @@
+"""Building the SQL of a request as `oricol.sql` values: one statement that PostgreSQL answers with
+the finished JSON (json_agg), the page size and, when asked, the total count.
+
+Identifiers come from the schema cache or the request and always go through `ident`; values are
+always parameters; type names come from the catalogs.
+"""
+from __future__ import annotations
+
+from oricol.sql import EMPTY, Sql, ident, join, param, raw
+
+from . import operators
+from .ast import Field, Filter, Logic, OrderTerm
+from .plan import Embed, Output, ReadNode
+
+
+def column_expr(alias: str, field: Field) -> Sql:
+    expr = ident(alias, field.name)
+    for step in field.json_path:
+        key = raw(step.key) if step.key.lstrip("-").isdigit() and len(step.key) < 10 else param(step.key, "text")
+        expr = expr + raw(step.arrow) + key
+    return expr
+
+
+def field_expr(node: ReadNode, field: Field) -> Sql:
+    function = node.source.computed.get(field.name)
+    if function is not None and field.name not in node.source.columns:
+        expr = ident(function.schema, function.name) + raw("(") + ident(node.alias) + raw(")")
+        for step in field.json_path:
+            expr = raw("(") + expr + raw(")") + raw(step.arrow) + param(step.key, "text")
+        return expr
+    return column_expr(node.alias, field)
+
+
+def condition_sql(node: ReadNode, condition) -> Sql:
+    if isinstance(condition, Logic):
+        return operators.conjunction(condition.op, [condition_sql(node, c) for c in condition.children],
+                                     condition.negated)
+    assert isinstance(condition, Filter)
+    return operators.build(field_expr(node, condition.field), condition.op, condition.value,
+                           node.column_type(condition.field), condition.modifier, condition.language,
+                           condition.negated)
+
+
+def _output_sql(node: ReadNode, output: Output) -> Sql | None:
+    if output.kind == "star":
+        return ident(node.alias) + raw(".*")
+    if output.kind == "count":
+        expr = raw("count(*)")
+    elif output.kind == "embed":
+        return _embed_output(output.embed)
+    else:
+        expr = field_expr(node, output.field)
+        if output.cast:
+            expr = raw("(") + expr + raw(f")::{output.cast}")
+        if output.aggregate:
+            expr = raw(f"{output.aggregate}(") + expr + raw(")")
+    if output.aggregate_cast:
+        expr = raw("(") + expr + raw(f")::{output.aggregate_cast}")
+    return expr + raw(" as ") + ident(output.alias)
+
+
+def _embed_output(embed: Embed) -> Sql | None:
+    lateral = ident(embed.node.alias)
+    if embed.spread:
+        return lateral + raw(".*") if embed.node.outputs else None
+    if not embed.node.outputs:
+        return None
+    body = lateral + raw(".body")
+    if not embed.relationship.to_one:
+        body = raw("coalesce(") + body + raw(", '[]'::json)")
+    return body + raw(" as ") + ident(embed.key)
+
+
+def join_condition(embed: Embed, parent_alias: str) -> Sql:
+    rel, child = embed.relationship, embed.node.alias
+    if rel.junction is None:
+        return join(" and ", [ident(child, target) + raw(" = ") + ident(parent_alias, source)
+                              for source, target in rel.pairs])
+    junction = child + "_j"
+    links = [ident(junction, j) + raw(" = ") + ident(parent_alias, s) for j, s in rel.junction_source_pairs]
+    links += [ident(junction, j) + raw(" = ") + ident(child, t) for j, t in rel.junction_target_pairs]
+    return (raw("exists (select 1 from ") + ident(*rel.junction) + raw(" as ") + ident(junction)
+            + raw(" where ") + join(" and ", links) + raw(")"))
+
+
+def _lateral(embed: Embed, parent_alias: str) -> Sql:
+    child_sql = node_sql(embed.node, from_source(embed.node), join_condition(embed, parent_alias))
+    alias = ident(embed.node.alias)
+    if embed.spread:
+        kind = "inner join lateral" if embed.inner else "left join lateral"
+        return raw(f" {kind} (") + child_sql + raw(") as ") + alias + raw(" on true")
+    inner = ident(embed.node.alias + "_x")
+    aggregate = "row_to_json" if embed.relationship.to_one else "json_agg"
+    return (raw(f" left join lateral (select {aggregate}(") + inner + raw(") as body from (") + child_sql
+            + raw(") as ") + inner + raw(") as ") + alias + raw(" on true"))
+
+
+def from_source(node: ReadNode) -> Sql:
+    return ident(node.source.schema, node.source.name) + raw(" as ") + ident(node.alias)
+
+
+def _embed_conditions(node: ReadNode) -> list[Sql]:
+    conditions = []
+    for embed in node.embeds:
+        body = ident(embed.node.alias) + raw(".body")
+        if embed.inner and not embed.spread:
+            conditions.append(body + raw(" is not null"))
+        if embed.null_filter is True:
+            conditions.append(body + raw(" is null"))
+        elif embed.null_filter is False:
+            conditions.append(body + raw(" is not null"))
+    return conditions
+
+
+def where_sql(node: ReadNode, extra: Sql | None = None) -> Sql:
+    conditions = ([extra] if extra else []) + [condition_sql(node, c) for c in node.conditions]
+    conditions += _embed_conditions(node)
+    return raw(" where ") + join(" and ", conditions) if conditions else EMPTY
+
+
+def order_sql(node: ReadNode) -> Sql:
+    if not node.order:
+        return EMPTY
+    return raw(" order by ") + join(", ", [_order_term(node, term) for term in node.order])
+
+
+def _order_term(node: ReadNode, term: OrderTerm) -> Sql:
+    if term.relation is None:
+        expr = field_expr(node, term.field)
+    else:
+        embed = node.order_relations[term.relation]
+        expr = (raw("(select ") + field_expr(embed.node, term.field) + raw(" from ") + from_source(embed.node)
+                + raw(" where ") + join_condition(embed, node.alias) + raw(" limit 1)"))
+    if term.direction:
+        expr = expr + raw(f" {term.direction}")
+    if term.nulls:
+        expr = expr + raw(f" nulls {term.nulls}")
+    return expr
+
+
+def paging_sql(limit: int | None, offset: int | None) -> Sql:
+    sql = EMPTY
+    if limit is not None:
+        sql = sql + raw(" limit ") + param(limit, "bigint")
+    if offset:
+        sql = sql + raw(" offset ") + param(offset, "bigint")
+    return sql
+
+
+def node_sql(node: ReadNode, source: Sql, extra_condition: Sql | None = None, *, for_count: bool = False,
+             limit: int | None = None, offset: int | None = None) -> Sql:
+    """`select <outputs> from <source> <laterals> where ... [group by] order by ... limit ...`."""
+    if node.limit is not None:
+        limit = node.limit if limit is None else min(limit, node.limit)
+    offset = node.offset if offset is None and node.offset is not None else offset
+    laterals = join("", [_lateral(e, node.alias) for e in node.embeds])
+    if for_count:
+        return raw("select 1 from ") + source + laterals + where_sql(node, extra_condition)
+    outputs = [sql for sql in (_output_sql(node, o) for o in node.outputs) if sql is not None]
+    select_list = join(", ", outputs) if outputs else raw("")
+    return (raw("select ") + select_list + raw(" from ") + source + laterals + where_sql(node, extra_condition)
+            + _group_by(node) + order_sql(node) + paging_sql(limit, offset))
+
+
+def _group_by(node: ReadNode) -> Sql:
+    if not any(o.aggregate for o in node.outputs):
+        return EMPTY
+    positions, index = [], 0
+    for output in node.outputs:
+        if output.kind == "embed" and _embed_output(output.embed) is None:
+            continue
+        index += 1
+        if not output.aggregate:
+            positions.append(raw(str(index)))
+    return raw(" group by ") + join(", ", positions) if positions else EMPTY
+
+
+RESPONSE_GUCS = raw("current_setting('response.headers', true) as response_headers, "
+                    "current_setting('response.status', true) as response_status")
+
+
+def body_sql(media: str, strip_nulls: bool, rows: str = "_pgrst_r") -> Sql:
+    r = ident(rows)
+    if media == "text/csv":
+        return csv_body(rows)
+    item = raw("json_strip_nulls(row_to_json(") + r + raw("))") if strip_nulls else r
+    return raw("coalesce(json_agg(") + item + raw("), '[]')::text")
+
+
+def csv_body(rows: str) -> Sql:
+    r = ident(rows)
+    cell = ("case when e.value is null then '' when e.value ~ '[,\"\\n\\r]' "
+            "then '\"' || replace(e.value, '\"', '\"\"') || '\"' else e.value end")
+    header = (raw("(select string_agg(case when k.key ~ '[,\"\\n\\r]' then '\"' || replace(k.key, '\"', '\"\"') "
+                  "|| '\"' else k.key end, ',' order by k.ord) from json_each_text((array_agg(row_to_json(")
+              + r + raw(")))[1]) with ordinality as k(key, value, ord))"))
+    line = (raw(f"(select string_agg({cell}, ',' order by e.ord) from json_each_text(row_to_json(") + r
+            + raw(")) with ordinality as e(key, value, ord))"))
+    return (raw("coalesce(") + header + raw(" || E'\\n' || string_agg(") + line + raw(", E'\\n'), '')"))
+
+
+def read_statement(node: ReadNode, source: Sql, *, count: bool, media: str, strip_nulls: bool,
+                   limit: int | None, offset: int | None) -> Sql:
+    inner = node_sql(node, source, limit=limit, offset=offset)
+    total = (raw("(select count(*) from (") + node_sql(node, source, for_count=True) + raw(") as _pgrst_c)")
+             if count else raw("null::bigint"))
+    return (raw("select ") + total + raw(" as total, count(*) as page, ") + body_sql(media, strip_nulls)
+            + raw(" as body, ") + RESPONSE_GUCS + raw(" from (") + inner + raw(") as _pgrst_r"))

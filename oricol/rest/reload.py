@@ -1,0 +1,94 @@
+"""Keeping the schema cache fresh: loaded at start, reloaded on `NOTIFY pgrst, 'reload schema'`.
+
+The DDL event trigger (migration 0100) sends that notification after every schema change. A reload
+builds a new cache and swaps the reference; requests in flight keep the one they started with,
+and a failed reload keeps the old cache.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import asyncpg
+
+from oricol.db import Database
+
+from . import schema_cache
+
+log = logging.getLogger("oricol.rest")
+CHANNEL = "pgrst"
+
+
+class SchemaCacheHolder:
+    def __init__(self, db: Database, schemas: tuple[str, ...]):
+        self.db = db
+        self.schemas = schemas
+        self.cache: schema_cache.SchemaCache | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._pending: asyncio.Task | None = None
+        self._stale = True
+        self.reloads = 0
+
+    @property
+    def loaded(self) -> bool:
+        return self.cache is not None
+
+    async def start(self) -> None:
+        await self._listen()
+        await self.reload()
+
+    async def stop(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+        if self._listener is not None:
+            try:
+                await self._listener.close()
+            except Exception:  # closing during shutdown: nothing more to do
+                pass
+            self._listener = None
+
+    async def _listen(self) -> None:
+        try:
+            self._listener = await asyncpg.connect(self.db.admin_url)
+            await self._listener.add_listener(CHANNEL, self._notified)
+            self._listener.add_termination_listener(lambda conn: self._lost())
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("schema cache listener unavailable: %s", exc)
+            self._listener = None
+
+    def _lost(self) -> None:
+        self._listener = None
+        self._stale = True
+
+    def _notified(self, conn, pid, channel, payload: str) -> None:
+        if payload.strip() not in ("", "reload schema"):
+            return
+        self._stale = True
+        if self._pending is None or self._pending.done():
+            self._pending = asyncio.ensure_future(self._reload_soon())
+
+    async def _reload_soon(self) -> None:
+        await asyncio.sleep(0.01)  # coalesce the burst of notifications a migration sends
+        await self.reload()
+
+    async def reload(self) -> None:
+        self._stale = False
+        try:
+            async with self.db.admin.acquire() as conn:
+                self.cache = await schema_cache.load(conn, self.schemas)
+            self.reloads += 1
+        except (OSError, asyncpg.PostgresError) as exc:
+            self._stale = True
+            log.warning("schema cache reload failed, keeping the previous one: %s", exc)
+
+    async def current(self) -> schema_cache.SchemaCache:
+        if self.cache is None or (self._stale and self._listener is None):
+            if self._listener is None:
+                await self._listen()
+            await self.reload()
+        if self._pending is not None and not self._pending.done():
+            await asyncio.shield(self._pending)
+        if self.cache is None:
+            from . import errors
+            raise errors.error(503, "PGRST002", "Could not query the database for the schema cache. Retrying.")
+        return self.cache

@@ -1,0 +1,154 @@
+"""Parsing an HTTP request into the typed request the pipeline works on (no database involved)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote
+
+from . import errors
+
+JSON = "application/json"
+OBJECT = "application/vnd.pgrst.object+json"
+CSV = "text/csv"
+PLAN = "application/vnd.pgrst.plan"
+OCTET = "application/octet-stream"
+SUPPORTED_OUT = (JSON, OBJECT, CSV, PLAN, OCTET, "text/plain")
+PREFERENCE_KEYS = {"return", "count", "resolution", "missing", "handling", "tx", "max-affected", "params",
+                   "timezone"}
+
+
+@dataclass
+class Preferences:
+    values: dict[str, str] = field(default_factory=dict)
+    invalid: list[str] = field(default_factory=list)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.values.get(key, default)
+
+
+@dataclass
+class ApiRequest:
+    method: str
+    kind: str  # "root" | "table" | "rpc"
+    name: str
+    schema: str
+    query: list[tuple[str, str]]
+    headers: dict[str, str]
+    prefer: Preferences
+    accept: str
+    accept_params: dict[str, str]
+    content_type: str
+    body: bytes
+    range: tuple[int, int | None] | None  # (offset, last index or None)
+    path: str
+    cookies: dict[str, str]
+
+    @property
+    def is_read(self) -> bool:
+        return self.method in ("GET", "HEAD")
+
+
+def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    method = scope["method"].upper()
+    relative = scope["path"][len(scope.get("root_path", "")):] if scope["path"].startswith(
+        scope.get("root_path", "")) else scope["path"]
+    kind, name = _target(relative)
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    query = [(_utf8(k), _utf8(v)) for k, v in query if k != "apikey"]
+    accept, accept_params = negotiate(headers.get("accept", JSON))
+    return ApiRequest(
+        method=method, kind=kind, name=name, schema=_schema(method, headers, schemas), query=query,
+        headers=headers, prefer=parse_prefer(headers.get("prefer", "")), accept=accept,
+        accept_params=accept_params,
+        content_type=headers.get("content-type", JSON).split(";")[0].strip().lower() or JSON,
+        body=body, range=_range(headers), path=scope["path"], cookies=_cookies(headers.get("cookie", "")))
+
+
+def _utf8(text: str) -> str:
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        raise errors.parse_error("Invalid UTF-8 in the query string") from None
+
+
+def _target(relative: str) -> tuple[str, str]:
+    parts = [unquote(p) for p in relative.strip("/").split("/")] if relative.strip("/") else []
+    if not parts:
+        return "root", ""
+    if len(parts) == 1:
+        return "table", parts[0]
+    if len(parts) == 2 and parts[0] == "rpc":
+        return "rpc", parts[1]
+    raise errors.error(404, "PGRST125", f"Invalid path specified in request URL")
+
+
+def _schema(method: str, headers: dict[str, str], schemas: tuple[str, ...]) -> str:
+    header = "accept-profile" if method in ("GET", "HEAD") else "content-profile"
+    wanted = headers.get(header)
+    if wanted is None:
+        return schemas[0]
+    if wanted not in schemas:
+        raise errors.error(406, "PGRST106", "The schema must be one of the following: " + ", ".join(schemas))
+    return wanted
+
+
+def parse_prefer(value: str) -> Preferences:
+    prefs = Preferences()
+    for item in (p.strip() for p in value.split(",")):
+        if not item:
+            continue
+        key, eq, val = item.partition("=")
+        key, val = key.strip().lower(), val.strip()
+        if key in PREFERENCE_KEYS and eq:
+            prefs.values.setdefault(key, val)
+        else:
+            prefs.invalid.append(item)
+    return prefs
+
+
+def negotiate(accept: str) -> tuple[str, dict[str, str]]:
+    """The first acceptable media type we can produce, with its parameters (nulls=stripped)."""
+    candidates = []
+    for index, item in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in item.split(";")]
+        options = dict(p.partition("=")[::2] for p in params if "=" in p)
+        try:
+            quality = float(options.pop("q", "1"))
+        except ValueError:
+            quality = 1.0
+        candidates.append((-quality, index, media.lower(), options))
+    for _, _, media, options in sorted(candidates):
+        if media in ("*/*", "application/*", ""):
+            return JSON, options
+        if media.startswith(PLAN):
+            return PLAN, options
+        if media in SUPPORTED_OUT:
+            return media, options
+    raise errors.error(406, "PGRST107", "None of these media types are available: " + accept)
+
+
+RANGE = re.compile(r"^\s*(?:items=)?(\d+)-(\d*)\s*$")
+
+
+def _range(headers: dict[str, str]) -> tuple[int, int | None] | None:
+    value = headers.get("range")
+    if not value:
+        return None
+    match = RANGE.match(value)
+    if match is None:
+        return None
+    start, end = int(match.group(1)), (int(match.group(2)) if match.group(2) else None)
+    if end is not None and end < start:
+        raise errors.error(416, "PGRST103", "Requested range not satisfiable",
+                           "The lower boundary must be lower than or equal to the upper boundary in the Range header.")
+    return start, end
+
+
+def _cookies(value: str) -> dict[str, str]:
+    cookies = {}
+    for part in value.split(";"):
+        name, eq, val = part.strip().partition("=")
+        if eq and name:
+            cookies[name] = val
+    return cookies

@@ -1,0 +1,224 @@
+"""What the API exposes, read from the catalogs: tables, columns, keys, relationships, functions.
+
+Loaded at start and again on `NOTIFY pgrst, 'reload schema'` (sent by the DDL event trigger); a
+request works on the cache object it started with, so a reload never fails a request in flight.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def _sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    full_type: str
+    nullable: bool
+    default: str | None
+    generated: bool
+    description: str | None = None
+    enum: tuple[str, ...] | None = None
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    kind: str
+    insertable: bool
+    columns: dict[str, Column]
+    pk: tuple[str, ...]
+    uniques: list[tuple[str, ...]]
+    description: str | None = None
+
+    @property
+    def is_view(self) -> bool:
+        return self.kind in ("v", "m")
+
+    def is_unique(self, columns: tuple[str, ...]) -> bool:
+        return any(set(u) == set(columns) for u in self.uniques)
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    schema: str
+    table: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """How `source` reaches `target`: join columns pairs (source col, target col), or via a junction."""
+
+    cardinality: str  # "many-to-one" | "one-to-many" | "one-to-one" | "many-to-many"
+    source: tuple[str, str]
+    target: tuple[str, str]
+    constraint: str
+    pairs: tuple[tuple[str, str], ...]
+    junction: tuple[str, str] | None = None
+    junction_source_pairs: tuple[tuple[str, str], ...] = ()  # (junction col, source col)
+    junction_target_pairs: tuple[tuple[str, str], ...] = ()  # (junction col, target col)
+    junction_constraints: tuple[str, str] = ("", "")
+
+    @property
+    def to_one(self) -> bool:
+        return self.cardinality in ("many-to-one", "one-to-one")
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    type: str
+    mode: str  # i, o, b (inout), v (variadic), t (table column)
+    has_default: bool
+    type_relid: int = 0
+
+
+@dataclass(frozen=True)
+class Function:
+    schema: str
+    name: str
+    args: tuple[Arg, ...]
+    returns_set: bool
+    return_type: str
+    return_kind: str
+    return_relation: tuple[str, str] | None
+    return_columns: tuple[tuple[str, str], ...]
+    volatility: str
+    variadic: bool
+    description: str | None = None
+
+    @property
+    def inputs(self) -> tuple[Arg, ...]:
+        return tuple(a for a in self.args if a.mode in ("i", "b", "v"))
+
+    @property
+    def outputs(self) -> tuple[tuple[str, str], ...]:
+        out = tuple((a.name, a.type) for a in self.args if a.mode in ("o", "b", "t"))
+        return out if out else self.return_columns
+
+    @property
+    def returns_rows(self) -> bool:
+        return bool(self.outputs) and (self.return_kind == "c" or self.return_type == "record")
+
+    @property
+    def is_void(self) -> bool:
+        return self.return_type == "void"
+
+
+@dataclass
+class SchemaCache:
+    schemas: tuple[str, ...]
+    tables: dict[tuple[str, str], Table] = field(default_factory=dict)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    functions: dict[tuple[str, str], list[Function]] = field(default_factory=dict)
+    _relationships: dict[tuple[str, str], list[Relationship]] = field(default_factory=dict)
+    computed: dict[tuple[str, str], dict[str, Function]] = field(default_factory=dict)
+
+    def table(self, schema: str, name: str) -> Table | None:
+        return self.tables.get((schema, name))
+
+    def relationships(self, schema: str, name: str) -> list[Relationship]:
+        return self._relationships.get((schema, name), [])
+
+    def table_names(self, schema: str) -> list[str]:
+        return sorted(n for (s, n) in self.tables if s == schema)
+
+
+async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCache:
+    cache = SchemaCache(schemas=schemas)
+    wanted = list(schemas)
+    for row in await conn.fetch(_sql("tables"), wanted):
+        columns = {c["name"]: Column(c["name"], c["type"], c["full_type"], c["nullable"], c["default"],
+                                     c["generated"], c["description"], tuple(c["enum"]) if c["enum"] else None)
+                   for c in _json(row["columns"])}
+        uniques = [tuple(u) for u in _json(row["uniques"])]
+        cache.tables[(row["schema"], row["name"])] = Table(
+            row["schema"], row["name"], row["kind"], bool(row["insertable"]), columns, tuple(row["pk"]), uniques,
+            row["description"])
+    for row in await conn.fetch(_sql("foreign_keys"), wanted):
+        cache.foreign_keys.append(ForeignKey(row["name"], row["schema"], row["table_name"], tuple(row["columns"]),
+                                             row["ref_schema"], row["ref_table"], tuple(row["ref_columns"])))
+    for row in await conn.fetch(_sql("functions"), wanted):
+        function = _function(row)
+        cache.functions.setdefault((function.schema, function.name), []).append(function)
+    _derive_relationships(cache)
+    _derive_computed(cache, conn)
+    return cache
+
+
+def _json(value):
+    import json
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _function(row) -> Function:
+    raw_args = _json(row["args"])
+    inputs = [a for a in raw_args if a["mode"] in ("i", "b", "v")]
+    with_default = set(range(len(inputs) - row["defaults"], len(inputs)))
+    args, input_index = [], 0
+    for a in raw_args:
+        has_default = False
+        if a["mode"] in ("i", "b", "v"):
+            has_default = input_index in with_default
+            input_index += 1
+        args.append(Arg(a["name"], a["type"], a["mode"], has_default, a["type_relid"] or 0))
+    relation = (row["return_rel_schema"], row["return_rel_name"]) if row["return_rel_name"] else None
+    return Function(row["schema"], row["name"], tuple(args), row["returns_set"], row["return_type"],
+                    row["return_kind"], relation,
+                    tuple((c["name"], c["type"]) for c in _json(row["return_columns"])),
+                    row["volatility"], row["variadic"], row["description"])
+
+
+def _derive_relationships(cache: SchemaCache) -> None:
+    rels = cache._relationships
+    by_table: dict[tuple[str, str], list[ForeignKey]] = {}
+    for fk in cache.foreign_keys:
+        source, target = (fk.schema, fk.table), (fk.ref_schema, fk.ref_table)
+        by_table.setdefault(source, []).append(fk)
+        src_table = cache.tables.get(source)
+        one = src_table is not None and src_table.is_unique(fk.columns)
+        pairs = tuple(zip(fk.columns, fk.ref_columns))
+        rels.setdefault(source, []).append(Relationship(
+            "one-to-one" if one else "many-to-one", source, target, fk.name, pairs))
+        rels.setdefault(target, []).append(Relationship(
+            "one-to-one" if one else "one-to-many", target, source, fk.name, tuple((b, a) for a, b in pairs)))
+    for junction, fks in by_table.items():
+        for left in fks:
+            for right in fks:
+                if left is right:
+                    continue
+                source, target = (left.ref_schema, left.ref_table), (right.ref_schema, right.ref_table)
+                rels.setdefault(source, []).append(Relationship(
+                    "many-to-many", source, target, right.name, (), junction,
+                    tuple(zip(left.columns, left.ref_columns)), tuple(zip(right.columns, right.ref_columns)),
+                    (left.name, right.name)))
+
+
+def _derive_computed(cache: SchemaCache, conn) -> None:
+    """Functions taking one row of a table are its computed columns (and computed relationships)."""
+    by_relid: dict[str, tuple[str, str]] = {}
+    for functions in cache.functions.values():
+        for function in functions:
+            inputs = function.inputs
+            if len(inputs) != 1 or not inputs[0].type_relid:
+                continue
+            type_name = inputs[0].type
+            for key in cache.tables:
+                schema, name = key
+                if type_name in (name, f"{schema}.{name}", f'"{name}"', f'{schema}."{name}"'):
+                    cache.computed.setdefault(key, {})[function.name] = function
+    del by_relid

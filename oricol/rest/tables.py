@@ -1,0 +1,211 @@
+"""Reads and writes of tables and views: GET/HEAD, POST, PATCH, PUT, DELETE on /rest/v1/<relation>."""
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import quote
+
+import orjson
+
+from . import errors, execute, mutation, payload, plan, query, query_params
+from .context import Context
+from .request import CSV, OBJECT, PLAN
+from .response import (Response, apply_sql_settings, content_range, content_type, read_status, single_object)
+
+COUNTS = ("exact", "planned", "estimated")
+
+
+def paging(ctx: Context, node: plan.ReadNode) -> tuple[int, int | None]:
+    """Offset and limit of the root from `limit`/`offset`, the Range header and the max-rows cap."""
+    offset, limit = node.offset or 0, node.limit
+    if ctx.request.range is not None:
+        start, end = ctx.request.range
+        if node.offset is None:
+            offset = start
+        if end is not None:
+            size = end - start + 1
+            limit = size if limit is None else min(limit, size)
+    if ctx.config.max_rows is not None:
+        limit = ctx.config.max_rows if limit is None else min(limit, ctx.config.max_rows)
+    node.offset, node.limit = None, None
+    return offset, limit
+
+
+async def read(ctx: Context) -> Response:
+    req = ctx.request
+    ctx.check_strict()
+    source = plan.table_source(ctx.cache, req.schema, req.name)
+    params = query_params.parse(req.query)
+    node = plan.plan_read(ctx.cache, source, params, aggregates=ctx.config.aggregates_enabled)
+    return await respond_rows(ctx, node, query.from_source(node))
+
+
+async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: bool = True) -> Response:
+    """Runs a read-shaped statement over `source` and answers with the page, range and count."""
+    req = ctx.request
+    offset, limit = paging(ctx, node)
+    count = req.prefer.get("count") in COUNTS
+    statement = query.read_statement(node, source, count=count, media=req.accept,
+                                     strip_nulls=req.accept_params.get("nulls") == "stripped",
+                                     limit=limit, offset=offset)
+    if req.accept == PLAN:
+        return await explain(ctx, statement, readonly)
+    row = await execute.run(ctx.pool, ctx.transaction(readonly=readonly), statement,
+                            _single_check(req.accept))
+    total, page = row["total"], row["page"]
+    response = Response(read_status(offset, page, total), content_type=content_type(req.accept))
+    body = row["body"]
+    if req.accept == OBJECT:
+        body = single_object(body, page)
+    response.body = b"" if req.method == "HEAD" else (body.encode() if isinstance(body, str) else body)
+    response.header("Content-Range", content_range(offset, page, total))
+    applied = ctx.applied_preferences("count", "tx") if count or req.prefer.get("tx") else None
+    if applied:
+        response.header("Preference-Applied", applied)
+    return apply_sql_settings(response, row)
+
+
+def _single_check(accept: str):
+    if accept != OBJECT:
+        return None
+
+    def check(row) -> None:
+        if row["page"] != 1:
+            raise errors.singular(row["page"])
+    return check
+
+
+async def explain(ctx: Context, statement, readonly: bool) -> Response:
+    if not ctx.config.plan_enabled:
+        raise errors.error(406, "PGRST107", "None of these media types are available: application/vnd.pgrst.plan")
+    wants_text = "text" in ctx.request.headers.get("accept", "").split(";")[0].split("+")[-1]
+    mode = "explain (format text)" if wants_text else "explain (format json)"
+    from oricol.sql import render
+    text, args = render(statement)
+    async with ctx.pool.acquire() as conn:
+        try:
+            await conn.execute(execute.prelude(ctx.transaction(readonly=True)))
+            rows = await conn.fetch(mode + " " + text, *args)
+        except Exception as exc:
+            raise errors.from_postgres(exc, ctx.caller.role) from None
+        finally:
+            await execute._rollback(conn)
+    if wants_text:
+        body = "\n".join(r[0] for r in rows).encode()
+        return Response(200, body, content_type="application/vnd.pgrst.plan+text; charset=utf-8")
+    value = rows[0][0]
+    body = value.encode() if isinstance(value, str) else orjson.dumps(value)
+    return Response(200, body, content_type="application/vnd.pgrst.plan+json; charset=utf-8")
+
+
+# ---------------------------------------------------------------- writes
+
+def _return_kind(ctx: Context) -> str:
+    kind = ctx.request.prefer.get("return", "minimal")
+    return kind if kind in ("minimal", "headers-only", "representation") else "minimal"
+
+
+def _returned_node(ctx: Context, node: plan.ReadNode, kind: str) -> plan.ReadNode | None:
+    if kind != "representation":
+        return None
+    return dataclasses.replace(node, conditions=[], order=(), limit=None, offset=None)
+
+
+async def write(ctx: Context) -> Response:
+    req = ctx.request
+    ctx.check_strict()
+    table = ctx.cache.table(req.schema, req.name)
+    if table is None:
+        raise plan.not_found(ctx.cache, req.schema, req.name)
+    source = plan.table_source(ctx.cache, req.schema, req.name)
+    params = query_params.parse(req.query)
+    node = plan.plan_read(ctx.cache, source, params, aggregates=ctx.config.aggregates_enabled)
+    kind = _return_kind(ctx)
+    returning = mutation.returning_sql(kind, table, node.alias)
+    limit, offset = node.limit, node.offset
+    if req.method == "POST":
+        cte = _insert(ctx, table, node, params, returning)
+    elif req.method == "PUT":
+        cte = _put(ctx, table, node, params, returning)
+    elif req.method == "PATCH":
+        body = payload.parse(req)
+        columns = payload.columns_of(body, table, params.columns)
+        cte = mutation.update_cte(table, node, columns, body.text, returning, limit, offset) if columns else \
+            mutation.nothing_cte(table, node.alias)
+    else:
+        cte = mutation.delete_cte(table, node, returning, limit, offset)
+    statement = mutation.write_statement(cte, _returned_node(ctx, node, kind), media=req.accept,
+                                         strip_nulls=req.accept_params.get("nulls") == "stripped", table=table,
+                                         location=req.method == "POST" and kind == "headers-only")
+    row = await execute.run(ctx.pool, ctx.transaction(readonly=False), statement, _write_check(ctx, kind))
+    return _write_response(ctx, row, kind, table)
+
+
+def _insert(ctx: Context, table, node, params, returning):
+    req = ctx.request
+    body = payload.parse(req)
+    columns = payload.columns_of(body, table, params.columns)
+    resolution = req.prefer.get("resolution")
+    on_conflict = params.on_conflict or (table.pk if resolution else None)
+    if resolution and not on_conflict:
+        raise errors.error(400, "PGRST100", "An on_conflict column list is needed for an upsert on a table "
+                                            "without a primary key")
+    return mutation.insert_cte(table, node.alias, columns, body.text,
+                               missing_default=req.prefer.get("missing") == "default",
+                               on_conflict=on_conflict, resolution=resolution, returning=returning)
+
+
+def _put(ctx: Context, table, node, params, returning):
+    from .ast import Filter
+    body = payload.parse(ctx.request)
+    if node.limit is not None or node.offset is not None:
+        raise errors.error(400, "PGRST114", "limit/offset querystring parameters are not allowed for PUT")
+    filters = {c.field.name: c.value for c in node.conditions
+               if isinstance(c, Filter) and c.op == "eq" and not c.negated and not c.field.json_path}
+    if not table.pk or set(filters) != set(table.pk) or len(node.conditions) != len(table.pk):
+        raise errors.error(405, "PGRST105", "Filters must include all and only primary key columns with 'eq' operators")
+    if body.is_array and len(body.rows) != 1:
+        raise errors.error(400, "PGRST116", "JSON object requested, multiple (or no) rows returned",
+                           f"The result contains {len(body.rows)} rows")
+    row = body.rows[0]
+    if any(str(row.get(c)) != str(filters[c]) for c in table.pk):
+        raise errors.error(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
+    columns = payload.columns_of(body, table, params.columns)
+    return mutation.insert_cte(table, node.alias, columns, body.text, missing_default=False,
+                               on_conflict=table.pk, resolution="merge-duplicates", returning=returning)
+
+
+def _write_check(ctx: Context, kind: str):
+    prefer = ctx.request.prefer
+    max_affected = prefer.get("max-affected")
+    strict = prefer.get("handling") == "strict"
+    single = ctx.request.accept == OBJECT and kind == "representation"
+
+    def check(row) -> None:
+        if max_affected is not None and strict and max_affected.isdigit() and row["page"] > int(max_affected):
+            raise errors.error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+                               f"The query affects {row['page']} rows")
+        if single and row["page"] != 1:
+            raise errors.singular(row["page"])
+    return check
+
+
+def _write_response(ctx: Context, row, kind: str, table) -> "Response":
+    req = ctx.request
+    page = row["page"]
+    status = 201 if req.method == "POST" else (200 if kind == "representation" else 204)
+    response = Response(status, content_type=content_type(req.accept) if kind == "representation" else None)
+    if kind == "representation":
+        body = row["body"]
+        if req.accept == OBJECT:
+            body = single_object(body, page)
+        response.body = body.encode() if isinstance(body, str) else body
+    total = page if req.prefer.get("count") in COUNTS else None
+    response.header("Content-Range", content_range(0, page, total) if req.method != "POST" else f"*/{total or '*'}")
+    if row["location"]:
+        keys = orjson.loads(row["location"])
+        query_text = "&".join(f"{quote(k)}=eq.{quote(str(v))}" for k, v in keys.items())
+        response.header("Location", f"/{quote(table.name)}?{query_text}")
+    applied = ctx.applied_preferences("return", "resolution", "missing", "count", "tx", "max-affected", "handling")
+    if applied:
+        response.header("Preference-Applied", applied)
+    return apply_sql_settings(response, row)

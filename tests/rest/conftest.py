@@ -1,0 +1,64 @@
+"""Fixtures of the REST suite: a database carrying tests/rest/schema.sql, the stack over it, and
+user tokens made with the project's JWT secret."""
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from oricol import jwt
+from tests.support.stack import SECRETS, asgi_client, close_stack, open_stack
+
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+USER_A = str(uuid.UUID(int=0xA))
+USER_B = str(uuid.UUID(int=0xB))
+
+
+def user_token(sub: str, **extra) -> str:
+    claims = {"role": "authenticated", "sub": sub, "exp": int(time.time()) + 3600, "aud": "authenticated", **extra}
+    return jwt.encode(claims, SECRETS["jwt_secret"])
+
+
+@pytest.fixture
+async def seeded(db_url):
+    conn = await asyncpg.connect(db_url)
+    try:
+        await conn.execute(SCHEMA)
+    finally:
+        await conn.close()
+    return db_url
+
+
+@pytest.fixture
+async def rest_stack(seeded, config):
+    stack = await open_stack(config)
+    yield stack
+    await close_stack(stack)
+
+
+@pytest.fixture
+async def anon(rest_stack):
+    async with asgi_client(rest_stack) as http:
+        yield http
+
+
+@pytest.fixture
+async def service(rest_stack):
+    key = SECRETS["service_role_key"]
+    async with asgi_client(rest_stack, key=key, token=key) as http:
+        yield http
+
+
+@pytest.fixture
+async def user_a(rest_stack):
+    async with asgi_client(rest_stack, token=user_token(USER_A)) as http:
+        yield http
+
+
+@pytest.fixture
+async def user_b(rest_stack):
+    async with asgi_client(rest_stack, token=user_token(USER_B)) as http:
+        yield http

@@ -1,0 +1,11 @@
+async def test_smoke(anon, service):
+    r = await anon.get("/rest/v1/books", params={"select": "id,title,author:authors!books_author_fk(name)", "order": "id", "limit": 2})
+    print(r.status_code, r.text)
+    r = await anon.get("/rest/v1/books?pages=gt.190&select=*", headers={"Prefer": "count=exact"})
+    print(r.status_code, r.headers, r.text)
+    r = await service.post("/rest/v1/authors", json={"name": "New"}, headers={"Prefer": "return=representation"})
+    print(r.status_code, r.text)
+    r = await anon.post("/rest/v1/rpc/add_them", json={"a": 1, "b": 2})
+    print(r.status_code, r.text)
+    r = await anon.get("/rest/v1/")
+    print(r.status_code, r.text[:200])
