@@ -73,7 +73,7 @@ def field_type(source: Source, field: Field) -> str:
         raise errors.error(400, "42703", f"column {source.name}.{field.name} does not exist")
     if not field.json_path:
         return base
-    return "text" if field.json_path[-1].arrow == "->>" else ("jsonb" if base == "jsonb" else "json")
+    return "text" if field.json_path[-1].arrow == "->>" else ("json" if base == "json" else "jsonb")
 
 
 def table_source(cache: SchemaCache, schema: str, name: str) -> Source:

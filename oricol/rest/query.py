@@ -13,8 +13,10 @@ from .ast import Field, Filter, Logic, OrderTerm
 from .plan import Embed, Output, ReadNode
 
 
-def column_expr(alias: str, field: Field) -> Sql:
+def column_expr(alias: str, field: Field, base_type: str = "jsonb") -> Sql:
     expr = ident(alias, field.name)
+    if field.json_path and base_type not in ("json", "jsonb"):
+        expr = raw("to_jsonb(") + expr + raw(")")  # arrows on arrays and composites, as PostgREST allows
     for step in field.json_path:
         key = raw(step.key) if step.key.lstrip("-").isdigit() and len(step.key) < 10 else param(step.key, "text")
         expr = expr + raw(step.arrow) + key
@@ -28,7 +30,7 @@ def field_expr(node: ReadNode, field: Field) -> Sql:
         for step in field.json_path:
             expr = raw("(") + expr + raw(")") + raw(step.arrow) + param(step.key, "text")
         return expr
-    return column_expr(node.alias, field)
+    return column_expr(node.alias, field, node.source.columns.get(field.name, "jsonb"))
 
 
 def condition_sql(node: ReadNode, condition) -> Sql:
@@ -179,8 +181,13 @@ RESPONSE_GUCS = raw("current_setting('response.headers', true) as response_heade
                     "current_setting('response.status', true) as response_status")
 
 
-def body_sql(media: str, strip_nulls: bool, rows: str = "_pgrst_r") -> Sql:
+def body_sql(media: str, strip_nulls: bool, rows: str = "_pgrst_r", raw_column: tuple[str, bool] | None = None) -> Sql:
     r = ident(rows)
+    if raw_column is not None:
+        name, binary = raw_column
+        if binary:
+            return raw("coalesce(string_agg(") + ident(rows, name) + raw(", ''::bytea), ''::bytea)")
+        return raw("coalesce(string_agg((") + ident(rows, name) + raw(")::text, ''), '')")
     if media == "text/csv":
         return csv_body(rows)
     item = raw("json_strip_nulls(row_to_json(") + r + raw("))") if strip_nulls else r
@@ -200,9 +207,9 @@ def csv_body(rows: str) -> Sql:
 
 
 def read_statement(node: ReadNode, source: Sql, *, count: bool, media: str, strip_nulls: bool,
-                   limit: int | None, offset: int | None) -> Sql:
+                   limit: int | None, offset: int | None, raw_column: tuple[str, bool] | None = None) -> Sql:
     inner = node_sql(node, source, limit=limit, offset=offset)
     total = (raw("(select count(*) from (") + node_sql(node, source, for_count=True) + raw(") as _pgrst_c)")
              if count else raw("null::bigint"))
-    return (raw("select ") + total + raw(" as total, count(*) as page, ") + body_sql(media, strip_nulls)
+    return (raw("select ") + total + raw(" as total, count(*) as page, ") + body_sql(media, strip_nulls, raw_column=raw_column)
             + raw(" as body, ") + RESPONSE_GUCS + raw(" from (") + inner + raw(") as _pgrst_r"))

@@ -12,7 +12,8 @@ OBJECT = "application/vnd.pgrst.object+json"
 CSV = "text/csv"
 PLAN = "application/vnd.pgrst.plan"
 OCTET = "application/octet-stream"
-SUPPORTED_OUT = (JSON, OBJECT, CSV, PLAN, OCTET, "text/plain")
+TEXT = "text/plain"
+SUPPORTED_OUT = (JSON, OBJECT, CSV, PLAN, OCTET, TEXT)
 PREFERENCE_KEYS = {"return", "count", "resolution", "missing", "handling", "tx", "max-affected", "params",
                    "timezone"}
 

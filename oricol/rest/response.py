@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from . import errors
-from .request import CSV, OBJECT
+from .request import CSV, OBJECT, OCTET, TEXT
 
 
 @dataclass
@@ -28,6 +28,10 @@ def content_type(media: str) -> str:
         return "application/vnd.pgrst.object+json; charset=utf-8"
     if media == CSV:
         return "text/csv; charset=utf-8"
+    if media == OCTET:
+        return OCTET
+    if media == TEXT:
+        return "text/plain; charset=utf-8"
     return "application/json; charset=utf-8"
 
 

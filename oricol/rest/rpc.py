@@ -62,15 +62,15 @@ def choose(ctx: Context, functions: list[Function], given: list[str], single_obj
     return matches[0]
 
 
-def call_sql(function: Function, args: dict, single_json: bool) -> tuple[Sql, Sql]:
+def call_sql(function: Function, args: dict, single_json: bool) -> tuple[Sql | None, Sql]:
     """(the FROM items that bind the arguments, the call expression)."""
     name = ident(function.schema, function.name)
     if single_json:
         arg_type = function.inputs[0].type
-        return raw(""), name + raw("(") + param(orjson.dumps(args).decode(), "text") + raw(f"::{arg_type})")
+        return None, name + raw("(") + param(orjson.dumps(args).decode(), "text") + raw(f"::{arg_type})")
     inputs = [a for a in function.inputs if a.name in args]
     if not inputs:
-        return raw(""), name + raw("()")
+        return None, name + raw("()")
     columns = join(", ", [ident(a.name) + raw(f" {a.type}") for a in inputs])
     binder = (raw("json_to_record(") + param(orjson.dumps(args).decode(), "text") + raw("::json) as _pgrst_args(")
               + columns + raw(")"))
@@ -108,8 +108,6 @@ async def call(ctx: Context) -> Response:
         raise _not_found(ctx, given)
     function = choose(ctx, functions, given, single_object or not isinstance(args, dict))
     single_json = _single_json(function, single_object or not isinstance(args, dict))
-    if req.method in ("GET", "HEAD") and function.volatility == "v" and False:
-        pass
     readonly = req.method in ("GET", "HEAD") or function.volatility in ("s", "i")
     binder, call_expr = call_sql(function, args if isinstance(args, dict) or single_json else {}, single_json)
     if function.returns_rows:
@@ -117,14 +115,14 @@ async def call(ctx: Context) -> Response:
     return await _scalar(ctx, function, binder, call_expr, readonly)
 
 
-async def _rows(ctx: Context, function: Function, params, binder: Sql, call_expr: Sql, readonly: bool) -> Response:
+async def _rows(ctx: Context, function: Function, params, binder: Sql | None, call_expr: Sql, readonly: bool) -> Response:
     if function.return_relation is not None and ctx.cache.table(*function.return_relation) is not None:
         source = plan.table_source(ctx.cache, *function.return_relation)
     else:
         source = plan.Source(function.schema, function.name, dict(function.outputs))
     node = plan.plan_read(ctx.cache, source, params, alias=function.name,
                           aggregates=ctx.config.aggregates_enabled)
-    from_items = (binder + raw(" cross join lateral ") if binder else raw("")) + call_expr + raw(" as ") + ident(
+    from_items = (binder + raw(" cross join lateral ") if binder is not None else raw("")) + call_expr + raw(" as ") + ident(
         function.name)
     if not function.returns_set:
         ctx.request.accept = OBJECT if ctx.request.accept in ("application/json", OBJECT) else ctx.request.accept
@@ -133,17 +131,17 @@ async def _rows(ctx: Context, function: Function, params, binder: Sql, call_expr
     return await respond_rows(ctx, node, from_items, readonly=readonly)
 
 
-async def _scalar(ctx: Context, function: Function, binder: Sql, call_expr: Sql, readonly: bool) -> Response:
+async def _scalar(ctx: Context, function: Function, binder: Sql | None, call_expr: Sql, readonly: bool) -> Response:
     if function.returns_set:
         body = (raw("select coalesce(json_agg(_pgrst_v), '[]')::text as body, count(*) as page, ")
-                + _gucs() + raw(" from ") + (binder + raw(" cross join lateral ") if binder else raw(""))
+                + _gucs() + raw(" from ") + (binder + raw(" cross join lateral ") if binder is not None else raw(""))
                 + call_expr + raw(" as _pgrst_v"))
     elif function.is_void:
         body = raw("select ") + call_expr + raw("::text is null as body, 1 as page, ") + _gucs() + (
-            raw(" from ") + binder if binder else raw(""))
+            raw(" from ") + binder if binder is not None else raw(""))
     else:
         body = raw("select to_json(") + call_expr + raw(")::text as body, 1 as page, ") + _gucs() + (
-            raw(" from ") + binder if binder else raw(""))
+            raw(" from ") + binder if binder is not None else raw(""))
     row = await execute.run(ctx.pool, ctx.transaction(readonly=readonly), body)
     if function.is_void:
         return apply_sql_settings(Response(204, content_type=None), row)

@@ -8,7 +8,7 @@ import orjson
 
 from . import errors, execute, mutation, payload, plan, query, query_params
 from .context import Context
-from .request import CSV, OBJECT, PLAN
+from .request import CSV, OBJECT, OCTET, PLAN, TEXT
 from .response import (Response, apply_sql_settings, content_range, content_type, read_status, single_object)
 
 COUNTS = ("exact", "planned", "estimated")
@@ -44,9 +44,10 @@ async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: b
     req = ctx.request
     offset, limit = paging(ctx, node)
     count = req.prefer.get("count") in COUNTS
+    raw_column = _raw_column(node) if req.accept in (OCTET, TEXT) else None
     statement = query.read_statement(node, source, count=count, media=req.accept,
                                      strip_nulls=req.accept_params.get("nulls") == "stripped",
-                                     limit=limit, offset=offset)
+                                     limit=limit, offset=offset, raw_column=raw_column)
     if req.accept == PLAN:
         return await explain(ctx, statement, readonly)
     row = await execute.run(ctx.pool, ctx.transaction(readonly=readonly), statement,
@@ -56,12 +57,23 @@ async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: b
     body = row["body"]
     if req.accept == OBJECT:
         body = single_object(body, page)
-    response.body = b"" if req.method == "HEAD" else (body.encode() if isinstance(body, str) else body)
+    response.body = b"" if req.method == "HEAD" else (body.encode() if isinstance(body, str) else bytes(body))
     response.header("Content-Range", content_range(offset, page, total))
     applied = ctx.applied_preferences("count", "tx") if count or req.prefer.get("tx") else None
     if applied:
         response.header("Preference-Applied", applied)
     return apply_sql_settings(response, row)
+
+
+def _raw_column(node: plan.ReadNode) -> tuple[str, bool]:
+    """application/octet-stream and text/plain answer one column's values, unwrapped."""
+    columns = [o for o in node.outputs if o.kind in ("column", "computed")]
+    if len(columns) != 1 or len(node.outputs) != 1:
+        raise errors.error(406, "PGRST107", "None of these media types are available: " + OCTET,
+                           "application/octet-stream and text/plain need a select of exactly one column")
+    output = columns[0]
+    binary = not output.cast and not output.aggregate and node.column_type(output.field) == "bytea"
+    return output.alias, binary
 
 
 def _single_check(accept: str):
