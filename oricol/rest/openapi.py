@@ -32,7 +32,7 @@ def _property(column: Column, pk: bool) -> dict:
 def _definition(table: Table) -> dict:
     definition = {"type": "object", "properties": {
         name: _property(col, name in table.pk) for name, col in table.columns.items()}}
-    required = [name for name, col in table.columns.items() if not col.nullable and col.default is None]
+    required = [name for name, col in table.columns.items() if not col.nullable and not col.has_default]
     if required:
         definition["required"] = required
     if table.description:

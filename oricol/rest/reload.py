@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import asyncpg
 
@@ -28,6 +29,7 @@ class SchemaCacheHolder:
         self._pending: asyncio.Task | None = None
         self._stale = True
         self.reloads = 0
+        self.loaded_at = 0.0
 
     @property
     def loaded(self) -> bool:
@@ -77,9 +79,17 @@ class SchemaCacheHolder:
             async with self.db.admin.acquire() as conn:
                 self.cache = await schema_cache.load(conn, self.schemas)
             self.reloads += 1
+            self.loaded_at = time.monotonic()
         except (OSError, asyncpg.PostgresError) as exc:
             self._stale = True
             log.warning("schema cache reload failed, keeping the previous one: %s", exc)
+
+    async def refresh_if_older(self, seconds: float) -> bool:
+        """Reloads when the cache is older than `seconds`; True if it did."""
+        if time.monotonic() - self.loaded_at < seconds:
+            return False
+        await self.reload()
+        return True
 
     async def current(self) -> schema_cache.SchemaCache:
         if self.cache is None or (self._stale and self._listener is None):

@@ -27,6 +27,11 @@ class Column:
     generated: bool
     description: str | None = None
     enum: tuple[str, ...] | None = None
+    identity: bool = False
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None or self.identity or self.generated
 
 
 @dataclass
@@ -143,7 +148,8 @@ async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCach
     wanted = list(schemas)
     for row in await conn.fetch(_sql("tables"), wanted):
         columns = {c["name"]: Column(c["name"], c["type"], c["full_type"], c["nullable"], c["default"],
-                                     c["generated"], c["description"], tuple(c["enum"]) if c["enum"] else None)
+                                     c["generated"], c["description"], tuple(c["enum"]) if c["enum"] else None,
+                                     c["identity"])
                    for c in _json(row["columns"])}
         uniques = [tuple(u) for u in _json(row["uniques"])]
         cache.tables[(row["schema"], row["name"])] = Table(

@@ -20,6 +20,7 @@ from .reload import SchemaCacheHolder
 from .response import Response
 
 log = logging.getLogger("oricol.rest")
+CACHE_MISSES = ("PGRST200", "PGRST202", "PGRST205", "42703")
 Handler = Callable[[Context], Awaitable[Response]]
 
 ROUTES: dict[tuple[str, str], Handler] = {
@@ -72,8 +73,15 @@ class RestApp:
                 f"Unsupported HTTP method: {req.method}"
             raise errors.error(405, code, message)
         cache = await self.holder.current()
-        ctx = Context(req, caller, cache, self.config, self.platform.db.app)
-        return await handler(ctx)
+        try:
+            return await handler(Context(req, caller, cache, self.config, self.platform.db.app))
+        except ApiError as err:
+            # A name the cache does not know may be younger than the cache: the DDL notification can
+            # arrive after the client's next request. Reload (at most once a second) and retry once.
+            if err.code not in CACHE_MISSES or not await self.holder.refresh_if_older(1.0):
+                raise
+        req = request_module.parse(scope, body, self.config.schemas)
+        return await handler(Context(req, caller, await self.holder.current(), self.config, self.platform.db.app))
 
 
 async def _read_body(receive: Callable) -> bytes:

@@ -10,6 +10,7 @@ select n.nspname as schema, c.relname as name, c.relkind::text as kind,
                   'nullable', not a.attnotnull,
                   'default', pg_get_expr(d.adbin, d.adrelid),
                   'generated', a.attgenerated <> '' or a.attidentity = 'a',
+                  'identity', a.attidentity <> '',
                   'description', col_description(c.oid, a.attnum),
                   'enum', (select json_agg(e.enumlabel order by e.enumsortorder) from pg_enum e
                            where e.enumtypid = a.atttypid))
