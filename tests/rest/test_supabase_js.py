@@ -1,0 +1,91 @@
+"""supabase-js under node against the live server: `.from()` and `.rpc()` work unchanged."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from tests.support.node import run_node
+
+from . import live_schema
+from .conftest import USER_A, USER_B, user_token
+
+
+@pytest.fixture(scope="module")
+def prefix(live):
+    return asyncio.run(live_schema.create(live))
+
+
+def js(live, prefix, body, **env):
+    return run_node(f"const P = {json.dumps(prefix)};\n" + body, live, env=env)
+
+
+def test_reads(live, prefix):
+    result = js(live, prefix, """
+const db = anon();
+const t = `${P}_tickets`;
+const page = await db.from(t).select('title, priority', { count: 'exact' }).eq('status', 'open')
+  .order('priority', { ascending: false }).range(0, 0);
+const embed = await db.from(t).select(`title, team:${P}_teams(name)`).gte('priority', 5).single();
+const missing = await db.from(t).select('id').eq('priority', 99).maybeSingle();
+const many = await db.from(t).select('id').single();
+const ors = await db.from(t).select('title').or('priority.gt.4,status.eq.closed').order('id');
+const json = await db.from(t).select('title').eq('details->>floor', '3');
+const ins = await db.from(t).select('id').in('priority', [1, 5]).order('id');
+const tags = await db.from(t).select('id').overlaps('tags', ['urgent', 'nothing']);
+const head = await db.from(t).select('*', { count: 'exact', head: true });
+const bad = await db.from(`${P}_nope`).select();
+const csv = await db.from(`${P}_teams`).select('id,name').order('id').csv();
+out({ page: [page.status, page.count, page.data], embed: embed.data, missing: [missing.data, missing.error],
+      many: many.error && many.error.code, ors: ors.data.map(r => r.title), json: json.data,
+      ins: ins.data.length, tags: tags.data.length, head: [head.status, head.count, head.data],
+      bad: [bad.status, bad.error.code], csv: csv.data });
+""")
+    assert result["page"] == [206, 2, [{"title": "VPN down", "priority": 5}]]
+    assert result["embed"] == {"title": "VPN down", "team": {"name": "Network"}}
+    assert result["missing"] == [None, None]
+    assert result["many"] == "PGRST116"
+    assert result["ors"] == ["VPN down", "Password reset"]
+    assert result["json"] == [{"title": "Printer jammed"}]
+    assert result["ins"] == 2 and result["tags"] == 1
+    assert result["head"][0] == 200 and result["head"][1] == 3 and result["head"][2] is None
+    assert result["bad"] == [404, "PGRST205"]
+    assert result["csv"] == "id,name\n1,Desk\n2,Network"
+
+
+def test_writes_rls_and_rpc(live, prefix):
+    result = js(live, prefix, """
+const as = (token) => createClient(URL_, ANON_KEY, { ...options, global: { headers: { Authorization: `Bearer ${token}` } } });
+const a = as(process.env.TOKEN_A), b = as(process.env.TOKEN_B);
+const t = `${P}_tickets`;
+const made = await a.from(t).insert({ title: 'js A', priority: 1 }).select().single();
+const minimal = await b.from(t).insert([{ title: 'js B1' }, { title: 'js B2' }]);
+const seenA = await a.from(t).select('title');
+const seenB = await b.from(t).select('title').order('id');
+const cross = await b.from(t).update({ status: 'closed' }).eq('id', made.data.id).select();
+const up = await a.from(t).upsert({ id: made.data.id, title: 'js A2' }).select('title');
+const del = await b.from(t).delete().like('title', 'js B%').select('title');
+const anonWrite = await anon().from(t).insert({ title: 'nope' });
+const forged = await a.from(t).insert({ title: 'forged', owner: process.env.USER_B });
+const rpc = await anon().rpc(`${P}_count_open`, { min_priority: 3 });
+const rpcGet = await anon().rpc(`${P}_count_open`, {}, { get: true });
+const rows = await anon().rpc(`${P}_search`, { term: 'printer' }).select('title');
+const svc = await service().from(t).select('title', { count: 'exact' }).like('title', 'js%');
+out({ made: [made.status, made.data.owner, made.data.title], minimal: [minimal.status, minimal.data],
+      seenA: seenA.data, seenB: seenB.data, cross: cross.data, up: up.data, del: del.data.length,
+      anonWrite: [anonWrite.status, anonWrite.error.code], forged: [forged.status, forged.error.code],
+      rpc: rpc.data, rpcGet: rpcGet.data, rows: rows.data, svc: svc.count });
+""", TOKEN_A=user_token(USER_A), TOKEN_B=user_token(USER_B), USER_B=USER_B)
+    assert result["made"] == [201, USER_A, "js A"]
+    assert result["minimal"] == [201, None]
+    assert result["seenA"] == [{"title": "js A"}]
+    assert result["seenB"] == [{"title": "js B1"}, {"title": "js B2"}]
+    assert result["cross"] == []
+    assert result["up"] == [{"title": "js A2"}]
+    assert result["del"] == 2
+    assert result["anonWrite"] == [401, "42501"]
+    assert result["forged"] == [403, "42501"]
+    assert result["rpc"] == 1 and result["rpcGet"] == 2
+    assert result["rows"] == [{"title": "Printer jammed"}]
+    assert result["svc"] == 1

@@ -1,0 +1,94 @@
+"""supabase-py (its `postgrest` client) against the live server: the client is the judge."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from postgrest.exceptions import APIError
+from supabase import ClientOptions, create_client
+
+from . import live_schema
+from .conftest import USER_A, USER_B, user_token
+
+
+@pytest.fixture(scope="module")
+def prefix(live):
+    return asyncio.run(live_schema.create(live))
+
+
+def client(live, token: str | None = None):
+    options = ClientOptions(headers={"Authorization": f"Bearer {token}"}) if token else None
+    return create_client(live.url, live.anon_key, options) if options else create_client(live.url, live.anon_key)
+
+
+def test_select_filter_order_range_and_count(live, prefix):
+    db = client(live)
+    r = (db.table(f"{prefix}_tickets").select("title,priority", count="exact").eq("status", "open")
+         .order("priority", desc=True).range(0, 0).execute())
+    assert r.data == [{"title": "VPN down", "priority": 5}]
+    assert r.count == 2
+    r = db.table(f"{prefix}_tickets").select("id").in_("priority", [1, 2]).contains("tags", ["hardware"]).execute()
+    assert len(r.data) == 1
+    r = db.table(f"{prefix}_tickets").select("title").or_("priority.gt.4,status.eq.closed").order("id").execute()
+    assert [x["title"] for x in r.data] == ["VPN down", "Password reset"]
+    r = db.table(f"{prefix}_tickets").select("title").ilike("title", "%jam%").execute()
+    assert r.data == [{"title": "Printer jammed"}]
+    r = db.table(f"{prefix}_tickets").select("floor:details->floor").eq("details->>floor", "1").execute()
+    assert r.data == [{"floor": 1}]
+
+
+def test_embedding_single_and_maybe_single(live, prefix):
+    db = client(live)
+    r = (db.table(f"{prefix}_tickets").select(f"title,team:{prefix}_teams(name)").eq("priority", 5).single()
+         .execute())
+    assert r.data == {"title": "VPN down", "team": {"name": "Network"}}
+    none = db.table(f"{prefix}_tickets").select("id").eq("priority", 99).maybe_single().execute()
+    assert none is None
+    with pytest.raises(APIError) as error:
+        db.table(f"{prefix}_tickets").select("id").single().execute()
+    assert error.value.code == "PGRST116"
+    r = db.table(f"{prefix}_teams").select(f"name,{prefix}_tickets(title)").eq("id", 2).execute()
+    assert r.data == [{"name": "Network", f"{prefix}_tickets": [{"title": "VPN down"}]}]
+
+
+def test_rpc(live, prefix):
+    db = client(live)
+    assert db.rpc(f"{prefix}_count_open", {}).execute().data == 2
+    assert db.rpc(f"{prefix}_count_open", {"min_priority": 3}).execute().data == 1
+    r = db.rpc(f"{prefix}_search", {"term": "vpn"}).select("title").execute()
+    assert r.data == [{"title": "VPN down"}]
+
+
+def test_errors_reach_the_client_in_postgrest_shape(live, prefix):
+    db = client(live)
+    with pytest.raises(APIError) as error:
+        db.table(f"{prefix}_nope").select("*").execute()
+    assert error.value.code == "PGRST205"
+    with pytest.raises(APIError) as error:
+        db.table(f"{prefix}_tickets").insert({"title": "anon write"}).execute()
+    assert error.value.code == "42501"
+
+
+def test_users_write_and_see_only_their_rows(live, prefix):
+    a, b = client(live, user_token(USER_A)), client(live, user_token(USER_B))
+    created = a.table(f"{prefix}_tickets").insert({"title": "A's laptop", "priority": 3}).execute()
+    assert created.data[0]["owner"] == USER_A
+    b.table(f"{prefix}_tickets").insert({"title": "B's phone"}).execute()
+    assert [t["title"] for t in a.table(f"{prefix}_tickets").select("title").execute().data] == ["A's laptop"]
+    assert [t["title"] for t in b.table(f"{prefix}_tickets").select("title").execute().data] == ["B's phone"]
+    updated = a.table(f"{prefix}_tickets").update({"status": "closed"}).eq("title", "B's phone").execute()
+    assert updated.data == []
+    upserted = (a.table(f"{prefix}_tickets").upsert({"id": created.data[0]["id"], "title": "A's laptop v2"})
+                .execute())
+    assert upserted.data[0]["title"] == "A's laptop v2"
+    deleted = a.table(f"{prefix}_tickets").delete().eq("id", created.data[0]["id"]).execute()
+    assert len(deleted.data) == 1
+    service = create_client(live.url, live.service_role_key)
+    everyone = service.table(f"{prefix}_tickets").select("title").order("id").execute().data
+    assert [t["title"] for t in everyone][-1] == "B's phone" and len(everyone) == 4
+
+
+def test_csv(live, prefix):
+    db = client(live)
+    text = db.table(f"{prefix}_teams").select("id,name").order("id").csv().execute()
+    assert text.data == "id,name\n1,Desk\n2,Network"
