@@ -8,7 +8,7 @@ import asyncpg
 import orjson
 
 from oricol.config.rest import RestConfig
-from oricol.db import Caller
+from oricol.db import Caller, Database
 
 from . import errors
 from .execute import Transaction
@@ -22,7 +22,11 @@ class Context:
     caller: Caller
     cache: SchemaCache
     config: RestConfig
-    pool: asyncpg.Pool
+    db: Database
+
+    def pool(self, readonly: bool) -> asyncpg.Pool:
+        """Read-only transactions may go to a replica; everything else to the primary."""
+        return self.db.read_pool() if readonly else self.db.app
 
     def transaction(self, *, readonly: bool) -> Transaction:
         req = self.request

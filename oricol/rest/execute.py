@@ -11,7 +11,7 @@ from typing import Any, Awaitable, Callable, Mapping
 
 import asyncpg
 
-from oricol.db import Caller
+from oricol.db import Caller, unavailable
 from oricol.sql import Sql, quote_ident, quote_literal, render
 
 from . import errors
@@ -59,6 +59,8 @@ async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check 
                 check(row)
         except asyncpg.PostgresError as exc:
             await _rollback(conn)
+            if unavailable(exc):
+                raise  # the gateway answers 503 with Retry-After
             raise errors.from_postgres(exc, tx.caller.role) from None
         except BaseException:
             await _rollback(conn)

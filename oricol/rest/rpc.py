@@ -142,7 +142,7 @@ async def _scalar(ctx: Context, function: Function, binder: Sql | None, call_exp
     else:
         body = raw("select to_json(") + call_expr + raw(")::text as body, 1 as page, ") + _gucs() + (
             raw(" from ") + binder if binder is not None else raw(""))
-    row = await execute.run(ctx.pool, ctx.transaction(readonly=readonly), body)
+    row = await execute.run(ctx.pool(readonly), ctx.transaction(readonly=readonly), body)
     if function.is_void:
         return apply_sql_settings(Response(204, content_type=None), row)
     value = row["body"] if row["body"] is not None else "null"

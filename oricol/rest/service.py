@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Awaitable, Callable
 
+from oricol.db import unavailable
 from oricol.errors import ApiError
 from oricol.identity import identity_of
 from oricol.jwt import JwtError
@@ -47,7 +48,9 @@ class RestApp:
             status, body, headers = errors.render(err)
             await _send(send, status, body, headers)
             return
-        except Exception:
+        except Exception as exc:
+            if unavailable(exc):
+                raise  # the gateway answers 503 with Retry-After in our shape
             log.exception("rest request failed", extra={"path": scope.get("path")})
             status, body, headers = errors.render(errors.error(500, "PGRST000", "An unexpected error occurred"))
             await _send(send, status, body, headers)
@@ -74,14 +77,14 @@ class RestApp:
             raise errors.error(405, code, message)
         cache = await self.holder.current()
         try:
-            return await handler(Context(req, caller, cache, self.config, self.platform.db.app))
+            return await handler(Context(req, caller, cache, self.config, self.platform.db))
         except ApiError as err:
             # A name the cache does not know may be younger than the cache: the DDL notification can
             # arrive after the client's next request. Reload (at most once a second) and retry once.
             if err.code not in CACHE_MISSES or not await self.holder.refresh_if_older(1.0):
                 raise
         req = request_module.parse(scope, body, self.config.schemas)
-        return await handler(Context(req, caller, await self.holder.current(), self.config, self.platform.db.app))
+        return await handler(Context(req, caller, await self.holder.current(), self.config, self.platform.db))
 
 
 async def _read_body(receive: Callable) -> bytes:

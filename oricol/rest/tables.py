@@ -50,7 +50,7 @@ async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: b
                                      limit=limit, offset=offset, raw_column=raw_column)
     if req.accept == PLAN:
         return await explain(ctx, statement, readonly)
-    row = await execute.run(ctx.pool, ctx.transaction(readonly=readonly), statement,
+    row = await execute.run(ctx.pool(readonly), ctx.transaction(readonly=readonly), statement,
                             _single_check(req.accept))
     total, page = row["total"], row["page"]
     response = Response(read_status(offset, page, total), content_type=content_type(req.accept))
@@ -93,7 +93,7 @@ async def explain(ctx: Context, statement, readonly: bool) -> Response:
     mode = "explain (format text)" if wants_text else "explain (format json)"
     from oricol.sql import render
     text, args = render(statement)
-    async with ctx.pool.acquire() as conn:
+    async with ctx.pool(True).acquire() as conn:
         try:
             await conn.execute(execute.prelude(ctx.transaction(readonly=True)))
             rows = await conn.fetch(mode + " " + text, *args)
@@ -148,7 +148,7 @@ async def write(ctx: Context) -> Response:
     statement = mutation.write_statement(cte, _returned_node(ctx, node, kind), media=req.accept,
                                          strip_nulls=req.accept_params.get("nulls") == "stripped", table=table,
                                          location=req.method == "POST" and kind == "headers-only")
-    row = await execute.run(ctx.pool, ctx.transaction(readonly=False), statement, _write_check(ctx, kind))
+    row = await execute.run(ctx.pool(False), ctx.transaction(readonly=False), statement, _write_check(ctx, kind))
     return _write_response(ctx, row, kind, table)
 
 
