@@ -115,6 +115,7 @@ def _plan_node(cache, source: Source, select, params: QueryParams, path: tuple[s
     for item in select:
         node.outputs.append(_plan_item(cache, node, item, params, path, counter, aggregates))
     embed_keys = {e.key: e for e in node.embeds}
+    known_paths = set(embed_keys) | {e.relationship.target[1] for e in node.embeds}
     for condition in node_params.conditions:
         if isinstance(condition, _MaybeEmbedNull):
             condition = condition.resolve(set(embed_keys))
@@ -126,7 +127,7 @@ def _plan_node(cache, source: Source, select, params: QueryParams, path: tuple[s
     for term in node.order:
         _check_order(cache, node, term, counter)
     for sub_path in params.nodes:
-        if len(sub_path) == len(path) + 1 and sub_path[:len(path)] == path and sub_path[-1] not in embed_keys:
+        if len(sub_path) == len(path) + 1 and sub_path[:len(path)] == path and sub_path[-1] not in known_paths:
             raise errors.error(400, "PGRST108",
                                f"'{sub_path[-1]}' is not an embedded resource in this request",
                                None, f"Verify that '{sub_path[-1]}' is included in the 'select' query parameter.")
@@ -178,7 +179,10 @@ def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter,
     target_schema, target_name = relationship.target
     target = table_source(cache, target_schema, target_name)
     key = item.alias or item.name
-    child = _plan_node(cache, target, item.items if item.items else (), params, path + (key,),
+    child_path = path + (key,)
+    if item.alias and child_path not in params.nodes and path + (item.name,) in params.nodes:
+        child_path = path + (item.name,)  # filters may name the embed by its alias or by its table
+    child = _plan_node(cache, target, item.items if item.items else (), params, child_path,
                        counter.next_alias(), counter, aggregates)
     if item.spread and not relationship.to_one:
         raise errors.error(400, "PGRST119", "A spread operation on '" + item.name + "' is not possible",
