@@ -9,9 +9,8 @@ import asyncpg
 from . import users
 
 
-async def record(conn: asyncpg.Connection, actor: asyncpg.Record | None, action: str, log_type: str, ip: str,
-                 traits: dict[str, Any]) -> None:
-    payload = {
+def payload(actor: asyncpg.Record | None, action: str, log_type: str, traits: dict[str, Any]) -> dict[str, Any]:
+    return {
         "actor_id": str(actor["id"]) if actor else "00000000-0000-0000-0000-000000000000",
         "actor_username": (actor["email"] or actor["phone"] or "") if actor else "",
         "actor_via_sso": False,
@@ -19,6 +18,11 @@ async def record(conn: asyncpg.Connection, actor: asyncpg.Record | None, action:
         "log_type": log_type,
         "traits": traits,
     }
+
+
+async def record(conn: asyncpg.Connection, actor: asyncpg.Record | None, action: str, log_type: str, ip: str,
+                 traits: dict[str, Any]) -> None:
     await conn.execute(
         "insert into auth.audit_log_entries (instance_id, id, payload, created_at, ip_address) "
-        "values ($1, $2, $3::json, now(), $4)", users.INSTANCE_ID, uuid.uuid4(), payload, (ip or "")[:64])
+        "values ($1, $2, $3::json, now(), $4)", users.INSTANCE_ID, uuid.uuid4(),
+        payload(actor, action, log_type, traits), (ip or "")[:64])

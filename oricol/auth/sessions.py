@@ -16,22 +16,6 @@ from . import audit, errors, hooks, tokens, users
 from .state import AuthState
 
 
-async def create(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, method: str,
-                 *, ip: str = "", user_agent: str | None = None) -> tuple[uuid.UUID, str]:
-    """A new aal1 session for `user` signed in by `method`; returns (session id, refresh token)."""
-    session_id = uuid.uuid4()
-    timebox = state.config.session_timebox
-    not_after = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=timebox) if timebox else None
-    await conn.execute(
-        "insert into auth.sessions (id, user_id, aal, not_after, user_agent, ip, created_at, updated_at) "
-        "values ($1, $2, 'aal1', $3, $4, $5::inet, now(), now())",
-        session_id, user["id"], not_after, (user_agent or "")[:512], inet(ip))
-    await add_amr(conn, session_id, method)
-    refresh = tokens.new_refresh_token()
-    await insert_refresh(conn, user["id"], session_id, refresh, parent=None)
-    return session_id, refresh
-
-
 def inet(ip: str) -> str | None:
     import ipaddress
     try:
@@ -56,12 +40,16 @@ async def insert_refresh(conn: asyncpg.Connection, user_id: uuid.UUID, session_i
         tokens.stored_hash(parent) if parent else None, session_id)
 
 
-async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record,
-                     session_id: uuid.UUID) -> dict[str, Any]:
-    session = await conn.fetchrow("select aal from auth.sessions where id = $1", session_id)
-    amr_rows = await conn.fetch(
-        "select authentication_method, updated_at from auth.mfa_amr_claims where session_id = $1 "
-        "order by updated_at desc", session_id)
+async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, session_id: uuid.UUID,
+                     known: tuple[str, list] | None = None) -> dict[str, Any]:
+    """GoTrue's access token claims; `known` (aal, amr) spares the lookups for a session just made."""
+    if known is not None:
+        aal, amr = known
+    else:
+        aal = await conn.fetchval("select aal from auth.sessions where id = $1", session_id)
+        amr = [{"method": r["authentication_method"], "timestamp": int(r["updated_at"].timestamp())}
+               for r in await conn.fetch("select authentication_method, updated_at from auth.mfa_amr_claims "
+                                         "where session_id = $1 order by updated_at desc", session_id)]
     issued = tokens.now()
     claims: dict[str, Any] = {
         "aud": user["aud"] or state.config.jwt_aud,
@@ -74,23 +62,22 @@ async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.R
         "app_metadata": users.app_metadata(user),
         "user_metadata": dict(user["raw_user_meta_data"] or {}),
         "role": user["role"] or "authenticated",
-        "aal": session["aal"] if session and session["aal"] else "aal1",
-        "amr": [{"method": r["authentication_method"], "timestamp": int(r["updated_at"].timestamp())}
-                for r in amr_rows],
+        "aal": aal or "aal1",
+        "amr": amr,
         "session_id": str(session_id),
         "is_anonymous": bool(user["is_anonymous"]),
     }
     if state.config.custom_access_token_hook:
-        method = amr_rows[0]["authentication_method"] if amr_rows else "password"
+        method = amr[0]["method"] if amr else "password"
         claims = await hooks.custom_access_token(conn, state.config.custom_access_token_hook, user["id"],
                                                  claims, method)
     return claims
 
 
 async def response(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, session_id: uuid.UUID,
-                   refresh: str) -> dict[str, Any]:
+                   refresh: str, known: tuple[str, list] | None = None) -> dict[str, Any]:
     """GoTrue's AccessTokenResponse: the signed access token, the refresh token and the user."""
-    claims = await claims_for(conn, state, user, session_id)
+    claims = await claims_for(conn, state, user, session_id, known)
     return {
         "access_token": state.signer.sign(claims),
         "token_type": "bearer",
@@ -101,14 +88,43 @@ async def response(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Rec
     }
 
 
+SIGN_IN = """
+with touched as (
+  update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1 returning *
+), identities as (
+  update auth.identities set last_sign_in_at = now() where user_id = $1
+), new_session as (
+  insert into auth.sessions (id, user_id, aal, not_after, user_agent, ip, created_at, updated_at)
+  values ($2, $1, 'aal1', $3, $4, $5::inet, now(), now())
+), amr as (
+  insert into auth.mfa_amr_claims (session_id, authentication_method, created_at, updated_at)
+  values ($2, $6, now(), now())
+), refresh as (
+  insert into auth.refresh_tokens (instance_id, token, user_id, revoked, parent, session_id)
+  values ($7, $8, $1::text, false, null, $2)
+), audit as (
+  insert into auth.audit_log_entries (instance_id, id, payload, created_at, ip_address)
+  values ($7, gen_random_uuid(), $9::json, now(), $10)
+)
+select * from touched
+"""
+
+
 async def sign_in(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, method: str,
                   ip: str, user_agent: str | None) -> dict[str, Any]:
-    """Starts a session for `user` and answers with it (the common end of every sign-in flow)."""
-    user = await users.touch_sign_in(conn, user["id"])
-    await conn.execute("update auth.identities set last_sign_in_at = now() where user_id = $1", user["id"])
-    session_id, refresh = await create(conn, state, user, method, ip=ip, user_agent=user_agent)
-    await audit.record(conn, user, "login", "account", ip, {"provider": "email", "method": method})
-    return await response(conn, state, user, session_id, refresh)
+    """Starts a session for `user` and answers with it (the common end of every sign-in flow).
+
+    One statement does all the writes (sign-in time, session, amr, refresh token, audit entry):
+    sign-ins are the hot path, and each round trip costs the CPU that bcrypt needs.
+    """
+    session_id, refresh = uuid.uuid4(), tokens.new_refresh_token()
+    timebox = state.config.session_timebox
+    not_after = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=timebox) if timebox else None
+    payload = audit.payload(user, "login", "account", {"provider": "email", "method": method})
+    user = await conn.fetchrow(SIGN_IN, user["id"], session_id, not_after, (user_agent or "")[:512], inet(ip),
+                               method, users.INSTANCE_ID, tokens.stored_hash(refresh), payload, (ip or "")[:64])
+    amr = [{"method": method, "timestamp": tokens.now()}]
+    return await response(conn, state, user, session_id, refresh, known=("aal1", amr))
 
 
 async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: str) -> dict[str, Any]:
