@@ -17,21 +17,25 @@ from .staging import stage
 from .store import check_mime, commit_object, commit_staged, load_bucket, remove_versions, size_limit
 
 
+SMALL_BODY = 1024 * 1024
+
+
 def _target(request: Request) -> tuple[str, str]:
     return request.path_params["bucket"], check_key(request.path_params["name"])
 
 
 async def receive_object(ctx: Context, request: Request, caller: Caller, bucket_id: str, name: str, *,
                          upsert: bool, owner: str | None) -> Response:
-    """Stages the body, checks the bucket's limits, and commits it (the write protocol in store.py)."""
-    bucket = await load_bucket(ctx, bucket_id)
+    """Stages the body and commits it (the write protocol in store.py), which checks the bucket's
+    limits in its transaction. Large bodies are checked against the bucket before being read, so a
+    refused gigabyte is not streamed first."""
     headers = {k.lower(): v for k, v in request.headers.items()}
-    staged = await stage(headers, request.stream(), ctx.backend.staging_dir, size_limit(ctx, bucket))
-    try:
-        check_mime(bucket, staged.content_type)
-    except errors.ApiError:
-        staged.discard()
-        raise
+    length = headers.get("content-length", "")
+    limit = ctx.config.file_size_limit
+    if not (length.isdigit() and int(length) <= SMALL_BODY):
+        bucket = await load_bucket(ctx, bucket_id)
+        limit = size_limit(ctx, bucket)
+    staged = await stage(headers, request.stream(), ctx.backend.staging_dir, limit)
     written = await commit_staged(ctx, caller, bucket_id, name, staged, upsert=upsert, owner=owner)
     return json_response({"Id": written.object_id, "Key": f"{bucket_id}/{name}"})
 

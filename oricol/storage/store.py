@@ -88,33 +88,45 @@ def check_mime(bucket: Bucket, content_type: str) -> None:
 
 async def write_row(conn: asyncpg.Connection, bucket_id: str, name: str, owner: str | None, metadata: dict,
                     user_metadata: dict | None, version: str, *, upsert: bool) -> tuple[str, tuple[str, str] | None]:
-    """Inserts or replaces the row of `name`; returns its id and the replaced (id, version) if any."""
-    await conn.execute(queries.LOCK_KEY, bucket_id, name)
+    """Inserts or replaces the row of `name`; returns its id and the replaced (id, version) if any.
+
+    A new key takes one statement. On a conflict the existing row is locked (so two writers of one
+    key queue up and each knows exactly which version it replaced) and replaced when upserting."""
     owner_uuid, owner_id = owner_columns(owner)
-    meta, user_meta = metadata, user_metadata  # the pool's jsonb codec encodes them
+    object_id = await conn.fetchval(queries.INSERT_NEW_OBJECT, bucket_id, name, owner_uuid, owner_id, metadata,
+                                    user_metadata, version)
+    if object_id is not None:
+        return object_id, None
     existing = await conn.fetchrow(queries.FIND_FOR_UPDATE, bucket_id, name)
-    if existing is not None:
-        if not upsert:
-            raise errors.key_exists()
-        object_id = await conn.fetchval(queries.REPLACE_OBJECT, existing["id"], owner_uuid, owner_id, meta,
-                                        user_meta, version)
-        if object_id is None:
-            raise errors.access_denied()
-        return object_id, (existing["id"], existing["version"])
-    object_id = await conn.fetchval(queries.INSERT_OBJECT, bucket_id, name, owner_uuid, owner_id, meta,
-                                    user_meta, version)
-    return object_id, None
+    if existing is None or not upsert:
+        raise errors.key_exists()  # present, but not visible to the caller or not to be replaced
+    object_id = await conn.fetchval(queries.REPLACE_OBJECT, existing["id"], owner_uuid, owner_id, metadata,
+                                    user_metadata, version)
+    if object_id is None:
+        raise errors.access_denied()
+    return object_id, (existing["id"], existing["version"])
+
+
+async def bucket_in_transaction(conn: asyncpg.Connection, bucket_id: str) -> Bucket:
+    row = await conn.fetchrow(queries.BUCKET_LIMITS_AS_CALLER, bucket_id)
+    if row is None:
+        raise errors.no_such_bucket()
+    return Bucket(row["id"], row["public"], row["file_size_limit"], row["allowed_mime_types"])
 
 
 async def commit_object(ctx: Context, caller: Caller, bucket_id: str, name: str, metadata: dict,
                         user_metadata: dict | None, *, upsert: bool, owner: str | None,
                         place: Callable[[str, str], Awaitable[None]],
-                        discard: Callable[[], None] = lambda: None) -> Written:
-    """Runs the write protocol; `place(object_id, version)` files the bytes inside the transaction."""
+                        discard: Callable[[], None] = lambda: None,
+                        check: Callable[[Bucket], None] | None = None) -> Written:
+    """Runs the write protocol; `place(object_id, version)` files the bytes inside the transaction,
+    after `check(bucket)` has seen the bucket's limits as they are in this transaction."""
     version = str(uuid.uuid4())
     placed: tuple[str, str] | None = None
     try:
         async with as_caller(ctx.pool, caller) as conn:
+            if check is not None:
+                check(await bucket_in_transaction(conn, bucket_id))
             object_id, replaced = await write_row(conn, bucket_id, name, owner, metadata, user_metadata,
                                                   version, upsert=upsert)
             await place(object_id, version)
@@ -133,11 +145,16 @@ async def commit_staged(ctx: Context, caller: Caller, bucket_id: str, name: str,
                         upsert: bool, owner: str | None) -> Written:
     metadata = object_metadata(staged.size, staged.md5, staged.content_type, staged.cache_control)
 
+    def check(bucket: Bucket) -> None:
+        if staged.size > size_limit(ctx, bucket):
+            raise errors.entity_too_large()
+        check_mime(bucket, staged.content_type)
+
     async def place(object_id: str, version: str) -> None:
         await ctx.backend.store(object_id, version, staged.path)
 
     return await commit_object(ctx, caller, bucket_id, name, metadata, staged.user_metadata, upsert=upsert,
-                               owner=owner, place=place, discard=staged.discard)
+                               owner=owner, place=place, discard=staged.discard, check=check)
 
 
 async def _remove(ctx: Context, items: list[tuple[str, str]]) -> None:

@@ -13,8 +13,6 @@ from typing import AsyncIterator
 
 from . import CHUNK
 
-SMALL = 256 * 1024
-
 
 class DiskBackend:
     name = "disk"
@@ -23,6 +21,7 @@ class DiskBackend:
         self.root = root
         self.objects = root / "objects"
         self.staging_dir = root / "tmp"
+        self._made: set[str] = set()  # fan-out folders known to exist (a mkdir per upload is measurable)
 
     async def start(self) -> None:
         for folder in (self.objects, self.staging_dir):
@@ -31,9 +30,14 @@ class DiskBackend:
     def path(self, object_id: str, version: str) -> Path:
         return self.objects / object_id[:2] / f"{object_id}.{version}"
 
+    def _folder_for(self, target: Path) -> None:
+        if target.parent.name not in self._made:
+            target.parent.mkdir(exist_ok=True)
+            self._made.add(target.parent.name)
+
     async def store(self, object_id: str, version: str, temp: Path) -> None:
         target = self.path(object_id, version)
-        target.parent.mkdir(exist_ok=True)
+        self._folder_for(target)
         os.replace(temp, target)
 
     async def read(self, object_id: str, version: str, start: int, end: int) -> AsyncIterator[bytes]:
@@ -58,7 +62,7 @@ class DiskBackend:
 
     async def copy(self, src: tuple[str, str], dst: tuple[str, str]) -> None:
         target = self.path(*dst)
-        target.parent.mkdir(exist_ok=True)
+        self._folder_for(target)
         try:
             os.link(self.path(*src), target)
         except FileExistsError:
