@@ -70,7 +70,8 @@ class Server:
         self.port = pg.free_port()
         env = environ_for(db_url, password, self.root, ORICOL_PORT=self.port, ORICOL_SERVICES="realtime",
                           ORICOL_REALTIME_RESUME_GRACE="0", ORICOL_DB_POOL_SIZE="20")
-        self.proc = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=self.root,
+        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
+        self.proc = subprocess.Popen([sys.executable, *profile, "-m", "oricol", "start"], cwd=self.root,
                                      env={**os.environ, "PYTHONPATH": str(REPO), **env},
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.ws = f"ws://127.0.0.1:{self.port}/realtime/v1/websocket?apikey={SECRETS['anon_key']}&vsn=1.0.0"
@@ -129,9 +130,15 @@ async def make_table(admin: asyncpg.Connection, rls: bool) -> str:
     return table
 
 
+def cpu_seconds(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 async def run_rate(admin, table: str, subs: list[Subscriber], received: dict, rate: float, seconds: float,
-                   first_id: int) -> dict[str, float]:
+                   first_id: int, server_pid: int) -> dict[str, float]:
     committed: dict[int, float] = {}
+    server_cpu, client_cpu = cpu_seconds(server_pid), cpu_seconds(os.getpid())
     interval = 1 / rate
     start = time.perf_counter()
     for n in range(int(rate * seconds)):
@@ -148,6 +155,8 @@ async def run_rate(admin, table: str, subs: list[Subscriber], received: dict, ra
     latencies = [(t - committed[i]) * 1000 for i in committed for t in received.get(i, [])]
     result = percentiles(latencies)
     result["delivered"] = len(latencies) / max(1, len(committed) * expected)
+    result["server_us"] = (cpu_seconds(server_pid) - server_cpu) * 1e6 / max(1, len(latencies))
+    result["client_us"] = (cpu_seconds(os.getpid()) - client_cpu) * 1e6 / max(1, len(latencies))
     return result
 
 
@@ -162,14 +171,15 @@ async def latency_section(server: Server, admin, quick: bool) -> None:
                 {"sub": str(uuid.uuid4()), "role": "authenticated", "exp": int(time.time()) + 3600},
                 SECRETS["jwt_secret"]) if rls else None, received) for _ in range(count)]
             await asyncio.sleep(0.5)
-            base = await run_rate(admin, table, subs, received, 10, seconds, 1)
+            base = await run_rate(admin, table, subs, received, 10, seconds, 1, server.proc.pid)
             line = (f"  rls={'yes' if rls else 'no ':3} subscribers={count:3}  10 changes/s: p50 {base['p50']:6.1f}  "
-                    f"p95 {base['p95']:6.1f}  p99 {base['p99']:6.1f}  delivered {base['delivered']:.0%}")
+                    f"p95 {base['p95']:6.1f}  p99 {base['p99']:6.1f}  delivered {base['delivered']:.0%}  "
+                    f"CPU per delivery: server {base['server_us']:.0f} us, bench clients {base['client_us']:.0f} us")
             if count == 500:
                 held = 0
                 next_id = 100_000
                 for rate in (16, 32, 64, 128, 256):
-                    got = await run_rate(admin, table, subs, received, rate, seconds, next_id)
+                    got = await run_rate(admin, table, subs, received, rate, seconds, next_id, server.proc.pid)
                     next_id += 100_000
                     print(f"    {rate:4}/s: p50 {got['p50']:7.1f}  p95 {got['p95']:7.1f}  p99 {got['p99']:7.1f}  "
                           f"delivered {got['delivered']:.0%}")

@@ -45,6 +45,16 @@ class Subscription:
     tracked: bool = False
     sid: str = field(default_factory=lambda: uuid.uuid4().hex)
 
+    _group: tuple[str, str] | None = None
+    _group_caller: Caller | None = None
+
+    @property
+    def group(self) -> tuple[str, str]:
+        """Subscribers with the same role and claims are authorised together; kept until the token changes."""
+        if self._group_caller is not self.caller:
+            self._group, self._group_caller = (self.caller.role, self.caller.claims_json), self.caller
+        return self._group  # type: ignore[return-value]
+
     @property
     def name(self) -> str:
         return self.topic[len(TOPIC_PREFIX):] if self.topic.startswith(TOPIC_PREFIX) else self.topic

@@ -79,6 +79,9 @@ async def broadcast(realtime: "Realtime", conn: "Connection", msg: Message, sub:
 async def presence(realtime: "Realtime", conn: "Connection", msg: Message, sub: "channels.Subscription") -> None:
     payload = msg.payload if isinstance(msg.payload, dict) else {}
     event = payload.get("event")
+    if sub.private and not sub.can_write:
+        conn.reply(msg, "error", {"reason": "You do not have permissions to track presence on this Channel topic"})
+        return
     if event == "track":
         meta = payload.get("payload") or {}
         if not isinstance(meta, dict):

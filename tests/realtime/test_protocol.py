@@ -112,3 +112,16 @@ async def test_idle_socket_is_closed(idle_live):
     sock = await RawSocket.open(idle_live)
     with pytest.raises(websockets.ConnectionClosed):
         await sock.recv(timeout=15)
+
+
+async def test_http_errors_have_one_shape(live):
+    import httpx
+    async with httpx.AsyncClient(base_url=live.url, headers={"apikey": live.anon_key}) as http:
+        missing = await http.get("/realtime/v1/api/nothing")
+        empty = await http.post("/realtime/v1/api/broadcast", json={"messages": []})
+        wrong = await http.post("/realtime/v1/api/broadcast", json={"messages": [{"topic": 1}]})
+    for response, status in ((missing, 404), (empty, 422), (wrong, 422)):
+        assert response.status_code == status
+        body = response.json()
+        assert set(body) == {"message", "error"} and body["message"]
+        assert "Traceback" not in response.text

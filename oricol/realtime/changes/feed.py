@@ -109,8 +109,9 @@ class ChangeFeed:
             return
         callers: dict[tuple[str, str], Any] = {}
         pending: dict[tuple[str, str], set[int]] = defaultdict(set)
+        groups = {sub: sub.group for sub in wanted}
         for sub, per_change in wanted.items():
-            group = (sub.caller.role, sub.caller.claims_json)
+            group = groups[sub]
             callers[group] = sub.caller
             pending[group].update(per_change)
         allowed = await visibility.visible(self.db.admin, callers, pending, changes)
@@ -118,7 +119,7 @@ class ChangeFeed:
         for index, change in enumerate(changes):
             for sub, per_change in wanted.items():
                 ids = per_change.get(index)
-                if ids is None or index not in allowed[(sub.caller.role, sub.caller.claims_json)]:
+                if ids is None or index not in allowed[groups[sub]]:
                     continue
                 if index not in fragments:  # serialised once, whatever the number of subscribers
                     fragments[index] = orjson.Fragment(orjson.dumps(values.client_data(change)))
