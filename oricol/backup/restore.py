@@ -25,6 +25,9 @@ from . import tools
 from .manifest import Verified
 
 MAINTENANCE_DB = "template1"
+# A slot being read means a node's change feed is running. (DROP DATABASE removes inactive slots
+# itself; realtime makes its slot again on demand.)
+ACTIVE_SLOTS = "select count(*) from pg_replication_slots where database = $1 and slot_type = 'logical' and active"
 ROLE_STATEMENT = re.compile(r'^\s*(CREATE|ALTER)\s+ROLE\s+("(?:[^"]|"")+"|[^\s;]+)(?=[\s;]|$)', re.IGNORECASE)
 PASSWORD_CLAUSE = re.compile(r"\s+PASSWORD\s+'(?:[^']|'')*'", re.IGNORECASE)
 
@@ -70,11 +73,12 @@ async def check_target(admin_url: str, verified: Verified) -> None:
     try:
         nodes = await conn.fetchval("select count(*) from pg_stat_activity where datname = $1 and usename = $2",
                                     database, SERVICE_LOGIN_ROLE)
+        readers = await conn.fetchval(ACTIVE_SLOTS, database)
     finally:
         await conn.close()
-    if nodes:
-        raise RestoreRefused(f"{nodes} service connection(s) to {database!r} are open: an Oricol node is running "
-                             "against this database; stop every node first")
+    if nodes or readers:
+        raise RestoreRefused(f"{nodes + readers} service connection(s) to {database!r} are open: an Oricol node "
+                             "is running against this database; stop every node first")
 
 
 def role_statements(script: str, keep_password_of: set[str]) -> list[str]:
@@ -123,13 +127,24 @@ async def restore_database(admin_url: str, folder: Path, verified: Verified, bin
                     url=maintenance, bindir=bindir)
 
 
+async def check_archive(folder: Path, verified: Verified, bindir: Path) -> None:
+    """This machine's pg_restore must be able to read the dump (a newer pg_dump's archive it cannot)."""
+    try:
+        await tools.run("pg_restore", "--list", str(folder / verified.manifest["database"]["dump"]),
+                        url=None, bindir=bindir)
+    except tools.ToolFailed as error:
+        raise RestoreRefused(f"this machine's pg_restore cannot read the dump: {error}") from None
+
+
 async def restore(config: Config, admin_url: str, folder: Path, verified: Verified, progress: Progress) -> None:
+    bindir = tools.find_bindir(config.core.pg_bindir)
+    await check_archive(folder, verified, bindir)
     await check_target(admin_url, verified)
     manifest = verified.manifest
     progress("restoring roles")
     created = await restore_roles(admin_url, folder, verified)
     progress(f"roles restored ({created} created); replacing database {manifest['database']['name']!r}")
-    await restore_database(admin_url, folder, verified, tools.find_bindir(config.core.pg_bindir))
+    await restore_database(admin_url, folder, verified, bindir)
     backend = object_files.open_backend(config)
     items = manifest.get("objects", [])
     progress(f"database restored; filing {len(items)} storage objects ({backend.name} backend)")

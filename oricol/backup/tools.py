@@ -36,13 +36,13 @@ def database_of(url: str) -> str:
     return unquote(urlsplit(url).path.lstrip("/")) or "postgres"
 
 
-async def run(program: str, *args: str, url: str, bindir: Path | None = None) -> str:
-    """Runs `program` with `--dbname=url`; returns its stdout or raises ToolFailed with its stderr."""
+async def run(program: str, *args: str, url: str | None, bindir: Path | None = None) -> str:
+    """Runs `program` (with `--dbname=url` if given); returns its stdout or raises ToolFailed."""
     bindir = bindir or find_bindir()
-    target, extra = without_password(url)
+    target, extra = without_password(url) if url else ("", {})
     env = {**os.environ, **extra, "PGAPPNAME": "oricol-backup", "PGCONNECT_TIMEOUT": "10"}
     process = await asyncio.create_subprocess_exec(
-        str(bindir / program), f"--dbname={target}", *args, env=env,
+        str(bindir / program), *([f"--dbname={target}"] if url else []), *args, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL)
     try:
         out, err = await process.communicate()
