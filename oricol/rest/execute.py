@@ -7,7 +7,7 @@ asyncpg and answered in a second; the end of the transaction is the third.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Callable, Mapping
 
 import asyncpg
 
@@ -46,11 +46,8 @@ def _clean(value: str) -> str:
 Check = Callable[[asyncpg.Record], None]
 
 
-async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check | None = None,
-              explain: str | None = None) -> asyncpg.Record:
+async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check | None = None) -> asyncpg.Record:
     text, args = render(statement)
-    if explain:
-        text = explain + " " + text
     async with pool.acquire() as conn:
         try:
             await conn.execute(prelude(tx))
@@ -80,12 +77,16 @@ async def _rollback(conn: asyncpg.Connection) -> None:
         pass
 
 
-async def run_plain(pool: asyncpg.Pool, tx: Transaction, statement: Sql) -> Any:
-    """For statements whose answer is a list of rows (OpenAPI's privilege checks)."""
+async def explain(pool: asyncpg.Pool, tx: Transaction, statement: Sql, options: str) -> list:
+    """EXPLAIN of the request's statement, run as the caller and always rolled back (ANALYZE runs it)."""
     text, args = render(statement)
     async with pool.acquire() as conn:
         try:
             await conn.execute(prelude(tx))
-            return await conn.fetch(text, *args)
+            return await conn.fetch(f"explain ({options}) {text}", *args)
+        except asyncpg.PostgresError as exc:
+            if unavailable(exc):
+                raise
+            raise errors.from_postgres(exc, tx.caller.role) from None
         finally:
             await _rollback(conn)

@@ -13,6 +13,7 @@ from oricol.sql import Sql, ident, join, param, raw
 from . import errors, execute, payload, plan, query_params
 from .context import Context
 from .request import OBJECT
+from .query import RESPONSE_GUCS
 from .response import Response, apply_sql_settings, content_type
 from .schema_cache import Function
 from .tables import respond_rows
@@ -124,10 +125,8 @@ async def _rows(ctx: Context, function: Function, params, binder: Sql | None, ca
                           aggregates=ctx.config.aggregates_enabled)
     from_items = (binder + raw(" cross join lateral ") if binder is not None else raw("")) + call_expr + raw(" as ") + ident(
         function.name)
-    if not function.returns_set:
-        ctx.request.accept = OBJECT if ctx.request.accept in ("application/json", OBJECT) else ctx.request.accept
-        response = await respond_rows(ctx, node, from_items, readonly=readonly)
-        return response
+    if not function.returns_set and ctx.request.accept == "application/json":
+        ctx.request.accept = OBJECT  # one composite value: an object, not an array
     return await respond_rows(ctx, node, from_items, readonly=readonly)
 
 
@@ -152,5 +151,4 @@ async def _scalar(ctx: Context, function: Function, binder: Sql | None, call_exp
 
 
 def _gucs() -> Sql:
-    from .query import RESPONSE_GUCS
     return RESPONSE_GUCS

@@ -5,6 +5,7 @@ request works on the cache object it started with, so a reload never fails a req
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +163,8 @@ async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCach
         function = _function(row)
         cache.functions.setdefault((function.schema, function.name), []).append(function)
     _derive_relationships(cache)
-    _derive_computed(cache, conn)
+    _derive_view_relationships(cache, await conn.fetch(_sql("view_columns"), wanted))
+    _derive_computed(cache)
     return cache
 
 
@@ -214,9 +216,28 @@ def _derive_relationships(cache: SchemaCache) -> None:
                     (left.name, right.name)))
 
 
-def _derive_computed(cache: SchemaCache, conn) -> None:
-    """Functions taking one row of a table are its computed columns (and computed relationships)."""
-    by_relid: dict[str, tuple[str, str]] = {}
+def _derive_view_relationships(cache: SchemaCache, usages) -> None:
+    """A view that exposes a base table's key columns under their names inherits its relationships."""
+    for usage in usages:
+        view, base = (usage["view_schema"], usage["view_name"]), (usage["table_schema"], usage["table_name"])
+        view_table = cache.tables.get(view)
+        if view_table is None:
+            continue
+        exposed = set(usage["columns"]) & set(view_table.columns)
+        for rel in list(cache._relationships.get(base, [])):
+            if rel.junction is None and {a for a, _ in rel.pairs} <= exposed:
+                cache._relationships.setdefault(view, []).append(dataclasses.replace(rel, source=view))
+                mirrored = _mirror(rel, view)
+                cache._relationships.setdefault(rel.target, []).append(mirrored)
+
+
+def _mirror(rel: Relationship, view: tuple[str, str]) -> Relationship:
+    opposite = {"many-to-one": "one-to-many", "one-to-many": "many-to-one"}.get(rel.cardinality, rel.cardinality)
+    return Relationship(opposite, rel.target, view, rel.constraint, tuple((b, a) for a, b in rel.pairs))
+
+
+def _derive_computed(cache: SchemaCache) -> None:
+    """Functions taking one row of a table are its computed columns."""
     for functions in cache.functions.values():
         for function in functions:
             inputs = function.inputs
@@ -227,4 +248,3 @@ def _derive_computed(cache: SchemaCache, conn) -> None:
                 schema, name = key
                 if type_name in (name, f"{schema}.{name}", f'"{name}"', f'{schema}."{name}"'):
                     cache.computed.setdefault(key, {})[function.name] = function
-    del by_relid

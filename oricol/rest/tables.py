@@ -86,21 +86,18 @@ def _single_check(accept: str):
     return check
 
 
+PLAN_OPTIONS = ("analyze", "verbose", "settings", "buffers", "wal")
+
+
 async def explain(ctx: Context, statement, readonly: bool) -> Response:
+    """application/vnd.pgrst.plan[+json|+text]; options=analyze|verbose|... as PostgREST reads them."""
     if not ctx.config.plan_enabled:
         raise errors.error(406, "PGRST107", "None of these media types are available: application/vnd.pgrst.plan")
-    wants_text = "text" in ctx.request.headers.get("accept", "").split(";")[0].split("+")[-1]
-    mode = "explain (format text)" if wants_text else "explain (format json)"
-    from oricol.sql import render
-    text, args = render(statement)
-    async with ctx.pool(True).acquire() as conn:
-        try:
-            await conn.execute(execute.prelude(ctx.transaction(readonly=True)))
-            rows = await conn.fetch(mode + " " + text, *args)
-        except Exception as exc:
-            raise errors.from_postgres(exc, ctx.caller.role) from None
-        finally:
-            await execute._rollback(conn)
+    accept = ctx.request.headers.get("accept", "")
+    wants_text = accept.split(";")[0].strip().endswith("+text")
+    chosen = [o for o in ctx.request.accept_params.get("options", "").split("|") if o in PLAN_OPTIONS]
+    options = ", ".join([f"format {'text' if wants_text else 'json'}"] + chosen)
+    rows = await execute.explain(ctx.pool(readonly), ctx.transaction(readonly=readonly), statement, options)
     if wants_text:
         body = "\n".join(r[0] for r in rows).encode()
         return Response(200, body, content_type="application/vnd.pgrst.plan+text; charset=utf-8")

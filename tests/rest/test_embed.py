@@ -108,3 +108,18 @@ async def test_count_with_inner_embed_counts_parents(anon):
                                                           "books.pages": "gt.190"},
                               headers={"Prefer": "count=exact"})
     assert response.headers["content-range"] == "0-1/2"
+
+
+async def test_embedding_through_a_view_that_keeps_the_key_columns(admin, anon):
+    import asyncio
+    await admin.execute("create view public.long_books as select id, title, author_id from public.books "
+                        "where pages > 190")
+    for _ in range(100):
+        response = await anon.get("/rest/v1/long_books", params={"select": "title,authors(name)", "order": "id"})
+        if response.status_code == 200:
+            break
+        await asyncio.sleep(0.05)
+    assert response.json() == [{"title": "The Dispossessed", "authors": {"name": "Ursula"}},
+                               {"title": "Solaris", "authors": {"name": "Stanislaw"}}]
+    back = await get(anon, "/rest/v1/authors", {"select": "name,long_books(title)", "id": "eq.2"})
+    assert back == [{"name": "Stanislaw", "long_books": [{"title": "Solaris"}]}]
