@@ -76,7 +76,7 @@ async def test_any_identifiers_give_sql_postgres_can_parse(parser_conn):
     failures = []
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(NAMES, NAMES, NAMES)
+    @given(NAMES.filter(lambda n: n not in ("id", "name", "data", "tags")), NAMES, NAMES)
     def collect(column, alias, key):
         source = Source("public", "things", {"id": "integer", "name": "text", "data": "jsonb", column: "text"})
         node = plan_read(None, source, QueryParams(
