@@ -16,7 +16,7 @@ from .context import caller_of, context_of
 from .http import endpoint, json_body, raw_json
 from .keys import check_prefix
 
-V1_COLUMNS = {"name": "name", "created_at": "created_at", "updated_at": "updated_at",
+V1_COLUMNS = {"name": 'name collate "C"', "created_at": "created_at", "updated_at": "updated_at",
               "last_accessed_at": "last_accessed_at"}
 V2_COLUMNS = ("name", "created_at", "updated_at")
 MAX_LIMIT = 1000

@@ -14,7 +14,7 @@ from .download import Stored, serve
 from .http import endpoint, header_upsert, json_body, json_response
 from .keys import check_bucket_id, check_key
 from .staging import stage
-from .store import check_mime, commit_object, commit_staged, load_bucket, remove_versions, size_limit
+from .store import Bucket, check_mime, commit_object, commit_staged, load_bucket, remove_versions, size_limit
 
 
 SMALL_BODY = 1024 * 1024
@@ -184,15 +184,17 @@ async def copy(request: Request) -> Response:
     ctx, caller = context_of(request), caller_of(request)
     body = await json_body(request)
     source_bucket, source, target_bucket, target = _move_args(body)
-    bucket = await load_bucket(ctx, target_bucket)
-    stored = await find_stored(ctx, caller, source_bucket, source)
     async with as_caller(ctx.pool, caller, readonly=True) as conn:
         row = await conn.fetchrow(queries.FIND_OBJECT, source_bucket, source)
     if row is None:
         raise errors.no_such_key()
-    if bucket.file_size_limit and stored.size > min(bucket.file_size_limit, ctx.config.file_size_limit):
-        raise errors.entity_too_large()
-    check_mime(bucket, stored.content_type)
+    stored = Stored.from_row(row, source)
+
+    def check(bucket: Bucket) -> None:
+        if stored.size > size_limit(ctx, bucket):
+            raise errors.entity_too_large()
+        check_mime(bucket, stored.content_type)
+
     metadata = dict(row["metadata"] or {})
     user_metadata = row["user_metadata"]
     if isinstance(body.get("metadata"), dict):
@@ -202,5 +204,5 @@ async def copy(request: Request) -> Response:
         await ctx.backend.copy((stored.object_id, stored.version), (object_id, version))
 
     written = await commit_object(ctx, caller, target_bucket, target, metadata, user_metadata,
-                                  upsert=header_upsert(request), owner=caller.user_id, place=place)
+                                  upsert=header_upsert(request), owner=caller.user_id, place=place, check=check)
     return json_response({"Id": written.object_id, "Key": f"{target_bucket}/{target}"})

@@ -162,6 +162,17 @@ async def _remove(ctx: Context, items: list[tuple[str, str]]) -> None:
         await ctx.backend.delete(items)
     except Exception:  # the rows are gone; an orphaned version costs space, not correctness
         log.exception("could not remove object versions", extra={"count": len(items)})
+    _forget_variants(ctx, items)
+
+
+def _forget_variants(ctx: Context, items: list[tuple[str, str]]) -> None:
+    """Removes cached image variants of versions that no longer exist."""
+    cache = ctx.config.root / "cache" / "render"
+    for object_id, version in items:
+        folder = cache / object_id[:2]
+        if folder.is_dir():
+            for variant in folder.glob(f"{object_id}.{version}.*"):
+                variant.unlink(missing_ok=True)
 
 
 async def remove_versions(ctx: Context, items: list[tuple[str, str]]) -> None:
