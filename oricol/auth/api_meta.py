@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from . import errors
 from .http import AuthRequest, json_response
 
 VERSION = "v2.170.0-oricol"
@@ -28,3 +29,13 @@ async def settings(req: AuthRequest) -> Response:
 
 async def jwks(req: AuthRequest) -> Response:
     return json_response(req.state.signer.jwks(), headers={"cache-control": "public, max-age=600"})
+
+
+async def authorize(req: AuthRequest) -> Response:
+    """OAuth providers are not offered: answered as GoTrue does for a provider that is not enabled."""
+    provider = str(req.query.get("provider") or "")[:64]
+    raise errors.error(400, "validation_failed", f"Unsupported provider: Provider {provider} could not be found")
+
+
+async def callback(req: AuthRequest) -> Response:
+    raise errors.error(400, "validation_failed", "OAuth callback with missing authorization code")

@@ -45,7 +45,11 @@ class AuthRequest:
 
     @property
     def ip(self) -> str:
-        # The socket's peer, not X-Forwarded-For: a client could forge that header to dodge limits.
+        # The socket's peer unless a trusted proxy's header is configured: a client could forge
+        # X-Forwarded-For to dodge per-IP limits.
+        header = self.state.config.rate_limits.ip_header
+        if header and self.request.headers.get(header):
+            return self.request.headers[header].split(",")[0].strip()[:64]
         client = self.request.client
         return client.host if client else ""
 

@@ -11,6 +11,8 @@ TABLE = (
     ("/health", ("GET",), api_meta.health),
     ("/settings", ("GET",), api_meta.settings),
     ("/.well-known/jwks.json", ("GET",), api_meta.jwks),
+    ("/authorize", ("GET",), api_meta.authorize),
+    ("/callback", ("GET", "POST"), api_meta.callback),
     ("/signup", ("POST",), api_signup.signup),
     ("/token", ("POST",), api_token.token),
     ("/logout", ("POST",), api_token.logout),

@@ -42,6 +42,7 @@ class RateLimits:
     sign_in_per_5min: int = 30
     anonymous_per_hour: int = 30
     mail_min_interval: int = 60  # seconds between two mails of one kind to one user, as GoTrue
+    ip_header: str | None = None  # a header a trusted proxy sets to the client address (GoTrue's RATE_LIMIT_HEADER)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def _rate_limits(env: Env) -> RateLimits:
         sign_in_per_5min=env.int("ORICOL_AUTH_RATE_LIMIT_SIGN_IN", 30, min=1),
         anonymous_per_hour=env.int("ORICOL_AUTH_RATE_LIMIT_ANONYMOUS", 30, min=1),
         mail_min_interval=env.int("ORICOL_AUTH_MAIL_MIN_INTERVAL", 60, min=0),
+        ip_header=(env.opt("ORICOL_AUTH_RATE_LIMIT_HEADER") or "").lower() or None,
     )
 
 

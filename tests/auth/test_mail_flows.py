@@ -209,3 +209,33 @@ async def test_reauthentication_nonce_for_password_change(live_servers):
     auth.update_user({"password": "after-pass1", "nonce": nonce})
     auth.sign_out()
     assert auth.sign_in_with_password({"email": email, "password": "after-pass1"}).session
+
+
+async def test_resend_signup_confirmation(mail_live):
+    live, mailbox = mail_live
+    email = unique_email("resend")
+    client(live).sign_up({"email": email, "password": "resend-pass"})
+    first = mailbox.last(email)
+    import asyncpg
+    conn = await asyncpg.connect(live.db_url)
+    try:  # pretend the first mail went out long ago, past the per-user pause
+        await conn.execute("update auth.users set confirmation_sent_at = now() - interval '2 minutes' "
+                           "where email = $1", email)
+    finally:
+        await conn.close()
+    client(live).resend({"type": "signup", "email": email})
+    mails = mailbox.all_to(email)
+    assert len(mails) == 2
+    if code_in(first) != code_in(mails[1]):  # (one time in a million the new code is the same)
+        old = httpx.post(live.url + "/auth/v1/verify", headers={"apikey": live.anon_key, **VERSION},
+                         json={"type": "signup", "email": email, "token": code_in(first)})
+        assert old.status_code == 403  # only the newest token works
+    assert client(live).verify_otp({"email": email, "token": code_in(mails[1]), "type": "signup"}).session
+
+
+async def test_oauth_providers_are_refused_in_gotrue_shape(mail_live):
+    live, _ = mail_live
+    response = httpx.get(live.url + "/auth/v1/authorize?provider=github")  # open route
+    assert response.status_code == 400
+    assert response.json() == {"code": 400, "error_code": "validation_failed",
+                                "msg": "Unsupported provider: Provider github could not be found"}
