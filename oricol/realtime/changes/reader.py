@@ -24,6 +24,8 @@ _PEEK = ("select data from pg_logical_slot_peek_binary_changes($1, NULL, $2, "
          "'proto_version', '1', 'publication_names', '" + PUBLICATION + "')")
 _ADVANCE = "select pg_replication_slot_advance($1, $2::pg_lsn)"
 _SLOT_EXISTS = "select exists(select 1 from pg_replication_slots where slot_name = $1)"
+_STATE = ("select pg_current_wal_flush_lsn() as lsn, "
+          "exists(select 1 from pg_replication_slots where slot_name = $1) as slot")
 
 
 class SlotReader:
@@ -60,14 +62,21 @@ class SlotReader:
 
     async def _lead(self, conn: asyncpg.Connection) -> None:
         await asyncio.sleep(self.resume_grace)
+        quiet_at = None  # the flushed WAL position at which the slot last had nothing for us
         while True:
-            if not await conn.fetchval(_SLOT_EXISTS, self.slot):
+            state = await conn.fetchrow(_STATE, self.slot)
+            if not state["slot"]:
                 await self._sleep(1.0)
+                continue
+            if state["lsn"] == quiet_at:  # no WAL written since: no need to set up decoding
+                await self._sleep(self.poll_seconds)
                 continue
             rows = await conn.fetch(_PEEK, self.slot, self.max_changes)
             if not rows:
+                quiet_at = state["lsn"]
                 await self._sleep(self.poll_seconds)
                 continue
+            quiet_at = None
             changes, end_lsn = await self._decode([row["data"] for row in rows])
             if changes:
                 self.publish({"changes": changes})
