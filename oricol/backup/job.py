@@ -1,6 +1,7 @@
 """One backup run as both `oricol backup` and the schedule do it: write, prune, record the outcome."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 
@@ -20,7 +21,8 @@ async def run(config: Config, admin_url: str, trigger: str, progress: dump.Progr
     except Exception as error:
         await _record(admin_url, started, ok=False, trigger=trigger, error=f"{error.__class__.__name__}: {error}")
         raise
-    removed = retention.prune(config.backup.dir, config.backup.keep_daily, config.backup.keep_weekly)
+    removed = await asyncio.to_thread(retention.prune, config.backup.dir, config.backup.keep_daily,
+                                      config.backup.keep_weekly)
     if removed:
         progress(f"retention removed {len(removed)} old backup(s): {', '.join(removed)}")
     await _record(admin_url, started, ok=True, trigger=trigger, name=written.name, bytes=written.bytes)
