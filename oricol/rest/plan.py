@@ -163,8 +163,10 @@ def _plan_item(cache, node: ReadNode, item, params, path, counter, aggregates) -
     if isinstance(item, SelectField):
         if item.aggregate and not aggregates:
             raise errors.error(400, "PGRST123", "Use of aggregate functions is not allowed")
-        if item.field is None:
-            return Output("count", item.alias or "count", aggregate="count", aggregate_cast=item.aggregate_cast)
+        if item.field is None or _bare_count(node, item):
+            # `count()`, and `count` where no such column exists (`comments(count)`), count the rows.
+            return Output("count", item.alias or "count", aggregate="count",
+                          aggregate_cast=item.aggregate_cast or item.cast)
         node.column_type(item.field)
         kind = "computed" if item.field.name in node.source.computed and item.field.name not in node.source.columns \
             else "column"
@@ -172,6 +174,12 @@ def _plan_item(cache, node: ReadNode, item, params, path, counter, aggregates) -
         return Output(kind, alias, item.field, item.cast, item.aggregate, item.aggregate_cast,
                       function=node.source.computed.get(item.field.name))
     return _plan_embed(cache, node, item, params, path, counter, aggregates)
+
+
+def _bare_count(node: ReadNode, item: SelectField) -> bool:
+    field = item.field
+    return (field.name == "count" and not field.json_path and not item.aggregate
+            and "count" not in node.source.columns and "count" not in node.source.computed)
 
 
 def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter, aggregates) -> Output:

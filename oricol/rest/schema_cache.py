@@ -205,9 +205,13 @@ def _derive_relationships(cache: SchemaCache) -> None:
         rels.setdefault(target, []).append(Relationship(
             "one-to-one" if one else "one-to-many", target, source, fk.name, tuple((b, a) for a, b in pairs)))
     for junction, fks in by_table.items():
+        table = cache.tables.get(junction)
+        key = set(table.pk) if table is not None else set()
         for left in fks:
             for right in fks:
-                if left is right:
+                # A junction holds both keys in its primary key (as PostgREST requires), so a table
+                # with two unrelated foreign keys is not mistaken for one.
+                if left is right or not (set(left.columns) | set(right.columns)) <= key:
                     continue
                 source, target = (left.ref_schema, left.ref_table), (right.ref_schema, right.ref_table)
                 rels.setdefault(source, []).append(Relationship(

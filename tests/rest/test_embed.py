@@ -123,3 +123,14 @@ async def test_embedding_through_a_view_that_keeps_the_key_columns(admin, anon):
                                {"title": "Solaris", "authors": {"name": "Stanislaw"}}]
     back = await get(anon, "/rest/v1/authors", {"select": "name,long_books(title)", "id": "eq.2"})
     assert back == [{"name": "Stanislaw", "long_books": [{"title": "Solaris"}]}]
+
+
+async def test_counting_embedded_rows(anon):
+    rows = await get(anon, "/rest/v1/authors", {"select": "name,books!books_author_fk(count)", "order": "id"})
+    assert rows == [{"name": "Ursula", "books": [{"count": 2}]}, {"name": "Stanislaw", "books": [{"count": 1}]},
+                    {"name": "Italo", "books": [{"count": 1}]}]
+
+
+async def test_a_table_with_two_foreign_keys_outside_its_key_is_not_a_junction(anon):
+    body = await get(anon, "/rest/v1/authors", {"select": "id,authors(id)"}, status=400)
+    assert body["code"] == "PGRST200"
