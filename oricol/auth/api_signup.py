@@ -44,14 +44,14 @@ async def signup(req: AuthRequest) -> Response:
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         existing = await users.by_email(conn, email)
+        if existing is not None and state.config.autoconfirm:
+            raise errors.error(422, "user_already_exists", "User already registered")
         if existing is not None and existing["email_confirmed_at"] is not None:
-            if state.config.autoconfirm:
-                raise errors.error(422, "user_already_exists", "User already registered")
             return obfuscated_user(email, state.config.jwt_aud)
-        if existing is not None:  # not confirmed yet: a new signup takes over and gets a new mail
-            user = await conn.fetchrow(
-                "update auth.users set encrypted_password = $2, raw_user_meta_data = $3, updated_at = now() "
-                "where id = $1 returning *", existing["id"], hashed, data)
+        if existing is not None:
+            # Not confirmed yet: the confirmation mail goes out again, but the password is not replaced,
+            # or whoever signed up second could sign in once the owner confirms.
+            user = existing
         else:
             user = await users.create(conn, email=email, password_hash=hashed, user_metadata=data,
                                       confirmed=state.config.autoconfirm, aud=state.config.jwt_aud)

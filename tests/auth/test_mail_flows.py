@@ -239,3 +239,23 @@ async def test_oauth_providers_are_refused_in_gotrue_shape(mail_live):
     assert response.status_code == 400
     assert response.json() == {"code": 400, "error_code": "validation_failed",
                                 "msg": "Unsupported provider: Provider github could not be found"}
+
+
+async def test_second_signup_of_an_unconfirmed_address_does_not_replace_the_password(mail_live):
+    live, mailbox = mail_live
+    email = unique_email("takeover")
+    client(live).sign_up({"email": email, "password": "owner-password"})
+    import asyncpg
+    conn = await asyncpg.connect(live.db_url)
+    try:
+        await conn.execute("update auth.users set confirmation_sent_at = now() - interval '2 minutes' "
+                           "where email = $1", email)
+    finally:
+        await conn.close()
+    client(live).sign_up({"email": email, "password": "attacker-password"})
+    auth = client(live)
+    auth.verify_otp({"email": email, "token": code_in(mailbox.last(email)), "type": "signup"})
+    auth.sign_out()
+    with pytest.raises(AuthApiError):
+        auth.sign_in_with_password({"email": email, "password": "attacker-password"})
+    assert auth.sign_in_with_password({"email": email, "password": "owner-password"}).session
