@@ -47,8 +47,8 @@ BUCKET_LIMITS_AS_CALLER = "select * from storage.oricol_bucket_limits($1)"
 
 # A new key in one statement; on conflict the existing row is locked and replaced (or refused).
 INSERT_NEW_OBJECT = """
-insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata, version)
-values ($1, $2, $3::uuid, $4, $5::jsonb, $6::jsonb, $7)
+insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+values (coalesce($8::uuid, gen_random_uuid()), $1, $2, $3::uuid, $4, $5::jsonb, $6::jsonb, $7)
 on conflict (bucket_id, name) do nothing returning id::text"""
 
 LOCK_KEY = "select pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"

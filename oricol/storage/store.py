@@ -87,14 +87,15 @@ def check_mime(bucket: Bucket, content_type: str) -> None:
 
 
 async def write_row(conn: asyncpg.Connection, bucket_id: str, name: str, owner: str | None, metadata: dict,
-                    user_metadata: dict | None, version: str, *, upsert: bool) -> tuple[str, tuple[str, str] | None]:
+                    user_metadata: dict | None, version: str, *, upsert: bool,
+                    new_id: str | None = None) -> tuple[str, tuple[str, str] | None]:
     """Inserts or replaces the row of `name`; returns its id and the replaced (id, version) if any.
 
     A new key takes one statement. On a conflict the existing row is locked (so two writers of one
     key queue up and each knows exactly which version it replaced) and replaced when upserting."""
     owner_uuid, owner_id = owner_columns(owner)
     object_id = await conn.fetchval(queries.INSERT_NEW_OBJECT, bucket_id, name, owner_uuid, owner_id, metadata,
-                                    user_metadata, version)
+                                    user_metadata, version, new_id)
     if object_id is not None:
         return object_id, None
     existing = await conn.fetchrow(queries.FIND_FOR_UPDATE, bucket_id, name)
@@ -119,25 +120,40 @@ async def commit_object(ctx: Context, caller: Caller, bucket_id: str, name: str,
                         place: Callable[[str, str], Awaitable[None]],
                         discard: Callable[[], None] = lambda: None,
                         check: Callable[[Bucket], None] | None = None) -> Written:
-    """Runs the write protocol; `place(object_id, version)` files the bytes inside the transaction,
-    after `check(bucket)` has seen the bucket's limits as they are in this transaction."""
+    """Runs the write protocol; `place(object_id, version)` files the bytes, after `check(bucket)` has
+    seen the bucket's limits as they are in the write transaction.
+
+    On disk, filing is a rename and happens inside the transaction. Uploading to S3 takes as long as
+    the object is big, so there the bytes go first, under a fresh id no reader can know, and the row
+    takes that id (an upsert of an existing row gets a server-side copy under its id instead): no
+    transaction or pooled connection is held while gigabytes travel."""
     version = str(uuid.uuid4())
-    placed: tuple[str, str] | None = None
+    early_id = str(uuid.uuid4()) if ctx.backend.name == "s3" else None
+    placed: list[tuple[str, str]] = []
     try:
+        if early_id is not None:
+            await place(early_id, version)
+            placed.append((early_id, version))
         async with as_caller(ctx.pool, caller) as conn:
             if check is not None:
                 check(await bucket_in_transaction(conn, bucket_id))
             object_id, replaced = await write_row(conn, bucket_id, name, owner, metadata, user_metadata,
-                                                  version, upsert=upsert)
-            await place(object_id, version)
-            placed = (object_id, version)
+                                                  version, upsert=upsert, new_id=early_id)
+            if early_id is None:
+                await place(object_id, version)
+                placed.append((object_id, version))
+            elif object_id != early_id:
+                await ctx.backend.copy((early_id, version), (object_id, version))
+                placed.append((object_id, version))
     except BaseException:
         discard()
-        if placed is not None:
-            await _remove(ctx, [placed])
+        if placed:
+            await _remove(ctx, placed)
         raise
+    leftovers = [item for item in placed if item[0] != object_id]
     if replaced is not None:
-        await _remove(ctx, [replaced])
+        leftovers.append(replaced)
+    await remove_versions(ctx, leftovers)
     return Written(object_id, version)
 
 
