@@ -153,3 +153,38 @@ async def test_token_refresh_changes_what_rls_shows(live, admin_live):
     got = await sock.until(lambda m: m["event"] == "postgres_changes")
     assert got["payload"]["data"]["record"]["owner"] == second
     await sock.close()
+
+
+async def test_supabase_js_set_auth_switches_the_subscriber(live, admin_live):
+    table = await published_table(admin_live, "owned", "id serial primary key, owner uuid")
+    await admin_live.execute(f"alter table {table} enable row level security")
+    await admin_live.execute(f"create policy own on {table} for select to authenticated using (owner = auth.uid())")
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    script = NodeScript(f"""
+const client = anon();
+await client.realtime.setAuth('{user_token(first)}');
+const rows = [];
+let ready = false;
+const ch = client.channel('{unique("auth")}', {{ config: {{ broadcast: {{ ack: true }} }} }})
+  .on('postgres_changes', {{ event: 'INSERT', schema: 'public', table: '{table}' }}, (p) => rows.push(p.new.owner))
+  .on('system', {{}}, async (p) => {{
+    if (p.extension !== 'postgres_changes' || ready) return;
+    ready = true;
+    await client.realtime.setAuth('{user_token(second)}');
+    const ack = await ch.send({{ type: 'broadcast', event: 'sync', payload: {{}} }});  // acked after the token
+    out({{ ready: ack }});
+  }});
+ch.subscribe();
+const wait = (ms) => new Promise((r) => setTimeout(r, ms));
+for (let i = 0; i < 400 && rows.length < 1; i++) await wait(50);
+out(rows);
+process.exit(0);
+""", live)
+    try:
+        assert await script.line() == {"ready": "ok"}
+        await admin_live.execute(f"insert into {table} (owner) values ($1)", uuid.UUID(first))
+        await admin_live.execute(f"insert into {table} (owner) values ($1)", uuid.UUID(second))
+        rows = await script.line()
+    finally:
+        script.close()
+    assert rows == [second]  # commit order: the first user's row, no longer visible, came first
