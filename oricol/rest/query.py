@@ -6,6 +6,8 @@ always parameters; type names come from the catalogs.
 """
 from __future__ import annotations
 
+import re
+
 from oricol.sql import EMPTY, Sql, ident, join, param, raw
 
 from . import operators
@@ -13,12 +15,15 @@ from .ast import Field, Filter, Logic, OrderTerm
 from .plan import Embed, Output, ReadNode
 
 
+ARRAY_INDEX = re.compile(r"-?[0-9]{1,9}")  # `->0` indexes an array, any other key is a text parameter
+
+
 def column_expr(alias: str, field: Field, base_type: str = "jsonb") -> Sql:
     expr = ident(alias, field.name)
     if field.json_path and base_type not in ("json", "jsonb"):
         expr = raw("to_jsonb(") + expr + raw(")")  # arrows on arrays and composites, as PostgREST allows
     for step in field.json_path:
-        key = raw(step.key) if step.key.lstrip("-").isdigit() and len(step.key) < 10 else param(step.key, "text")
+        key = raw(step.key) if ARRAY_INDEX.fullmatch(step.key) else param(step.key, "text")
         expr = expr + raw(step.arrow) + key
     return expr
 

@@ -16,7 +16,11 @@ from .operators import OPERATORS, QUANTIFIABLE
 RESERVED = {"select", "order", "limit", "offset", "on_conflict", "columns"}
 LOGIC_KEYS = {"and", "or", "not.and", "not.or"}
 AGGREGATES = {"count", "sum", "avg", "min", "max"}
-CAST = re.compile(r"^[A-Za-z_][A-Za-z0-9_ ]*(\[\])?$")
+# A cast is one type word, or one of the multi-word type names; anything else could smuggle SQL
+# keywords into the statement, so it is refused.
+CAST = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[\])?$")
+MULTI_WORD_TYPES = {"double precision", "character varying", "bit varying", "timestamp with time zone",
+                    "timestamp without time zone", "time with time zone", "time without time zone"}
 IS_VALUES = {"null": "null", "not_null": "not_null", "true": "true", "false": "false", "unknown": "unknown"}
 NAME_STOP = set(",:()!.\"") | {"-"}
 
@@ -410,7 +414,8 @@ class _SelectParser:
         start = self.pos
         while self.pos < len(self.text) and self.text[self.pos] not in ",().:":
             self.pos += 1
-        cast = self.text[start:self.pos].strip()
-        if not CAST.match(cast):
+        cast = " ".join(self.text[start:self.pos].split())
+        base = cast[:-2] if cast.endswith("[]") else cast
+        if not (CAST.match(cast) or base.lower() in MULTI_WORD_TYPES):
             self.fail(f"invalid cast {cast!r}")
         return cast

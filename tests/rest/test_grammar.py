@@ -74,3 +74,17 @@ def test_rpc_arguments_are_kept_apart():
     query = parse([("a", "1"), ("b", "x"), ("b", "y"), ("c", "eq.3")], rpc_args={"a", "b"})
     assert query.rpc_args == {"a": ["1"], "b": ["x", "y"]}
     assert query.nodes[()].conditions == [Filter(Field("c"), "eq", "3")]
+
+
+@pytest.mark.parametrize("cast", ["int from pg_authid union select 1", "text is not null", "int4 --", "text;",
+                                  "double  precision or true"])
+def test_casts_cannot_carry_sql(cast):
+    with pytest.raises(ApiError) as error:
+        parse_select(f"id::{cast}")
+    assert error.value.code == "PGRST100"
+
+
+def test_multi_word_casts():
+    assert parse_select("a::double precision,b::timestamp with time zone,c::character varying[]") == (
+        SelectField(Field("a"), cast="double precision"), SelectField(Field("b"), cast="timestamp with time zone"),
+        SelectField(Field("c"), cast="character varying[]"))
