@@ -113,3 +113,28 @@ async def test_rest_accepts_our_tokens_and_row_level_security_sees_the_user(live
         response = httpx.get(f"{live.url}/rest/v1/{table}", headers={"apikey": live.anon_key,
                                                                     "authorization": f"Bearer {bad}"})
         assert response.status_code == 401, response.text
+
+
+@pytest.mark.node
+async def test_js_pkce_magic_link_through_the_catcher(live):
+    email = unique_email("jspkce")
+    mailbox = f"http://127.0.0.1:{live.config.mail.http_port}/api/v1/mailbox/{email.split('@')[0]}"
+    result = run_node(f"""
+const sb = createClient(URL_, ANON_KEY, {{ auth: {{ persistSession: false, autoRefreshToken: false, flowType: 'pkce' }}, realtime: {{ transport: WebSocket }} }});
+const sent = await sb.auth.signInWithOtp({{ email: '{email}', options: {{ emailRedirectTo: 'http://localhost:8080/cb' }} }});
+if (sent.error) throw sent.error;
+let html = null;
+for (let i = 0; i < 100 && !html; i++) {{
+  const list = await (await fetch('{mailbox}')).json();
+  if (list.length) html = (await (await fetch('{mailbox}/' + list[list.length - 1].id)).json()).body.html;
+  else await new Promise((r) => setTimeout(r, 100));
+}}
+const link = new URL(html.match(/href="([^"]+)"/)[1].replaceAll('&amp;', '&'));
+const opened = await fetch(URL_ + link.pathname + link.search, {{ redirect: 'manual' }});
+const location = new URL(opened.headers.get('location'));
+const exchanged = await sb.auth.exchangeCodeForSession(location.searchParams.get('code'));
+if (exchanged.error) throw exchanged.error;
+out({{ pkceLink: link.searchParams.get('token').startsWith('pkce_'), status: opened.status,
+      path: location.pathname, email: exchanged.data.user.email }});
+""", live)
+    assert result == {"pkceLink": True, "status": 303, "path": "/cb", "email": email}
