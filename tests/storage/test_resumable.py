@@ -120,3 +120,35 @@ async def test_tus_expired_uploads_are_gone(storage_live, own_bucket, user_token
     assert response.status_code == 410
     partials = storage_live.config.storage.root / "resumable" / url.rsplit("/", 1)[1]
     assert not partials.exists()
+
+
+def test_tus_js_client_as_supabase_documents_it(storage_live, own_bucket, user_token_pair, admin_storage):
+    """tus-js-client with the options Supabase's resumable-upload guide gives (creation-with-upload)."""
+    from tests.support.node import run_node
+    user_id, token = user_token_pair
+    result = run_node("""
+import * as tus from 'tus-js-client';
+const data = Buffer.alloc(700000);
+for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 251;
+const done = await new Promise((resolve) => {
+  const upload = new tus.Upload(data, {
+    endpoint: URL_ + '/storage/v1/upload/resumable',
+    retryDelays: [0, 200],
+    headers: { authorization: 'Bearer ' + process.env.TOKEN, apikey: ANON_KEY, 'x-upsert': 'true' },
+    uploadDataDuringCreation: true,
+    removeFingerprintOnSuccess: true,
+    metadata: { bucketName: process.env.BUCKET, objectName: process.env.NAME, contentType: 'application/x-test',
+                cacheControl: '3600' },
+    chunkSize: 256 * 1024,
+    onError: (error) => resolve({ error: String(error) }),
+    onSuccess: () => resolve({ url: upload.url }),
+  });
+  upload.start();
+});
+out(done);
+""", storage_live, env={"TOKEN": token, "BUCKET": own_bucket, "NAME": f"{user_id}/js-tus.bin"})
+    assert "error" not in result, result
+    expected = bytes((i * 7) % 251 for i in range(700000))
+    files = admin_storage.from_(own_bucket)
+    assert files.download(f"{user_id}/js-tus.bin") == expected
+    assert files.info(f"{user_id}/js-tus.bin")["content_type"] == "application/x-test"
