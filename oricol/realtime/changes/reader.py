@@ -52,6 +52,10 @@ class SlotReader:
                     await self._lead(conn)
             except asyncio.CancelledError:
                 raise
+            except asyncpg.ObjectNotInPrerequisiteStateError as error:
+                log.warning("realtime change reader failed; retrying", exc_info=True)
+                if conn is not None and "can no longer get changes" in str(error):
+                    await self._replace_lost_slot(conn)
             except Exception:
                 log.warning("realtime change reader failed; retrying", exc_info=True)
             finally:
@@ -59,6 +63,17 @@ class SlotReader:
                 if conn is not None:
                     await _close(conn)
             await asyncio.sleep(1.0)
+
+    async def _replace_lost_slot(self, conn: asyncpg.Connection) -> None:
+        """The slot was invalidated (max_slot_wal_keep_size) and what it held is gone: say so loudly
+        and start a new slot rather than failing forever."""
+        log.error("realtime: replication slot %s was invalidated; recreating it, changes since the last "
+                  "read are lost", self.slot)
+        try:
+            await conn.execute("select pg_drop_replication_slot($1)", self.slot)
+            await conn.execute("select pg_create_logical_replication_slot($1, 'pgoutput')", self.slot)
+        except asyncpg.PostgresError:
+            log.warning("could not recreate the replication slot", exc_info=True)
 
     async def _lead(self, conn: asyncpg.Connection) -> None:
         await asyncio.sleep(self.resume_grace)
