@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import tempfile
-from pathlib import Path
 
 import httpx
 import pytest
 
 from oricol import bootstrap
-from oricol.pg.embedded import Cluster
-from tests.support.pg import free_port
+from tests.support import pg
 from tests.support.stack import SECRETS, close_stack, config_for, open_stack
 
 PASSWORD = "fault-password-1"
@@ -20,14 +15,8 @@ PASSWORD = "fault-password-1"
 
 @pytest.fixture
 def own_cluster():
-    root = Path(tempfile.mkdtemp(prefix="oricol-fault-"))
-    os.chmod(root, 0o755)
-    cluster = Cluster(pg_dir=root / "pg", socket_dir=root / "run", port=free_port())
-    cluster.init(PASSWORD)
-    cluster.start()
-    yield cluster
-    cluster.stop(mode="immediate")
-    shutil.rmtree(root, ignore_errors=True)
+    with pg.own_cluster(PASSWORD) as (_, cluster, _):
+        yield cluster
 
 
 async def test_requests_fail_fast_while_postgres_restarts_and_recover(own_cluster, tmp_path):

@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
-from pathlib import Path
 
-import httpx
 import pytest
 
 from oricol import logs

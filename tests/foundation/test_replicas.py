@@ -2,36 +2,22 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import tempfile
-from pathlib import Path
 
 import asyncpg
 import pytest
 
 from oricol import bootstrap
 from oricol.db import SERVICE, Database, as_caller
-from oricol.pg.embedded import Cluster
-from tests.support.pg import free_port
+from tests.support import pg
 
 PASSWORD = "replica-password-1"
 
 
 @pytest.fixture
 def primary_and_replica():
-    root = Path(tempfile.mkdtemp(prefix="oricol-repl-"))
-    os.chmod(root, 0o755)
-    primary = Cluster(pg_dir=root / "primary", socket_dir=root / "run", port=free_port())
-    primary.init(PASSWORD)
-    primary.start()
-    asyncio.run(bootstrap.prepare(primary.url(PASSWORD), PASSWORD, None))
-    replica = primary.make_replica(root / "replica", free_port(), PASSWORD)
-    replica.start()
-    yield primary, replica
-    for cluster in (replica, primary):
-        cluster.stop(mode="immediate")
-    shutil.rmtree(root, ignore_errors=True)
+    with pg.own_cluster(PASSWORD, with_replica=True) as (_, primary, replica):
+        asyncio.run(bootstrap.prepare(primary.url(PASSWORD), PASSWORD, None))
+        yield primary, replica
 
 
 async def test_reads_go_to_the_replica_and_fall_back_when_it_is_down(primary_and_replica):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 import signal
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -16,8 +14,7 @@ import httpx
 import pytest
 import websockets
 
-from oricol.pg.embedded import Cluster
-from tests.support.pg import free_port
+from tests.support import pg
 from tests.support.project import FIXTURES, Project
 from tests.support.redis import start_redis
 
@@ -31,13 +28,11 @@ create function public.on_primary() returns boolean language sql volatile as $$ 
 
 @pytest.fixture
 def deployment():
-    root = Path(tempfile.mkdtemp(prefix="oricol-nodes-"))
-    os.chmod(root, 0o755)
-    primary = Cluster(pg_dir=root / "primary", socket_dir=root / "run", port=free_port())
-    primary.init(PASSWORD)
-    primary.start()
-    replica = primary.make_replica(root / "replica", free_port(), PASSWORD)
-    replica.start()
+    with pg.own_cluster(PASSWORD, with_replica=True) as (root, primary, replica):
+        yield from _nodes(root, primary, replica)
+
+
+def _nodes(root: Path, primary, replica):
     redis_process, redis_url = start_redis()
     migrations = root / "migrations"
     shutil.copytree(FIXTURES, migrations)
@@ -65,9 +60,6 @@ def deployment():
             if node.process is not None:
                 node.stop(signal.SIGKILL)
         redis_process.terminate()
-        for cluster in (replica, primary):
-            cluster.stop(mode="immediate")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 async def receive_change(url: str, anon_key: str, token: str, got: asyncio.Future, subscribed: asyncio.Event):

@@ -11,8 +11,10 @@ import shutil
 import socket
 import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -114,3 +116,25 @@ async def _drop_replication_slots(conn: asyncpg.Connection, name: str) -> None:
             return
         except asyncpg.ObjectInUseError:  # its reader has not noticed the termination yet
             await asyncio.sleep(0.1)
+
+
+@contextmanager
+def own_cluster(password: str, *, with_replica: bool = False) -> Iterator[tuple[Path, Cluster, Cluster | None]]:
+    """A cluster of the test's own (to stop, restart or replicate), and optionally a streaming replica.
+    Not under pytest's 0700 tmp folder: PostgreSQL runs as the `postgres` user when we are root."""
+    root = Path(tempfile.mkdtemp(prefix="oricol-own-"))
+    os.chmod(root, 0o755)
+    primary = Cluster(pg_dir=root / "primary", socket_dir=root / "run", port=free_port())
+    replica = None
+    try:
+        primary.init(password)
+        primary.start()
+        if with_replica:
+            replica = primary.make_replica(root / "replica", free_port(), password)
+            replica.start()
+        yield root, primary, replica
+    finally:
+        for cluster in (replica, primary):
+            if cluster is not None:
+                cluster.stop(mode="immediate")
+        shutil.rmtree(root, ignore_errors=True)
