@@ -17,6 +17,7 @@ class Response:
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
     content_type: str | None = "application/json; charset=utf-8"
+    schema: str | None = None  # echoed as Content-Profile when several schemas are exposed
 
     def header(self, name: str, value: str) -> "Response":
         self.headers.append((name, value))

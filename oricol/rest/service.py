@@ -56,6 +56,8 @@ class RestApp:
             await _send(send, status, body, headers)
             return
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in response.headers]
+        if len(self.config.schemas) > 1 and response.schema:
+            headers.append((b"content-profile", response.schema.encode()))
         if response.content_type:
             headers.append((b"content-type", response.content_type.encode()))
         await _send(send, response.status, response.body, headers)
@@ -77,14 +79,20 @@ class RestApp:
             raise errors.error(405, code, message)
         cache = await self.holder.current()
         try:
-            return await handler(Context(req, caller, cache, self.config, self.platform.db))
+            return _with_schema(await handler(Context(req, caller, cache, self.config, self.platform.db)), req)
         except ApiError as err:
             # A name the cache does not know may be younger than the cache: the DDL notification can
             # arrive after the client's next request. Reload (at most once a second) and retry once.
             if err.code not in CACHE_MISSES or not await self.holder.refresh_if_older(1.0):
                 raise
         req = request_module.parse(scope, body, self.config.schemas)
-        return await handler(Context(req, caller, await self.holder.current(), self.config, self.platform.db))
+        return _with_schema(await handler(Context(req, caller, await self.holder.current(), self.config,
+                                                  self.platform.db)), req)
+
+
+def _with_schema(response: Response, req) -> Response:
+    response.schema = req.schema
+    return response
 
 
 async def _read_body(receive: Callable) -> bytes:
