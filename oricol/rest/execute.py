@@ -46,7 +46,10 @@ def _clean(value: str) -> str:
 Check = Callable[[asyncpg.Record], None]
 
 
-async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check | None = None) -> asyncpg.Record:
+async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check | None = None,
+              then: Sql | None = None) -> asyncpg.Record:
+    """The statement's one row; with `then`, a second statement in the same transaction whose first
+    value is returned beside it (the EXPLAIN of `Prefer: count=planned`)."""
     text, args = render(statement)
     async with pool.acquire() as conn:
         try:
@@ -54,6 +57,9 @@ async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check 
             row = await conn.fetchrow(text, *args)
             if check is not None:
                 check(row)
+            if then is not None:
+                then_text, then_args = render(then)
+                row = (row, await conn.fetchval(then_text, *then_args))
         except asyncpg.PostgresError as exc:
             await _rollback(conn)
             if unavailable(exc):

@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 import orjson
 
+from oricol.sql import raw
+
 from . import errors, execute, mutation, payload, plan, query, query_params
 from .context import Context
 from .request import CSV, OBJECT, OCTET, PLAN, TEXT
@@ -43,26 +45,44 @@ async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: b
     """Runs a read-shaped statement over `source` and answers with the page, range and count."""
     req = ctx.request
     offset, limit = paging(ctx, node)
-    count = req.prefer.get("count") in COUNTS
+    count_kind = req.prefer.get("count")
+    count = count_kind == "exact"
     raw_column = _raw_column(node) if req.accept in (OCTET, TEXT) else None
     statement = query.read_statement(node, source, count=count, media=req.accept,
                                      strip_nulls=req.accept_params.get("nulls") == "stripped",
                                      limit=limit, offset=offset, raw_column=raw_column)
     if req.accept == PLAN:
         return await explain(ctx, statement, readonly)
+    planned = count_kind in ("planned", "estimated")
+    then = (raw("explain (format json) ") + query.node_sql(node, source, for_count=True)) if planned else None
     row = await execute.run(ctx.pool(readonly), ctx.transaction(readonly=readonly), statement,
-                            _single_check(req.accept))
-    total, page = row["total"], row["page"]
+                            _single_check(req.accept), then)
+    if planned:
+        row, plan_json = row
+        total = _estimate(count_kind, plan_json, offset, row["page"], limit)
+    else:
+        total = row["total"]
+    page = row["page"]
     response = Response(read_status(offset, page, total), content_type=content_type(req.accept))
     body = row["body"]
     if req.accept == OBJECT:
         body = single_object(body, page)
     response.body = b"" if req.method == "HEAD" else (body.encode() if isinstance(body, str) else bytes(body))
     response.header("Content-Range", content_range(offset, page, total))
-    applied = ctx.applied_preferences("count", "tx") if count or req.prefer.get("tx") else None
+    applied = ctx.applied_preferences("count", "tx") if count_kind in COUNTS or req.prefer.get("tx") else None
     if applied:
         response.header("Preference-Applied", applied)
     return apply_sql_settings(response, row)
+
+
+def _estimate(kind: str, plan_json, offset: int, page: int, limit: int | None) -> int:
+    """planned: the planner's row estimate; estimated: exact when the page holds the rest of the
+    rows (a short page), otherwise the planner's estimate, never below what was seen."""
+    plan_value = orjson.loads(plan_json) if isinstance(plan_json, (str, bytes)) else plan_json
+    planned_rows = int(plan_value[0]["Plan"]["Plan Rows"])
+    if kind == "estimated" and (limit is None or page < limit):
+        return offset + page
+    return max(planned_rows, offset + page) if kind == "estimated" else planned_rows
 
 
 def _raw_column(node: plan.ReadNode) -> tuple[str, bool]:
