@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import bcrypt
@@ -18,10 +19,19 @@ COST = 10
 _DUMMY_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(COST, prefix=b"2a"))
 
 
+def _lower_priority() -> None:
+    """bcrypt threads yield to the event loop and PostgreSQL when the CPU is contended, so other
+    requests stay fast during a sign-in storm; with idle cores they still run flat out."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
+    except (AttributeError, OSError):  # not Linux-like, or not allowed: keep the default priority
+        pass
+
+
 class PasswordHasher:
     def __init__(self, workers: int | None = None):
         self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2,
-                                        thread_name_prefix="oricol-bcrypt")
+                                        thread_name_prefix="oricol-bcrypt", initializer=_lower_priority)
 
     async def hash(self, password: str) -> str:
         def work() -> str:
