@@ -19,7 +19,7 @@ import hashlib
 import logging
 import os
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 from email.utils import format_datetime
 from pathlib import Path
 
