@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import errors
 from .ast import (EmbedNullFilter, Field, Filter, Logic, Node, OrderTerm, QueryParams, SelectEmbed, SelectField,
                   Star)
-from .query_params import _MaybeEmbedNull
+from .query_params import MaybeEmbedNull
 from .schema_cache import Function, Relationship, SchemaCache, Table
 
 
@@ -117,7 +117,7 @@ def _plan_node(cache, source: Source, select, params: QueryParams, path: tuple[s
     embed_keys = {e.key: e for e in node.embeds}
     known_paths = set(embed_keys) | {e.relationship.target[1] for e in node.embeds}
     for condition in node_params.conditions:
-        if isinstance(condition, _MaybeEmbedNull):
+        if isinstance(condition, MaybeEmbedNull):
             condition = condition.resolve(set(embed_keys))
         if isinstance(condition, EmbedNullFilter):
             embed_keys[condition.relation].null_filter = not condition.negated

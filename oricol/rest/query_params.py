@@ -66,12 +66,12 @@ def _parse_filter_pair(query: QueryParams, key: str, value: str) -> None:
     condition = parse_filter(Field(column, json_path), value)
     if not json_path and condition.op == "is" and condition.value == "null" and not path:
         # `rel=is.null` on an embed is decided by the planner, which knows the embeds.
-        query.node(()).conditions.append(_MaybeEmbedNull(column, condition))
+        query.node(()).conditions.append(MaybeEmbedNull(column, condition))
         return
     query.node(path).conditions.append(condition)
 
 
-class _MaybeEmbedNull:
+class MaybeEmbedNull:
     """`name=is.null`: a column filter, or an embed filter when `name` is an embed of the select."""
 
     def __init__(self, name: str, condition: Filter):

@@ -6,6 +6,7 @@ request works on the cache object it started with, so a reload never fails a req
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,7 +170,6 @@ async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCach
 
 
 def _json(value):
-    import json
     return json.loads(value) if isinstance(value, str) else value
 
 

@@ -9,6 +9,7 @@ import orjson
 from oricol.sql import raw
 
 from . import errors, execute, mutation, payload, plan, query, query_params
+from .ast import Filter
 from .context import Context
 from .request import CSV, OBJECT, OCTET, PLAN, TEXT
 from .response import (Response, apply_sql_settings, content_range, content_type, read_status, single_object)
@@ -184,7 +185,6 @@ def _insert(ctx: Context, table, node, params, returning):
 
 
 def _put(ctx: Context, table, node, params, returning):
-    from .ast import Filter
     body = payload.parse(ctx.request)
     if node.limit is not None or node.offset is not None:
         raise errors.error(400, "PGRST114", "limit/offset querystring parameters are not allowed for PUT")
