@@ -144,6 +144,10 @@ async def test_two_processes_share_changes_broadcast_presence_and_survive_the_le
         await on_leader.push(f"realtime:{room}", "broadcast", {"type": "broadcast", "event": "hi", "payload": {"x": 1}})
         got = await on_other.until(lambda m: m["event"] == "broadcast")
         assert got["payload"]["payload"] == {"x": 1}
+        big = {"text": "é" * 20_000}  # over NOTIFY's 8000-byte limit: sent in parts on that bus
+        await on_leader.push(f"realtime:{room}", "broadcast", {"type": "broadcast", "event": "big", "payload": big})
+        got = await on_other.until(lambda m: m["event"] == "broadcast")
+        assert got["payload"]["payload"] == big
         await admin.execute(f"insert into {table} values (1)")
         assert await _changes(on_other, 1) == [{"id": 1}]
         leader.kill()  # the slot holder dies: its presences leave, the other process takes the slot over
