@@ -51,6 +51,18 @@ insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, use
 values (coalesce($8::uuid, gen_random_uuid()), $1, $2, $3::uuid, $4, $5::jsonb, $6::jsonb, $7)
 on conflict (bucket_id, name) do nothing returning id::text"""
 
+# The common case in one statement: a new key, within the bucket's size and mime limits. When it
+# inserts nothing (no bucket, over a limit, or the key exists) the slower path says which.
+INSERT_WITHIN_LIMITS = """
+with limits as (select * from storage.oricol_bucket_limits($1))
+insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, user_metadata, version)
+select coalesce($8::uuid, gen_random_uuid()), $1, $2, $3::uuid, $4, $5::jsonb, $6::jsonb, $7 from limits
+where (limits.file_size_limit is null or $9::bigint <= limits.file_size_limit)
+  and (limits.allowed_mime_types is null or cardinality(limits.allowed_mime_types) = 0
+       or exists (select 1 from unnest(limits.allowed_mime_types) p
+                  where lower(trim(p)) in ($10, split_part($10, '/', 1) || '/*', '*/*', '*')))
+on conflict (bucket_id, name) do nothing returning id::text"""
+
 LOCK_KEY = "select pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"
 
 FIND_FOR_UPDATE = """

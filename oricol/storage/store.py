@@ -73,11 +73,15 @@ def size_limit(ctx: Context, bucket: Bucket) -> int:
     return min(limit, bucket.file_size_limit) if bucket.file_size_limit else limit
 
 
+def mime_of(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def check_mime(bucket: Bucket, content_type: str) -> None:
     allowed = bucket.allowed_mime_types
     if not allowed:
         return
-    mime = content_type.split(";", 1)[0].strip().lower()
+    mime = mime_of(content_type)
     family = mime.split("/", 1)[0]
     for pattern in allowed:
         pattern = pattern.strip().lower()
@@ -119,7 +123,8 @@ async def commit_object(ctx: Context, caller: Caller, bucket_id: str, name: str,
                         user_metadata: dict | None, *, upsert: bool, owner: str | None,
                         place: Callable[[str, str], Awaitable[None]],
                         discard: Callable[[], None] = lambda: None,
-                        check: Callable[[Bucket], None] | None = None) -> Written:
+                        check: Callable[[Bucket], None] | None = None,
+                        fast: tuple[int, str] | None = None) -> Written:
     """Runs the write protocol; `place(object_id, version)` files the bytes, after `check(bucket)` has
     seen the bucket's limits as they are in the write transaction.
 
@@ -135,10 +140,16 @@ async def commit_object(ctx: Context, caller: Caller, bucket_id: str, name: str,
             await place(early_id, version)
             placed.append((early_id, version))
         async with as_caller(ctx.pool, caller) as conn:
-            if check is not None:
-                check(await bucket_in_transaction(conn, bucket_id))
-            object_id, replaced = await write_row(conn, bucket_id, name, owner, metadata, user_metadata,
-                                                  version, upsert=upsert, new_id=early_id)
+            object_id, replaced = None, None
+            if fast is not None:  # (size, mime): try the one-statement insert first
+                owner_uuid, owner_id = owner_columns(owner)
+                object_id = await conn.fetchval(queries.INSERT_WITHIN_LIMITS, bucket_id, name, owner_uuid, owner_id,
+                                                metadata, user_metadata, version, early_id, *fast)
+            if object_id is None:
+                if check is not None:
+                    check(await bucket_in_transaction(conn, bucket_id))
+                object_id, replaced = await write_row(conn, bucket_id, name, owner, metadata, user_metadata,
+                                                      version, upsert=upsert, new_id=early_id)
             if early_id is None:
                 await place(object_id, version)
                 placed.append((object_id, version))
@@ -170,7 +181,8 @@ async def commit_staged(ctx: Context, caller: Caller, bucket_id: str, name: str,
         await ctx.backend.store(object_id, version, staged.path)
 
     return await commit_object(ctx, caller, bucket_id, name, metadata, staged.user_metadata, upsert=upsert,
-                               owner=owner, place=place, discard=staged.discard, check=check)
+                               owner=owner, place=place, discard=staged.discard, check=check,
+                               fast=(staged.size, mime_of(staged.content_type)))
 
 
 async def _remove(ctx: Context, items: list[tuple[str, str]]) -> None:
