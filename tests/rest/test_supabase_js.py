@@ -89,3 +89,43 @@ out({ made: [made.status, made.data.owner, made.data.title], minimal: [minimal.s
     assert result["rpc"] == 1 and result["rpcGet"] == 2
     assert result["rows"] == [{"title": "Printer jammed"}]
     assert result["svc"] == 1
+
+
+def test_more_filters_and_modifiers(live, prefix):
+    result = js(live, prefix, """
+const db = anon(), svc = service();
+const t = `${P}_tickets`, teams = `${P}_teams`;
+const not = await db.from(t).select('id').not('priority', 'is', null).not('status', 'eq', 'closed');
+const match = await db.from(t).select('title').match({ status: 'open', priority: 5 });
+const filter = await db.from(t).select('title').filter('tags', 'cs', '{network}');
+const containedBy = await db.from(t).select('id').containedBy('tags', ['hardware', 'network', 'urgent']);
+const text = await db.from(t).select('title').textSearch('title', 'printer', { config: 'english' });
+const web = await db.from(t).select('title').textSearch('title', 'vpn or password', { type: 'websearch' });
+const nested = await db.from(teams).select(`name, ${t}(title)`).order('id')
+  .order('priority', { referencedTable: t, ascending: false }).limit(1, { referencedTable: t });
+const inner = await db.from(teams).select(`name, ${t}!inner(title)`).eq(`${t}.status`, 'closed');
+const insCount = await svc.from(teams).insert([{ id: 90, name: 'x' }, { id: 91, name: 'y' }], { count: 'exact' });
+const ignore = await svc.from(teams).upsert({ id: 90, name: 'changed' }, { ignoreDuplicates: true }).select();
+const merged = await svc.from(teams).upsert([{ id: 91, name: 'merged' }], { onConflict: 'id' }).select('name');
+const rpcCount = await db.rpc(`${P}_search`, { term: 'e' }, { count: 'exact' }).select('id');
+const gone = await svc.from(teams).delete({ count: 'exact' }).in('id', [90, 91]);
+out({ not: not.data.length, match: match.data, filter: filter.data, containedBy: containedBy.data.length,
+      text: text.data, web: web.data.map(r => r.title).sort(), nested: nested.data, inner: inner.data,
+      insCount: [insCount.status, insCount.count], ignore: ignore.data, merged: merged.data,
+      rpcCount: rpcCount.count, gone: [gone.status, gone.count] });
+""")
+    assert result["not"] == 2
+    assert result["match"] == [{"title": "VPN down"}]
+    assert result["filter"] == [{"title": "VPN down"}]
+    assert result["containedBy"] == 3
+    assert result["text"] == [{"title": "Printer jammed"}]
+    assert result["web"] == ["Password reset", "VPN down"]
+    tickets = f"{prefix}_tickets"
+    assert result["nested"] == [{"name": "Desk", tickets: [{"title": "Printer jammed"}]},
+                                {"name": "Network", tickets: [{"title": "VPN down"}]}]
+    assert result["inner"] == [{"name": "Desk", tickets: [{"title": "Password reset"}]}]
+    assert result["insCount"] == [201, 2]
+    assert result["ignore"] == []
+    assert result["merged"] == [{"name": "merged"}]
+    assert result["rpcCount"] == 2
+    assert result["gone"] == [204, 2]
