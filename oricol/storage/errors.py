@@ -70,6 +70,11 @@ def entity_too_large() -> ApiError:
     return _error(413, "EntityTooLarge", "The object exceeded the maximum allowed size", "Payload too large")
 
 
+def insufficient_storage() -> ApiError:
+    return _error(507, "InsufficientStorage", "Not enough space left on the storage device; nothing was stored",
+                  "insufficient_storage")
+
+
 def invalid_mime_type(mime: str) -> ApiError:
     return _error(415, "InvalidMimeType", f"mime type {mime} is not supported", "invalid_mime_type")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import errno
 import hashlib
 import os
 import uuid
@@ -122,6 +123,11 @@ async def stage(headers: dict[str, str], stream: AsyncIterator[bytes], staging_d
             staged.content_type = content_type or DEFAULT_CONTENT_TYPE
             staged.cache_control = _cache_control(headers.get("cache-control"), from_form=False)
             staged.user_metadata = _user_metadata(_decode_base64(headers.get("x-metadata")))
+    except OSError as error:
+        writer.abort()
+        if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise errors.insufficient_storage() from None
+        raise
     except BaseException:
         writer.abort()
         raise

@@ -17,7 +17,7 @@ CHUNK = 1024 * 1024
 
 class Backend(Protocol):
     name: str
-    staging_dir: Path  # temporary files are written here (same file system as the bytes for disk)
+    staging_dir: Path  # this process's temporary files (same file system as the bytes for disk)
 
     async def start(self) -> None: ...
 

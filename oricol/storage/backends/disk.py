@@ -1,6 +1,6 @@
 """Object bytes on the local disk: `<storage dir>/objects/<id[:2]>/<id>.<version>`.
 
-Uploads are staged in `<storage dir>/tmp` on the same file system, so filing one is an atomic
+Uploads are staged in `<storage dir>/tmp/<host>.<pid>` on the same file system, so filing one is an atomic
 rename; copies are hard links (versions are immutable, so sharing an inode is safe).
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
-from . import CHUNK
+from . import CHUNK, scratch
 
 
 class DiskBackend:
@@ -20,12 +20,13 @@ class DiskBackend:
     def __init__(self, root: Path):
         self.root = root
         self.objects = root / "objects"
-        self.staging_dir = root / "tmp"
+        self.staging_dir = scratch.process_dir(root / "tmp")
         self._made: set[str] = set()  # fan-out folders known to exist (a mkdir per upload is measurable)
 
     async def start(self) -> None:
         for folder in (self.objects, self.staging_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        scratch.sweep(self.staging_dir.parent)
 
     def path(self, object_id: str, version: str) -> Path:
         return self.objects / object_id[:2] / f"{object_id}.{version}"

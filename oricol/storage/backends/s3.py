@@ -15,7 +15,7 @@ from typing import AsyncIterator
 
 from oricol.config.storage import StorageConfig
 
-from . import CHUNK
+from . import CHUNK, scratch
 
 
 class S3Backend:
@@ -25,7 +25,7 @@ class S3Backend:
         self.config = config
         self.bucket = config.s3_bucket
         self.prefix = config.s3_prefix
-        self.staging_dir = config.root / "tmp"
+        self.staging_dir = scratch.process_dir(config.root / "tmp")
         self._client = None
 
     @property
@@ -45,6 +45,7 @@ class S3Backend:
 
     async def start(self) -> None:
         self.staging_dir.mkdir(parents=True, exist_ok=True)
+        scratch.sweep(self.staging_dir.parent)
         await asyncio.to_thread(lambda: self.client)
 
     async def store(self, object_id: str, version: str, temp: Path) -> None:
