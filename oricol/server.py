@@ -56,6 +56,17 @@ async def _serve_metrics(config: Config, stack) -> _QuietServer | None:
     return server
 
 
+def http_options(config: Config) -> dict:
+    """How uvicorn serves the gateway (shared with the test suite's live server)."""
+    return dict(
+        host=config.core.host, port=config.core.port, lifespan="off", log_config=None, access_log=False,
+        proxy_headers=True, server_header=False, timeout_graceful_shutdown=10,
+        # Realtime sends its own Phoenix heartbeats; and no permessage-deflate, as Phoenix's default:
+        # compressing every frame for every subscriber cost a third of the CPU per delivery.
+        ws_ping_interval=None, ws_per_message_deflate=False,
+    )
+
+
 def embedded_cluster(config: Config) -> Cluster:
     core = config.core
     return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port,
@@ -100,10 +111,7 @@ async def serve(config: Config) -> int:
         stack = build_stack(config, db)
         await stack.start()
         loop.remove_signal_handler(signal.SIGTERM)
-        server = _Server(uvicorn.Config(
-            stack.gateway, host=config.core.host, port=config.core.port, lifespan="off", log_config=None,
-            access_log=False, proxy_headers=True, server_header=False, ws_ping_interval=None,
-            timeout_graceful_shutdown=10))
+        server = _Server(uvicorn.Config(stack.gateway, **http_options(config)))
         metrics_server = await _serve_metrics(config, stack)
         try:
             await server.serve()

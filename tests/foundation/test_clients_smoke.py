@@ -17,3 +17,11 @@ const r = await fetch(URL_ + '/rest/v1/anything');
 out({ status: r.status, body: await r.json() });
 """, live)
     assert result == {"status": 401, "body": {"message": "No API key found in request"}}
+
+
+async def test_websockets_are_served_without_per_message_compression(live):
+    import websockets
+
+    url = live.url.replace("http", "ws", 1) + f"/realtime/v1/websocket?apikey={live.anon_key}&vsn=1.0.0"
+    async with websockets.connect(url) as socket:  # the client offers permessage-deflate by default
+        assert socket.response.headers.get("Sec-WebSocket-Extensions") is None

@@ -15,6 +15,7 @@ from oricol import config as configuration
 from oricol.app import Stack, build_stack
 from oricol.db import Database
 from oricol.initenv import generate
+from oricol.server import http_options
 
 from .pg import free_port
 
@@ -95,9 +96,8 @@ class LiveServer:
             async def main() -> None:
                 stack = await open_stack(self.config, self.mailer)
                 try:
-                    self._server = uvicorn.Server(uvicorn.Config(
-                        stack.gateway, host="127.0.0.1", port=port, lifespan="off", log_config=None,
-                        access_log=False, ws_ping_interval=None))
+                    options = {**http_options(self.config), "host": "127.0.0.1", "port": port}
+                    self._server = uvicorn.Server(uvicorn.Config(stack.gateway, **options))
                     ready.set()
                     await self._server.serve()
                 finally:
