@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from oricol import jwt
-from tests.support.stack import SECRETS, asgi_client, close_stack, open_stack
+from tests.support.stack import SECRETS, asgi_client
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
 USER_A = str(uuid.UUID(int=0xA))
@@ -33,23 +33,24 @@ async def seeded(db_url):
 
 
 @pytest.fixture
-async def rest_stack(seeded, config):
-    stack = await open_stack(config)
-    yield stack
-    await close_stack(stack)
+def config(seeded, config):
+    """The shared config fixture, requested only once the REST schema is in the database."""
+    return config
 
 
 @pytest.fixture
-async def anon(rest_stack):
-    async with asgi_client(rest_stack) as http:
-        yield http
+def rest_stack(stack):
+    return stack
 
 
 @pytest.fixture
-async def service(rest_stack):
-    key = SECRETS["service_role_key"]
-    async with asgi_client(rest_stack, key=key, token=key) as http:
-        yield http
+def anon(client):
+    return client
+
+
+@pytest.fixture
+def service(service_client):
+    return service_client
 
 
 @pytest.fixture
