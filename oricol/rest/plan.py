@@ -12,7 +12,7 @@ from . import errors
 from .ast import (EmbedNullFilter, Field, Filter, Logic, Node, OrderTerm, QueryParams, SelectEmbed, SelectField,
                   Star)
 from .query_params import MaybeEmbedNull
-from .schema_cache import Function, Relationship, SchemaCache, Table
+from .schema_cache import Function, Relationship, SchemaCache, Table, relationship_order
 
 
 @dataclass
@@ -201,19 +201,10 @@ def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter,
 
 
 def resolve_relationship(cache: SchemaCache, source: Source, name: str, hint: str | None) -> Relationship:
-    rels = cache.relationships(source.schema, source.name)
-    candidates = [r for r in rels if r.target[1] == name]
-    if not candidates:
-        # Embedding through a foreign-key column or constraint name (`assigned_to(*)`, `fk_name(*)`).
-        candidates = [r for r in rels if r.cardinality in ("many-to-one", "one-to-one") and
-                      (r.constraint == name or (len(r.pairs) == 1 and r.pairs[0][0] == name))]
-    if hint is not None:
-        candidates = [r for r in candidates if _matches_hint(r, hint)]
-    if len(candidates) > 1:
-        # A direct foreign key wins over a junction when no hint was given, as in PostgREST.
-        direct = [r for r in candidates if r.junction is None]
-        if hint is None and len(direct) == 1 and len(candidates) > len(direct):
-            candidates = direct
+    """PostgREST v12's findRel: every relationship of `source` whose target (in the same schema) the
+    embed `name!hint` designates; none is PGRST200, more than one PGRST201."""
+    rels = _relationships_in_schema(cache, source)
+    candidates = [r for r in rels if _designates(cache, r, name, hint)]
     if not candidates:
         raise _no_relationship(cache, source, name, hint)
     if len(candidates) > 1:
@@ -221,41 +212,82 @@ def resolve_relationship(cache: SchemaCache, source: Source, name: str, hint: st
     return candidates[0]
 
 
-def _matches_hint(rel: Relationship, hint: str) -> bool:
-    if rel.constraint == hint or hint in rel.junction_constraints:
-        return True
-    if rel.junction is not None:
-        return rel.junction[1] == hint
-    return any(hint in pair for pair in rel.pairs)
+def _relationships_in_schema(cache: SchemaCache, source: Source) -> list[Relationship]:
+    return [r for r in cache.relationships(source.schema, source.name)
+            if (r.function or r.target)[0] == source.schema]
+
+
+def _designates(cache: SchemaCache, rel: Relationship, name: str, hint: str | None) -> bool:
+    if rel.function is not None:
+        return rel.function[1] == name  # a computed relationship is named by its function; hints are ignored
+    to_table = rel.target[1] == name
+    if rel.is_self:
+        # One foreign key, two directions: the table name (with the key column as hint) is the
+        # one-to-many "children" side, the key column is the many-to-one "parent" side.
+        if hint is None:
+            return ((to_table and rel.cardinality == "one-to-many")
+                    or (rel.cardinality == "many-to-one" and rel.fk_column == name))
+        return to_table and rel.cardinality == "one-to-many" and rel.ref_column == hint
+    if hint is None:
+        # The target may be the table, or (only towards a table, not a view) the constraint or key column.
+        target = cache.table(*rel.target)
+        towards_table = target is None or not target.is_view
+        return to_table or (towards_table and ((rel.junction is None and rel.constraint == name)
+                                               or rel.fk_column == name))
+    return to_table and ((rel.junction is None and rel.constraint == hint) or rel.fk_column == hint
+                         or rel.ref_column == hint or (rel.junction is not None and rel.junction[1] == hint))
 
 
 def _no_relationship(cache, source: Source, name: str, hint: str | None) -> Exception:
-    targets = sorted({r.target[1] for r in cache.relationships(source.schema, source.name)})
-    close = difflib.get_close_matches(name, targets, n=1)
-    suggestion = f"Perhaps you meant '{close[0]}' instead of '{name}'." if close else None
     searched = f"'{source.name}' and '{name}'" + (f" using the hint '{hint}'" if hint else "")
     return errors.error(400, "PGRST200",
                         f"Could not find a relationship between '{source.name}' and '{name}' in the schema cache",
                         f"Searched for a foreign key relationship between {searched} in the schema "
-                        f"'{source.schema}', but no matches were found.", suggestion)
+                        f"'{source.schema}', but no matches were found.", _suggestion(cache, source, name))
+
+
+def _suggestion(cache: SchemaCache, source: Source, name: str) -> str | None:
+    """A close target of this table's relationships (never the name asked for), or, when the table has
+    none, a close table that has some. PostgREST ranks with a fuzzy set; difflib stands in for it."""
+    rels = _relationships_in_schema(cache, source)
+    if rels:
+        targets = sorted({r.target[1] for r in rels} - {name})
+        close = difflib.get_close_matches(name, targets, n=1)
+        return f"Perhaps you meant '{close[0]}' instead of '{name}'." if close else None
+    origins = sorted({key[1] for key, value in cache._relationships.items()
+                      if key[0] == source.schema and value})
+    close = difflib.get_close_matches(source.name, origins, n=1)
+    return f"Perhaps you meant '{close[0]}' instead of '{source.name}'." if close else None
 
 
 def _ambiguous(source: Source, name: str, candidates: list[Relationship]) -> Exception:
-    details, options = [], []
-    for rel in candidates:
-        if rel.junction is not None:
-            using = f"{rel.junction[1]}"
-            option = rel.junction[1]
-        else:
-            cols = ", ".join(a for a, _ in rel.pairs)
-            refs = ", ".join(b for _, b in rel.pairs)
-            using = f"{rel.constraint} using {source.name}({cols}) and {rel.target[1]}({refs})"
-            option = rel.constraint
-        details.append({"cardinality": rel.cardinality, "embedding": f"{source.name} with {rel.target[1]}",
-                        "relationship": using})
-        options.append(f"'{name}!{option}'")
+    ordered = sorted(candidates, key=relationship_order)
+    details = [_describe(rel) for rel in ordered]
+    options = [_option(rel) for rel in ordered]
     return errors.error(300, "PGRST201",
                         f"Could not embed because more than one relationship was found for "
                         f"'{source.name}' and '{name}'", details,
                         f"Try changing '{name}' to one of the following: {', '.join(options)}. "
                         f"Find the desired relationship in the 'details' key.")
+
+
+def _describe(rel: Relationship) -> dict:
+    if rel.function is not None:
+        return {}
+    source, target = rel.source[1], rel.target[1]
+    if rel.junction is not None:
+        left = ", ".join(j for j, _ in rel.junction_source_pairs)
+        right = ", ".join(j for j, _ in rel.junction_target_pairs)
+        using = (f"{rel.junction[1]} using {rel.junction_constraints[0]}({left}) and "
+                 f"{rel.junction_constraints[1]}({right})")
+    else:
+        cols = ", ".join(a for a, _ in rel.pairs)
+        refs = ", ".join(b for _, b in rel.pairs)
+        using = f"{rel.constraint} using {source}({cols}) and {target}({refs})"
+    return {"cardinality": rel.cardinality, "embedding": f"{source} with {target}", "relationship": using}
+
+
+def _option(rel: Relationship) -> str:
+    if rel.function is not None:
+        return ""
+    return f"'{rel.target[1]}!{rel.junction[1] if rel.junction is not None else rel.constraint}'"

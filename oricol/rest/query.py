@@ -78,8 +78,12 @@ def _embed_output(embed: Embed) -> Sql | None:
     return body + raw(" as ") + ident(embed.key)
 
 
-def join_condition(embed: Embed, parent_alias: str) -> Sql:
+def join_condition(embed: Embed, parent_alias: str) -> Sql | None:
+    """How embedded rows match the parent row; None for a computed relationship, whose function
+    already receives the parent row."""
     rel, child = embed.relationship, embed.node.alias
+    if rel.function is not None:
+        return None
     if rel.junction is None:
         return join(" and ", [ident(child, target) + raw(" = ") + ident(parent_alias, source)
                               for source, target in rel.pairs])
@@ -90,8 +94,18 @@ def join_condition(embed: Embed, parent_alias: str) -> Sql:
             + raw(" where ") + join(" and ", links) + raw(")"))
 
 
+def embed_from(embed: Embed, parent_alias: str) -> Sql:
+    """The rows an embed reads: its table, or its function called with the parent row."""
+    rel = embed.relationship
+    if rel.function is None:
+        return from_source(embed.node)
+    # The cast picks the overload taking this table's rows when the parent is a CTE's or function's record.
+    return (ident(*rel.function) + raw("(") + ident(parent_alias) + raw("::") + ident(*rel.source) + raw(") as ")
+            + ident(embed.node.alias))
+
+
 def _lateral(embed: Embed, parent_alias: str) -> Sql:
-    child_sql = node_sql(embed.node, from_source(embed.node), join_condition(embed, parent_alias))
+    child_sql = node_sql(embed.node, embed_from(embed, parent_alias), join_condition(embed, parent_alias))
     alias = ident(embed.node.alias)
     if embed.spread:
         kind = "inner join lateral" if embed.inner else "left join lateral"
@@ -136,8 +150,9 @@ def _order_term(node: ReadNode, term: OrderTerm) -> Sql:
         expr = field_expr(node, term.field)
     else:
         embed = node.order_relations[term.relation]
-        expr = (raw("(select ") + field_expr(embed.node, term.field) + raw(" from ") + from_source(embed.node)
-                + raw(" where ") + join_condition(embed, node.alias) + raw(" limit 1)"))
+        condition = join_condition(embed, node.alias)
+        expr = (raw("(select ") + field_expr(embed.node, term.field) + raw(" from ") + embed_from(embed, node.alias)
+                + (raw(" where ") + condition if condition is not None else EMPTY) + raw(" limit 1)"))
     if term.direction:
         expr = expr + raw(f" {term.direction}")
     if term.nulls:

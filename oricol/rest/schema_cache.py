@@ -68,7 +68,8 @@ class ForeignKey:
 
 @dataclass(frozen=True)
 class Relationship:
-    """How `source` reaches `target`: join columns pairs (source col, target col), or via a junction."""
+    """How `source` reaches `target`: join column pairs (source col, target col), via a junction, or
+    through a function taking a `source` row (a computed relationship)."""
 
     cardinality: str  # "many-to-one" | "one-to-many" | "one-to-one" | "many-to-many"
     source: tuple[str, str]
@@ -79,10 +80,38 @@ class Relationship:
     junction_source_pairs: tuple[tuple[str, str], ...] = ()  # (junction col, source col)
     junction_target_pairs: tuple[tuple[str, str], ...] = ()  # (junction col, target col)
     junction_constraints: tuple[str, str] = ("", "")
+    is_self: bool = False  # a table's foreign key to itself (both directions are kept)
+    function: tuple[str, str] | None = None  # computed: schema.function(source row) returns target rows
 
     @property
     def to_one(self) -> bool:
         return self.cardinality in ("many-to-one", "one-to-one")
+
+    @property
+    def fk_column(self) -> str | None:
+        """The source-side column of a single-column foreign key (a hint or target may name it)."""
+        return self.pairs[0][0] if len(self.pairs) == 1 and self.junction is None else None
+
+    @property
+    def ref_column(self) -> str | None:
+        """The target-side column of a single-column foreign key."""
+        return self.pairs[0][1] if len(self.pairs) == 1 and self.junction is None else None
+
+
+_CARDINALITY_RANK = {"one-to-many": 0, "many-to-one": 1, "one-to-one": 2, "many-to-many": 3}
+
+
+def relationship_order(rel: Relationship) -> tuple:
+    """PostgREST lists relationships (in PGRST201's details) in this order: foreign-key ones before
+    computed ones, then by tables, self-ness, cardinality, constraint or junction, and columns."""
+    if rel.junction is not None:
+        detail: tuple = (rel.junction, rel.junction_constraints,
+                         tuple((s, j) for j, s in rel.junction_source_pairs),
+                         tuple((t, j) for j, t in rel.junction_target_pairs))
+    else:
+        detail = (rel.constraint, rel.pairs)
+    return (rel.function is not None, rel.source, rel.function or rel.target, rel.is_self,
+            _CARDINALITY_RANK[rel.cardinality], detail)
 
 
 @dataclass(frozen=True)
@@ -92,6 +121,7 @@ class Arg:
     mode: str  # i, o, b (inout), v (variadic), t (table column)
     has_default: bool
     type_relid: int = 0
+    relation: tuple[str, str] | None = None  # the table or view whose row type this argument takes
 
 
 @dataclass(frozen=True)
@@ -107,6 +137,7 @@ class Function:
     volatility: str
     variadic: bool
     description: str | None = None
+    rows: float = 0  # the ROWS estimate; ROWS 1 makes a set-returning function a to-one relationship
 
     @property
     def inputs(self) -> tuple[Arg, ...]:
@@ -166,6 +197,7 @@ async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCach
     _derive_relationships(cache)
     _derive_view_relationships(cache, await conn.fetch(_sql("view_columns"), wanted))
     _derive_computed(cache)
+    _derive_computed_relationships(cache)
     return cache
 
 
@@ -183,12 +215,13 @@ def _function(row) -> Function:
         if a["mode"] in ("i", "b", "v"):
             has_default = input_index in with_default
             input_index += 1
-        args.append(Arg(a["name"], a["type"], a["mode"], has_default, a["type_relid"] or 0))
+        relation = tuple(a["relation"]) if a.get("relation") else None
+        args.append(Arg(a["name"], a["type"], a["mode"], has_default, a["type_relid"] or 0, relation))
     relation = (row["return_rel_schema"], row["return_rel_name"]) if row["return_rel_name"] else None
     return Function(row["schema"], row["name"], tuple(args), row["returns_set"], row["return_type"],
                     row["return_kind"], relation,
                     tuple((c["name"], c["type"]) for c in _json(row["return_columns"])),
-                    row["volatility"], row["variadic"], row["description"])
+                    row["volatility"], row["variadic"], row["description"], row["rows"] or 0)
 
 
 def _derive_relationships(cache: SchemaCache) -> None:
@@ -200,10 +233,12 @@ def _derive_relationships(cache: SchemaCache) -> None:
         src_table = cache.tables.get(source)
         one = src_table is not None and src_table.is_unique(fk.columns)
         pairs = tuple(zip(fk.columns, fk.ref_columns))
+        is_self = source == target
         rels.setdefault(source, []).append(Relationship(
-            "one-to-one" if one else "many-to-one", source, target, fk.name, pairs))
+            "one-to-one" if one else "many-to-one", source, target, fk.name, pairs, is_self=is_self))
         rels.setdefault(target, []).append(Relationship(
-            "one-to-one" if one else "one-to-many", target, source, fk.name, tuple((b, a) for a, b in pairs)))
+            "one-to-one" if one else "one-to-many", target, source, fk.name, tuple((b, a) for a, b in pairs),
+            is_self=is_self))
     for junction, fks in by_table.items():
         table = cache.tables.get(junction)
         key = set(table.pk) if table is not None else set()
@@ -217,7 +252,7 @@ def _derive_relationships(cache: SchemaCache) -> None:
                 rels.setdefault(source, []).append(Relationship(
                     "many-to-many", source, target, right.name, (), junction,
                     tuple(zip(left.columns, left.ref_columns)), tuple(zip(right.columns, right.ref_columns)),
-                    (left.name, right.name)))
+                    (left.name, right.name), is_self=source == target))
 
 
 def _derive_view_relationships(cache: SchemaCache, usages) -> None:
@@ -230,7 +265,7 @@ def _derive_view_relationships(cache: SchemaCache, usages) -> None:
         exposed = set(usage["columns"]) & set(view_table.columns)
         for rel in list(cache._relationships.get(base, [])):
             if rel.junction is None and {a for a, _ in rel.pairs} <= exposed:
-                cache._relationships.setdefault(view, []).append(dataclasses.replace(rel, source=view))
+                cache._relationships.setdefault(view, []).append(dataclasses.replace(rel, source=view, is_self=False))
                 mirrored = _mirror(rel, view)
                 cache._relationships.setdefault(rel.target, []).append(mirrored)
 
@@ -252,3 +287,24 @@ def _derive_computed(cache: SchemaCache) -> None:
                 schema, name = key
                 if type_name in (name, f"{schema}.{name}", f'"{name}"', f'{schema}."{name}"'):
                     cache.computed.setdefault(key, {})[function.name] = function
+
+
+def _derive_computed_relationships(cache: SchemaCache) -> None:
+    """A function taking one row of a table or view and returning rows of another (`f(tickets) returns
+    setof comments`) is an embeddable relationship named after the function: to-one when it returns a
+    single row (no SETOF, or ROWS 1). As in PostgREST, a function named like the target table replaces
+    the foreign-key relationships between the two."""
+    for functions in cache.functions.values():
+        for function in functions:
+            inputs = function.inputs
+            if len(inputs) != 1 or inputs[0].relation is None or function.return_relation is None:
+                continue
+            source, target = inputs[0].relation, function.return_relation
+            if source not in cache.tables or target not in cache.tables:
+                continue
+            single = not function.returns_set or function.rows == 1
+            name = (function.schema, function.name)
+            rels = cache._relationships.setdefault(source, [])
+            rels[:] = [r for r in rels if r.function is not None or r.target != name]
+            rels.append(Relationship("many-to-one" if single else "one-to-many", source, target, "", (),
+                                     is_self=source == target, function=name))

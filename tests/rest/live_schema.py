@@ -31,11 +31,34 @@ create function public.{p}_count_open(min_priority int default 0) returns bigint
   $$ select count(*) from public.{p}_tickets where status = 'open' and coalesce(priority, 0) >= min_priority $$;
 create function public.{p}_search(term text) returns setof public.{p}_tickets language sql stable as
   $$ select * from public.{p}_tickets where title ilike '%' || term || '%' $$;
+create table public.{p}_employees (
+  id int primary key,
+  name text not null,
+  manager_id int references public.{p}_employees(id),
+  mentor_id int references public.{p}_employees(id)
+);
+create table public.{p}_comments (
+  id int primary key,
+  ticket_id bigint not null references public.{p}_tickets(id),
+  body text not null,
+  internal boolean not null default false
+);
+alter table public.{p}_employees enable row level security;
+alter table public.{p}_comments enable row level security;
+create policy employees_read on public.{p}_employees for select using (true);
+create policy comments_public on public.{p}_comments for select using (not internal);
+create function public.{p}_thread(public.{p}_tickets) returns setof public.{p}_comments language sql stable as
+  $$ select * from public.{p}_comments where ticket_id = $1.id order by id $$;
+create function public.{p}_last_comment(public.{p}_tickets) returns setof public.{p}_comments rows 1
+  language sql stable as $$ select * from public.{p}_comments where ticket_id = $1.id order by id desc limit 1 $$;
 insert into public.{p}_teams values (1, 'Desk'), (2, 'Network');
 insert into public.{p}_tickets (title, status, priority, team_id, owner, tags, details) values
   ('Printer jammed', 'open', 2, 1, null, '{{hardware}}', '{{"floor": 3}}'),
   ('VPN down', 'open', 5, 2, null, '{{network,urgent}}', '{{"floor": 1}}'),
   ('Password reset', 'closed', 1, 1, null, '{{}}', '{{}}');
+insert into public.{p}_employees values (1, 'Ada', null, null), (2, 'Bob', 1, 1), (3, 'Cy', 1, 2);
+insert into public.{p}_comments values (1, 1, 'On it', false), (2, 1, 'Vendor is slow', true),
+  (3, 2, 'Restarted the gateway', false);
 """
 
 

@@ -68,6 +68,35 @@ end $$;
 create function public.label_names() returns table(label text, len int) language sql stable as
   $$ select name, length(name) from public.labels order by id $$;
 
+-- Self-referencing keys (a ticket's parent, an employee's manager and mentor) and computed relationships.
+create table public.tickets (
+  id int primary key,
+  title text not null,
+  parent_id int references public.tickets(id)
+);
+create table public.comments (
+  id int primary key,
+  ticket_id int not null references public.tickets(id),
+  body text not null,
+  created_at timestamptz not null
+);
+create table public.employees (
+  id int primary key,
+  name text not null,
+  manager_id int constraint employees_manager_fk references public.employees(id),
+  mentor_id int constraint employees_mentor_fk references public.employees(id)
+);
+create function public.thread(public.tickets) returns setof public.comments language sql stable as
+  $$ select * from public.comments where ticket_id = $1.id order by created_at $$;
+create function public.latest_comment(public.tickets) returns setof public.comments rows 1 language sql stable as
+  $$ select * from public.comments where ticket_id = $1.id order by created_at desc limit 1 $$;
+create function public.ticket(public.comments) returns public.tickets language sql stable as
+  $$ select * from public.tickets where id = $1.ticket_id $$;
+create function public.subtickets(public.tickets) returns setof public.tickets language sql stable as
+  $$ select * from public.tickets where parent_id = $1.id order by id $$;
+create function public.root_tickets() returns setof public.tickets language sql stable as
+  $$ select * from public.tickets where parent_id is null order by id $$;
+
 insert into public.authors (id, name, country) values (1, 'Ursula', 'US'), (2, 'Stanislaw', 'PL'), (3, 'Italo', null);
 insert into public.author_profiles values (1, 'Earthsea'), (2, 'Solaris');
 insert into public.books (id, title, author_id, editor_id, pages, price, tags, meta, published, during) values
@@ -79,3 +108,9 @@ insert into public.labels values (1, 'favourite'), (2, 'reread'), (3, 'gift');
 insert into public.book_labels values (1, 1), (1, 2), (3, 1);
 select setval(pg_get_serial_sequence('public.authors', 'id'), 100);
 select setval(pg_get_serial_sequence('public.books', 'id'), 100);
+insert into public.tickets values (1, 'Printer broken', null), (2, 'Toner empty', 1), (3, 'Paper jam', 1),
+  (4, 'Toner cartridge cracked', 2), (5, 'VPN down', null);
+insert into public.comments values (1, 1, 'Looking into it', '2024-01-01 10:00+00'),
+  (2, 1, 'Parts ordered', '2024-01-02 10:00+00'), (3, 2, 'New toner on its way', '2024-01-03 10:00+00'),
+  (4, 5, 'Token reset', '2024-01-04 10:00+00');
+insert into public.employees values (1, 'Ada', null, null), (2, 'Bob', 1, 1), (3, 'Cy', 1, 2), (4, 'Dee', 2, null);

@@ -129,3 +129,37 @@ out({ not: not.data.length, match: match.data, filter: filter.data, containedBy:
     assert result["merged"] == [{"name": "merged"}]
     assert result["rpcCount"] == 2
     assert result["gone"] == [204, 2]
+
+
+def test_self_referencing_and_computed_embeds(live, prefix):
+    result = js(live, prefix, """
+const db = anon();
+const e = `${P}_employees`, t = `${P}_tickets`;
+const tree = await db.from(e).select(`name, manager:manager_id(name), reports:${e}!manager_id(name)`)
+  .order('id').order('id', { referencedTable: 'reports' });
+const ambiguous = await db.from(e).select(`*, ${e}(*)`);
+const byConstraint = await db.from(e).select(`*, ${e}!${e}_manager_id_fkey(*)`);
+const computed = await db.from(t).select(`title, thread:${P}_thread(body), last:${P}_last_comment(body)`)
+  .eq('id', 1).single();
+const inner = await db.from(t).select(`id, thread:${P}_thread!inner(body)`).like('thread.body', '%gateway%');
+out({ tree: tree.data, ambiguous: [ambiguous.status, ambiguous.error], byConstraint: [byConstraint.status,
+      byConstraint.error.code], computed: computed.data, inner: inner.data });
+""")
+    e = f"{prefix}_employees"
+    assert result["tree"] == [{"name": "Ada", "manager": None, "reports": [{"name": "Bob"}, {"name": "Cy"}]},
+                              {"name": "Bob", "manager": {"name": "Ada"}, "reports": []},
+                              {"name": "Cy", "manager": {"name": "Ada"}, "reports": []}]
+    status, error = result["ambiguous"]
+    assert status == 300
+    assert error == {
+        "code": "PGRST201",
+        "details": [{"cardinality": "one-to-many", "embedding": f"{e} with {e}",
+                     "relationship": f"{e}_manager_id_fkey using {e}(id) and {e}(manager_id)"},
+                    {"cardinality": "one-to-many", "embedding": f"{e} with {e}",
+                     "relationship": f"{e}_mentor_id_fkey using {e}(id) and {e}(mentor_id)"}],
+        "hint": f"Try changing '{e}' to one of the following: '{e}!{e}_manager_id_fkey', '{e}!{e}_mentor_id_fkey'. "
+                "Find the desired relationship in the 'details' key.",
+        "message": f"Could not embed because more than one relationship was found for '{e}' and '{e}'"}
+    assert result["byConstraint"] == [400, "PGRST200"]
+    assert result["computed"] == {"title": "Printer jammed", "thread": [{"body": "On it"}], "last": {"body": "On it"}}
+    assert result["inner"] == [{"id": 2, "thread": [{"body": "Restarted the gateway"}]}]

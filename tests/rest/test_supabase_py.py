@@ -51,6 +51,43 @@ def test_embedding_single_and_maybe_single(live, prefix):
     assert r.data == [{"name": "Network", f"{prefix}_tickets": [{"title": "VPN down"}]}]
 
 
+def test_self_referencing_embeds(live, prefix):
+    db = client(live)
+    e = f"{prefix}_employees"
+    r = (db.table(e).select(f"name,manager:manager_id(name),reports:{e}!manager_id(name)").order("id")
+         .order("id", foreign_table="reports").execute())
+    assert r.data == [{"name": "Ada", "manager": None, "reports": [{"name": "Bob"}, {"name": "Cy"}]},
+                      {"name": "Bob", "manager": {"name": "Ada"}, "reports": []},
+                      {"name": "Cy", "manager": {"name": "Ada"}, "reports": []}]
+    with pytest.raises(APIError) as error:
+        db.table(e).select(f"*,{e}(*)").execute()
+    assert error.value.code == "PGRST201"
+    assert error.value.details == [
+        {"cardinality": "one-to-many", "embedding": f"{e} with {e}",
+         "relationship": f"{e}_manager_id_fkey using {e}(id) and {e}(manager_id)"},
+        {"cardinality": "one-to-many", "embedding": f"{e} with {e}",
+         "relationship": f"{e}_mentor_id_fkey using {e}(id) and {e}(mentor_id)"}]
+    assert error.value.hint == (f"Try changing '{e}' to one of the following: '{e}!{e}_manager_id_fkey', "
+                                f"'{e}!{e}_mentor_id_fkey'. Find the desired relationship in the 'details' key.")
+    with pytest.raises(APIError) as error:
+        db.table(e).select(f"*,{e}!{e}_manager_id_fkey(*)").execute()
+    assert error.value.code == "PGRST200"
+
+
+def test_computed_relationships_under_rls(live, prefix):
+    db = client(live)
+    r = (db.table(f"{prefix}_tickets").select(f"title,{prefix}_thread(body),last:{prefix}_last_comment(body)")
+         .order("id").execute())
+    thread = f"{prefix}_thread"
+    assert r.data == [{"title": "Printer jammed", thread: [{"body": "On it"}], "last": {"body": "On it"}},
+                      {"title": "VPN down", thread: [{"body": "Restarted the gateway"}],
+                       "last": {"body": "Restarted the gateway"}},
+                      {"title": "Password reset", thread: [], "last": None}]
+    service = create_client(live.url, live.service_role_key)
+    r = service.table(f"{prefix}_tickets").select(f"last:{prefix}_last_comment(body)").eq("id", 1).execute()
+    assert r.data == [{"last": {"body": "Vendor is slow"}}]
+
+
 def test_rpc(live, prefix):
     db = client(live)
     assert db.rpc(f"{prefix}_count_open", {}).execute().data == 2

@@ -5,12 +5,16 @@ select n.nspname as schema, p.proname as name, p.provolatile::text as volatility
        rn.nspname as return_rel_schema, rc.relname as return_rel_name,
        p.provariadic <> 0 as variadic,
        p.pronargdefaults as defaults,
+       p.prorows as rows,
        obj_description(p.oid, 'pg_proc') as description,
        coalesce((
          select json_agg(json_build_object('name', coalesce(p.proargnames[k.ord], ''),
                                            'type', format_type(k.typ, null),
                                            'mode', coalesce(p.proargmodes[k.ord], 'i'),
-                                           'type_relid', (select t.typrelid from pg_type t where t.oid = k.typ))
+                                           'type_relid', (select t.typrelid from pg_type t where t.oid = k.typ),
+                                           'relation', (select json_build_array(rn.nspname, r.relname)
+                                                        from pg_class r join pg_namespace rn on rn.oid = r.relnamespace
+                                                        where r.reltype = k.typ and r.relkind in ('r', 'p', 'v', 'm', 'f')))
                          order by k.ord)
          from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality k(typ, ord)), '[]') as args,
        coalesce((
