@@ -36,6 +36,7 @@ class Output:
     aggregate_cast: str | None = None
     embed: "Embed | None" = None
     function: Function | None = None
+    hoisted: bool = False  # an aggregate in a spread embed, applied by the parent (grouping its rows)
 
 
 @dataclass
@@ -195,6 +196,11 @@ def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter,
     if item.spread and not relationship.to_one:
         raise errors.error(400, "PGRST119", "A spread operation on '" + item.name + "' is not possible",
                            f"'{node.source.name}' and '{item.name}' do not form a many-to-one or one-to-one relationship")
+    if item.spread:
+        # As PostgREST does, `...rel(col.sum())` sums in the parent, grouped by the parent's other columns;
+        # inside the embed's own subquery (one parent row) the aggregate would mean nothing.
+        for output in child.outputs:
+            output.hoisted = output.aggregate is not None
     embed = Embed(key, relationship, child, item.join == "inner", item.spread)
     node.embeds.append(embed)
     return Output("embed", key, embed=embed)

@@ -49,33 +49,88 @@ def condition_sql(node: ReadNode, condition) -> Sql:
 
 
 def _output_sql(node: ReadNode, output: Output) -> Sql | None:
+    """One select item of a non-embed output (an embed's items come from `_embed_items`)."""
     if output.kind == "star":
         return ident(node.alias) + raw(".*")
     if output.kind == "count":
+        if output.hoisted:
+            return None  # counted by the parent: count(<this lateral>.*)
         expr = raw("count(*)")
-    elif output.kind == "embed":
-        return _embed_output(output.embed)
     else:
         expr = field_expr(node, output.field)
         if output.cast:
             expr = raw("(") + expr + raw(f")::{output.cast}")
-        if output.aggregate:
+        if output.aggregate and not output.hoisted:
             expr = raw(f"{output.aggregate}(") + expr + raw(")")
-    if output.aggregate_cast:
+    if output.aggregate_cast and not output.hoisted:
         expr = raw("(") + expr + raw(f")::{output.aggregate_cast}")
     return expr + raw(" as ") + ident(output.alias)
 
 
-def _embed_output(embed: Embed) -> Sql | None:
+def is_grouped(node: ReadNode) -> bool:
+    """Aggregates in this node's select, or hoisted into it from a spread embed, group its rows."""
+    return any(o.aggregate and not o.hoisted for o in node.outputs) or any(
+        e.spread and any(o.hoisted for o in e.node.outputs) for e in node.embeds)
+
+
+def _select_items(node: ReadNode) -> list[tuple[Sql, bool]]:
+    """The select list, one (item, is aggregate) per column, so GROUP BY can name the others by position."""
+    grouped = is_grouped(node)
+    items: list[tuple[Sql, bool]] = []
+    for output in node.outputs:
+        if output.kind == "embed":
+            items += _embed_items(output.embed, grouped)
+        else:
+            sql = _output_sql(node, output)
+            if sql is not None:
+                items.append((sql, bool(output.aggregate)))
+    return items
+
+
+def _embed_items(embed: Embed, grouped: bool) -> list[tuple[Sql, bool]]:
     lateral = ident(embed.node.alias)
     if embed.spread:
-        return lateral + raw(".*") if embed.node.outputs else None
+        if not grouped:
+            return [(lateral + raw(".*"), False)] if embed.node.outputs else []
+        # Grouped: each spread column is its own item (grouped by, or aggregated here when hoisted).
+        return [_spread_item(lateral, name, output) for name, output in spread_columns(embed.node)]
     if not embed.node.outputs:
-        return None
+        return []
     body = lateral + raw(".body")
     if not embed.relationship.to_one:
         body = raw("coalesce(") + body + raw(", '[]'::json)")
-    return body + raw(" as ") + ident(embed.key)
+    if grouped:
+        body = raw("(") + body + raw(")::jsonb")  # json has no equality operator to group by; jsonb has
+    return [(body + raw(" as ") + ident(embed.key), False)]
+
+
+def _spread_item(lateral: Sql, name: str, output: Output | None) -> tuple[Sql, bool]:
+    if output is None or not output.hoisted:
+        return lateral + raw(".") + ident(name), False
+    if output.kind == "count":
+        expr = raw("count(") + lateral + raw(".*)")
+    else:
+        expr = raw(f"{output.aggregate}(") + lateral + raw(".") + ident(name) + raw(")")
+    if output.aggregate_cast:
+        expr = raw("(") + expr + raw(f")::{output.aggregate_cast}")
+    return expr + raw(" as ") + ident(output.alias), True
+
+
+def spread_columns(node: ReadNode) -> list[tuple[str, Output | None]]:
+    """The column names a spread node's select list produces, in order (a star gives the source's)."""
+    columns: list[tuple[str, Output | None]] = []
+    for output in node.outputs:
+        if output.kind == "star":
+            columns += [(name, None) for name in node.source.columns]
+        elif output.kind == "embed":
+            embed = output.embed
+            if embed.spread:
+                columns += spread_columns(embed.node)
+            elif embed.node.outputs:
+                columns.append((embed.key, None))
+        else:
+            columns.append((output.alias, output))
+    return columns
 
 
 def join_condition(embed: Embed, parent_alias: str) -> Sql | None:
@@ -178,22 +233,16 @@ def node_sql(node: ReadNode, source: Sql, extra_condition: Sql | None = None, *,
     laterals = join("", [_lateral(e, node.alias) for e in node.embeds])
     if for_count:
         return raw("select 1 from ") + source + laterals + where_sql(node, extra_condition)
-    outputs = [sql for sql in (_output_sql(node, o) for o in node.outputs) if sql is not None]
-    select_list = join(", ", outputs) if outputs else raw("")
+    items = _select_items(node)
+    select_list = join(", ", [sql for sql, _ in items]) if items else raw("")
     return (raw("select ") + select_list + raw(" from ") + source + laterals + where_sql(node, extra_condition)
-            + _group_by(node) + order_sql(node) + paging_sql(limit, offset))
+            + _group_by(node, items) + order_sql(node) + paging_sql(limit, offset))
 
 
-def _group_by(node: ReadNode) -> Sql:
-    if not any(o.aggregate for o in node.outputs):
+def _group_by(node: ReadNode, items: list[tuple[Sql, bool]]) -> Sql:
+    if not is_grouped(node):
         return EMPTY
-    positions, index = [], 0
-    for output in node.outputs:
-        if output.kind == "embed" and _embed_output(output.embed) is None:
-            continue
-        index += 1
-        if not output.aggregate:
-            positions.append(raw(str(index)))
+    positions = [raw(str(index)) for index, (_, aggregate) in enumerate(items, 1) if not aggregate]
     return raw(" group by ") + join(", ", positions) if positions else EMPTY
 
 

@@ -73,3 +73,18 @@ def test_insert_is_one_statement_with_the_body_as_one_parameter():
                     '_pgrst_rec on conflict ("id") do update set "title" = excluded."title", "status" = '
                     'excluded."status" returning 1)')
     assert params == ['[{"title":"a"}]', "status"]
+
+
+def test_aggregates_group_by_spread_columns_and_json_embeds():
+    c = cache()
+    node = plan_read(c, table_source(c, "public", "tickets"),
+                     query_params.parse([("select", "status,...teams(name,n:id.count()),team:teams(name)")]))
+    text, params = render(query.node_sql(node, query.from_source(node)))
+    assert text == ('select "tickets"."status" as "status", "pgrst_1"."name", count("pgrst_1"."n") as "n", '
+                    '("pgrst_2".body)::jsonb as "team" from "public"."tickets" as "tickets" left join lateral '
+                    '(select "pgrst_1"."name" as "name", "pgrst_1"."id" as "n" from "public"."teams" as "pgrst_1" '
+                    'where "pgrst_1"."id" = "tickets"."team_id") as "pgrst_1" on true left join lateral '
+                    '(select row_to_json("pgrst_2_x") as body from (select "pgrst_2"."name" as "name" from '
+                    '"public"."teams" as "pgrst_2" where "pgrst_2"."id" = "tickets"."team_id") as "pgrst_2_x") '
+                    'as "pgrst_2" on true group by 1, 2, 4')
+    assert params == []

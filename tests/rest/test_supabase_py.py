@@ -88,6 +88,13 @@ def test_computed_relationships_under_rls(live, prefix):
     assert r.data == [{"last": {"body": "Vendor is slow"}}]
 
 
+def test_aggregates_grouped_by_a_spread_embed(live, prefix):
+    db = client(live)
+    r = db.table(f"{prefix}_tickets").select(f"count(),...{prefix}_teams(team:name)").execute()
+    assert sorted(r.data, key=lambda row: row["team"]) == [{"count": 2, "team": "Desk"},
+                                                           {"count": 1, "team": "Network"}]
+
+
 def test_rpc(live, prefix):
     db = client(live)
     assert db.rpc(f"{prefix}_count_open", {}).execute().data == 2
