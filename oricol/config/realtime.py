@@ -19,8 +19,8 @@ class RealtimeConfig:
     poll_interval_ms: int = 20
     # Most changes decoded per read of the slot (a read always ends on a transaction boundary).
     max_changes_per_read: int = 2000
-    # Frames waiting for a slow client before its socket is dropped.
-    max_pending_frames: int = 2000
+    # Bytes waiting for a client that does not read them before its socket is dropped.
+    max_pending_bytes: int = 8 * 1024 * 1024
     # Largest frame accepted from a client, in bytes.
     max_frame_bytes: int = 1024 * 1024
     # Seconds a new slot holder waits before its first read, so clients of a restarted server can
@@ -39,7 +39,7 @@ class RealtimeConfig:
             slot_name=slot,
             poll_interval_ms=env.int("ORICOL_REALTIME_POLL_MS", 20, min=1, max=10_000),
             max_changes_per_read=env.int("ORICOL_REALTIME_MAX_CHANGES_PER_READ", 2000, min=1),
-            max_pending_frames=env.int("ORICOL_REALTIME_MAX_PENDING_FRAMES", 2000, min=10),
+            max_pending_bytes=env.int("ORICOL_REALTIME_MAX_PENDING_BYTES", 8 * 1024 * 1024, min=64 * 1024),
             max_frame_bytes=env.int("ORICOL_REALTIME_MAX_FRAME_BYTES", 1024 * 1024, min=1024),
             resume_grace_seconds=env.float("ORICOL_REALTIME_RESUME_GRACE", 3.0, min=0.0),
             node_heartbeat_seconds=env.float("ORICOL_REALTIME_NODE_HEARTBEAT", 2.0, min=0.1),

@@ -1,17 +1,23 @@
 """One client socket: reads Phoenix frames, answers them, and writes what the server pushes.
 
-Frames for the client go through a queue and one writer task, so a slow client never blocks the
-others: when its queue is full it is disconnected. The socket is closed when no frame (heartbeats
-included) arrived within the idle timeout; that sweep runs in `context.Realtime`, not per socket.
+Pushed frames wait in the socket's list until the end of the event-loop turn, when the outbox flushes
+every socket that has some (`outbox.py`): through the server's synchronous frame writer when it offers
+one (`oricol.websocket`), in one write per socket; otherwise through a writer task and ASGI `send`.
+A client that does not read its frames is disconnected once `max_pending_bytes` wait for it, so a slow
+client never holds memory without bound or delays the others. Closing always goes through ASGI `send`.
+The socket is closed when no frame (heartbeats included) arrived within the idle timeout; that sweep
+runs in `context.Realtime`, not per socket.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
 from oricol.db import Caller
+from oricol.websocket import FrameWriter
 
 from . import channel as channels
 from . import frames
@@ -25,14 +31,19 @@ _CLOSE = object()
 
 
 class Connection:
-    def __init__(self, realtime: "Realtime", send: Callable, vsn: str, caller: Caller):
+    def __init__(self, realtime: "Realtime", send: Callable, vsn: str, caller: Caller,
+                 writer: FrameWriter | None = None):
         self.realtime = realtime
         self.vsn = vsn
         self.caller = caller
         self.channels: dict[str, channels.Subscription] = {}
         self.last_seen = time.monotonic()
         self._send = send
-        self._queue: asyncio.Queue = asyncio.Queue()
+        self._direct = writer
+        self._pending: list[Any] = []  # frames pushed this turn of the event loop
+        self._queued: deque = deque()  # frames (and the close) for the writer task
+        self._queued_bytes = 0
+        self._wake = asyncio.Event()
         self._closed = False
         self._close_code = 1000
         self._close_reason = ""
@@ -44,10 +55,9 @@ class Connection:
     def send_frame(self, frame: str | bytes) -> None:
         if self._closed:
             return
-        if self._queue.qsize() >= self.realtime.config.max_pending_frames:
-            self.close(1008, "too many unread messages")
-            return
-        self._queue.put_nowait(frame)
+        if not self._pending:
+            self.realtime.outbox.mark(self)
+        self._pending.append(frame)
 
     def push(self, topic: str, event: str, payload: Any, *, ref: str | None = None,
              join_ref: str | None = None) -> None:
@@ -58,21 +68,57 @@ class Connection:
                   join_ref=msg.join_ref)
 
     def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close after the frames already pushed."""
         if not self._closed:
             self._closed = True
             self._close_code, self._close_reason = code, reason
-            self._queue.put_nowait(_CLOSE)
+            if not self._pending:
+                self.realtime.outbox.mark(self)
+            self._pending.append(_CLOSE)
+
+    def flush(self) -> None:
+        """Write what was pushed this turn (called by the outbox)."""
+        pending, self._pending = self._pending, []
+        closing = pending and pending[-1] is _CLOSE
+        if closing:
+            pending.pop()
+        if self._direct is not None and not self._queued:
+            if pending and self._direct.write(pending) and \
+                    self._direct.buffered() > self.realtime.config.max_pending_bytes:
+                self._drop_slow()
+        elif pending:
+            self._queued.extend(pending)
+            self._queued_bytes += sum(len(frame) for frame in pending)
+            if self._queued_bytes > self.realtime.config.max_pending_bytes:
+                self._queued.clear()
+                self._drop_slow()
+        if closing:
+            self._queued.append(_CLOSE)
+        if self._queued:
+            self._wake.set()
+
+    def _drop_slow(self) -> None:
+        log.info("realtime: dropping a client that does not read its messages")
+        if not self._closed:
+            self._closed = True
+            self._close_code, self._close_reason = 1008, "too many unread messages"
+        self._queued.append(_CLOSE)
 
     async def _writer(self) -> None:
+        queued, send = self._queued, self._send
         while True:
-            frame = await self._queue.get()
-            if frame is _CLOSE:
-                await self._send({"type": "websocket.close", "code": self._close_code, "reason": self._close_reason})
-                return
-            if isinstance(frame, bytes):
-                await self._send({"type": "websocket.send", "bytes": frame})
-            else:
-                await self._send({"type": "websocket.send", "text": frame})
+            await self._wake.wait()
+            self._wake.clear()
+            while queued:
+                frame = queued.popleft()
+                if frame is _CLOSE:
+                    await send({"type": "websocket.close", "code": self._close_code, "reason": self._close_reason})
+                    return
+                self._queued_bytes -= len(frame)
+                if isinstance(frame, bytes):
+                    await send({"type": "websocket.send", "bytes": frame})
+                else:
+                    await send({"type": "websocket.send", "text": frame})
 
     # reading ---------------------------------------------------------------------------------
     async def serve(self, receive: Callable, subprotocol: str | None) -> None:

@@ -15,6 +15,7 @@ from oricol.jwt import Verifier
 from . import handlers
 from .frames import Message
 from .node import Node
+from .outbox import Outbox
 
 if TYPE_CHECKING:
     from .changes.feed import ChangeFeed
@@ -31,6 +32,7 @@ class Realtime:
     node: Node
     changes: "ChangeFeed"
     connections: set["Connection"] = field(default_factory=set)
+    outbox: Outbox = field(default_factory=Outbox)
     _sweeper: asyncio.Task | None = None
 
     async def start(self) -> None:

@@ -99,6 +99,15 @@ def encode(message: Message, vsn: str) -> str | bytes:
                          "ref": message.ref, "join_ref": message.join_ref}).decode()
 
 
+def encode_push(topic: str, event: str, payload_json: str, vsn: str) -> str:
+    """A server push (ref and join_ref null) whose payload is JSON text already: the same change goes
+    to many sockets, so it is serialised once and only this envelope is built per socket."""
+    quoted = orjson.dumps(topic).decode()
+    if vsn == VSN_2:
+        return f'[null,null,{quoted},"{event}",{payload_json}]'
+    return f'{{"topic":{quoted},"event":"{event}","payload":{payload_json},"ref":null,"join_ref":null}}'
+
+
 def _encode_binary_broadcast(message: Message) -> bytes:
     topic = message.topic.encode()
     event = str(message.payload.get("event", "")).encode()

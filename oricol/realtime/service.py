@@ -16,6 +16,7 @@ import orjson
 from oricol.errors import ApiError
 from oricol.identity import identity_of
 from oricol.service import Platform, Service
+from oricol.websocket import EXTENSION
 
 from . import broadcast_api
 from .bus import Bus, PostgresBus, RedisBus
@@ -79,7 +80,8 @@ async def _websocket(realtime: Realtime, scope: dict, receive: Callable, send: C
         await send({"type": "websocket.close", "code": 4400, "reason": f"unsupported vsn {vsn}"})
         return
     subprotocol = "phoenix" if "phoenix" in scope.get("subprotocols", []) else None
-    conn = Connection(realtime, send, vsn, identity.require_caller())
+    writer = scope.get("extensions", {}).get(EXTENSION)
+    conn = Connection(realtime, send, vsn, identity.require_caller(), writer)
     await conn.serve(receive, subprotocol)
 
 

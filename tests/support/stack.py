@@ -78,6 +78,7 @@ class LiveServer:
     anon_key: str = SECRETS["anon_key"]
     service_role_key: str = SECRETS["service_role_key"]
     jwt_secret: str = SECRETS["jwt_secret"]
+    http: dict = field(default_factory=dict)  # uvicorn options over the server's own (e.g. another ws protocol)
     _thread: threading.Thread | None = None
     _server: uvicorn.Server | None = None
     _error: list = field(default_factory=list)
@@ -96,7 +97,7 @@ class LiveServer:
             async def main() -> None:
                 stack = await open_stack(self.config, self.mailer)
                 try:
-                    options = {**http_options(self.config), "host": "127.0.0.1", "port": port}
+                    options = {**http_options(self.config), **self.http, "host": "127.0.0.1", "port": port}
                     self._server = uvicorn.Server(uvicorn.Config(stack.gateway, **options))
                     ready.set()
                     await self._server.serve()
