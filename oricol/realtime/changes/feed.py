@@ -16,6 +16,7 @@ import orjson
 from oricol.config.realtime import RealtimeConfig
 from oricol.db import Database
 
+from .. import frames
 from ..channel import JoinError
 from ..filters import Binding
 from . import values, visibility
@@ -40,9 +41,13 @@ class ChangeFeed:
         self.node = node
         self.slot = slot
         self.subscribers: set["Subscription"] = set()
+        # who to consider for a change: by (schema, table), and those whose bindings name no one table
+        self._by_table: dict[tuple[str, str], set["Subscription"]] = {}
+        self._any_table: set["Subscription"] = set()
         self.reader = SlotReader(db.admin_url, slot, TableCatalog(db.admin), node.publish_changes,
                                  poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read,
                                  resume_grace=config.resume_grace_seconds)
+        self.visibility = visibility.Visibility(db.admin_url)
         self._queue: asyncio.Queue = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
         node.change_handler = self._queue.put_nowait
@@ -54,6 +59,7 @@ class ChangeFeed:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.visibility.close()
 
     # subscribing -----------------------------------------------------------------------------
     async def check_bindings(self, bindings: tuple[Binding, ...]) -> None:
@@ -74,9 +80,18 @@ class ChangeFeed:
 
     def add(self, sub: "Subscription") -> None:
         self.subscribers.add(sub)
+        for key in _tables_of(sub):
+            (self._any_table if key is None else self._by_table.setdefault(key, set())).add(sub)
 
     def remove(self, sub: "Subscription") -> None:
         self.subscribers.discard(sub)
+        for key in _tables_of(sub):
+            if key is None:
+                self._any_table.discard(sub)
+            elif key in self._by_table:
+                self._by_table[key].discard(sub)
+                if not self._by_table[key]:
+                    del self._by_table[key]
 
     async def announce_when_ready(self, sub: "Subscription") -> None:
         """The `system` message that tells the client changes are flowing (or why they are not)."""
@@ -109,31 +124,43 @@ class ChangeFeed:
             return
         callers: dict[tuple[str, str], Any] = {}
         pending: dict[tuple[str, str], set[int]] = defaultdict(set)
-        groups = {sub: sub.group for sub in wanted}
         for sub, per_change in wanted.items():
-            group = groups[sub]
+            group = sub.group
             callers[group] = sub.caller
             pending[group].update(per_change)
-        allowed = await visibility.visible(self.db.admin, callers, pending, changes)
-        fragments: dict[int, orjson.Fragment] = {}
-        for index, change in enumerate(changes):
-            for sub, per_change in wanted.items():
-                ids = per_change.get(index)
-                if ids is None or index not in allowed[groups[sub]]:
+        allowed = await self.visibility.visible(callers, pending, changes)
+        data: dict[int, str] = {}  # each change serialised once, whatever the number of subscribers
+        for sub, per_change in wanted.items():  # per socket, in commit order
+            visible = allowed[sub.group]
+            conn = sub.conn
+            for index, ids in per_change.items():
+                if index not in visible:
                     continue
-                if index not in fragments:  # serialised once, whatever the number of subscribers
-                    fragments[index] = orjson.Fragment(orjson.dumps(values.client_data(change)))
-                sub.conn.push(sub.topic, "postgres_changes", {"ids": ids, "data": fragments[index]})
+                text = data.get(index)
+                if text is None:
+                    text = data[index] = orjson.dumps(values.client_data(changes[index])).decode()
+                payload = '{"ids":' + orjson.dumps(ids).decode() + ',"data":' + text + "}"
+                conn.send_frame(frames.encode_push(sub.topic, "postgres_changes", payload, conn.vsn))
 
     def _match(self, changes: list[dict[str, Any]]) -> dict["Subscription", dict[int, list[int]]]:
-        """For each subscriber, the changes it asked for and the ids of the bindings that matched."""
+        """For each subscriber, the changes it asked for (in commit order) and the ids of the bindings
+        that matched."""
         wanted: dict["Subscription", dict[int, list[int]]] = {}
         for index, change in enumerate(changes):
+            schema, table, kind = change["schema"], change["table"], change["type"]
+            candidates = self._by_table.get((schema, table))
+            if not candidates and not self._any_table:
+                continue
             types = {c["name"]: c["type"] for c in change["columns"]}
-            row = change["old"] if change["type"] == "DELETE" else change["record"]
-            for sub in self.subscribers:
-                ids = [b.id for b in sub.bindings
-                       if b.wants(change["schema"], change["table"], change["type"]) and b.accepts(row, types)]
-                if ids:
-                    wanted.setdefault(sub, {})[index] = ids
+            row = change["old"] if kind == "DELETE" else change["record"]
+            for subs in (candidates or (), self._any_table):
+                for sub in subs:
+                    ids = [b.id for b in sub.bindings if b.wants(schema, table, kind) and b.accepts(row, types)]
+                    if ids:
+                        wanted.setdefault(sub, {})[index] = ids
         return wanted
+
+
+def _tables_of(sub: "Subscription") -> set[tuple[str, str] | None]:
+    """The tables a subscriber's bindings name; None for a binding on every table or schema."""
+    return {None if b.table in (None, "*") or b.schema == "*" else (b.schema, b.table) for b in sub.bindings}

@@ -58,10 +58,18 @@ class TableCatalog:
         info = self.tables[change.relation_oid]
         relation = info.relation
         columns = [{"name": c.name, "type": t} for c, t in zip(relation.columns, info.type_names)]
+        record = _row(relation, change.new, False)
+        old = _row(relation, change.old, change.old_is_key_only)
+        if record is not None and old and change.new is not None:
+            # A large value an UPDATE did not change is not in the WAL's new row ("unchanged TOAST"); with
+            # REPLICA IDENTITY FULL the old row has it, and it is the new row's value too.
+            for column, value in zip(relation.columns, change.new):
+                if value is pgoutput.UNCHANGED_TOAST and column.name in old:
+                    record[column.name] = old[column.name]
         return {
             "schema": relation.schema, "table": relation.table, "type": change.kind,
             "commit_timestamp": commit_timestamp, "columns": columns,
-            "record": _row(relation, change.new, False), "old": _row(relation, change.old, change.old_is_key_only),
+            "record": record, "old": old,
             "key": info.key, "key_types": [info.sql_types[k] for k in info.key if k in info.sql_types],
             "rls": info.rls,
         }

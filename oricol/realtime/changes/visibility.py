@@ -3,14 +3,18 @@ trip per table per batch of changes.
 
 A caller must have SELECT on the table. On tables with row-level security, the caller's SELECT policies
 are evaluated as that caller (role and `request.jwt.claims` set, as for a request) on the rows as they
-were committed, rebuilt from the WAL with json_populate_record: so a row deleted or changed since is
-judged as it was, and `auth.uid()` in a policy means the subscriber. The loop over callers runs inside
-PostgreSQL (`realtime.oricol_visible_rows`, migration 0400), so 500 distinct users cost one statement,
-not 500 transactions. A DELETE cannot be judged by its row; it goes to callers who may SELECT from
-the table, and on RLS tables only its primary key is shown (as Supabase does).
+were committed, staged from the WAL in typed temporary tables (`staging.py`): so a row deleted or
+changed since is judged as it was, and `auth.uid()` in a policy means the subscriber. The loop over callers runs inside
+PostgreSQL (`realtime.oricol_visible_rows`, migrations 0400/0401), so 500 distinct users cost one
+statement, not 500 transactions; each table's policy query is prepared once per connection, so a
+subscriber costs an execution of a planned statement, not a parse and plan. A DELETE cannot be judged
+by its row; it goes to callers who may SELECT from the table, and on RLS tables only its primary key is
+shown (as Supabase does).
 """
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Hashable, Mapping
@@ -18,7 +22,9 @@ from typing import Any, Hashable, Mapping
 import asyncpg
 
 from oricol.db import Caller
-from oricol.sql import ident, quote_ident, render, raw
+from oricol.sql import quote_ident
+
+from .staging import IDX, Stage, Staging
 
 _ACCESS = """
 select has_table_privilege($3::text, c.oid, 'SELECT') as can_select,
@@ -35,7 +41,9 @@ where c.oid = to_regclass(format('%I.%I', $1::text, $2::text))
 group by c.oid, c.relrowsecurity, r.rolbypassrls, c.relowner, c.relforcerowsecurity
 """
 _ROLE_EXISTS = "select exists(select 1 from pg_roles where rolname = $1)"
-_EVALUATE = "select grp, idx from realtime.oricol_visible_rows($1, $2, $3, $4, $5)"
+_EVALUATE = "select grp, idx from realtime.oricol_visible_rows($1, $2, $3)"
+_MAX_PREPARED = 1000
+log = logging.getLogger("oricol.realtime.changes")
 
 
 @dataclass(frozen=True)
@@ -53,9 +61,10 @@ class AccessCache:
 
     async def get(self, conn: asyncpg.Connection, schema: str, table: str, role: str) -> Access:
         key = (schema, table, role)
-        if key not in self._known:
-            self._known[key] = await _load_access(conn, schema, table, role)
-        return self._known[key]
+        access = self._known.get(key)
+        if access is None:
+            access = self._known[key] = await _load_access(conn, schema, table, role)
+        return access
 
 
 async def _load_access(conn: asyncpg.Connection, schema: str, table: str, role: str) -> Access:
@@ -75,53 +84,121 @@ async def _load_access(conn: asyncpg.Connection, schema: str, table: str, role: 
     return Access(True, " and ".join([expression] + [f"({q})" for q in restrictive]))
 
 
-async def visible(pool: asyncpg.Pool, callers: Mapping[Hashable, Caller],
-                  wanted: Mapping[Hashable, set[int]], changes: list[dict[str, Any]]) -> dict[Hashable, set[int]]:
-    """For each group (a distinct role+claims), which of the changes it wants it may see."""
-    allowed: dict[Hashable, set[int]] = {group: set() for group in callers}
-    cache = AccessCache()
-    by_table: dict[tuple[str, str], dict[Hashable, set[int]]] = defaultdict(dict)
-    for group, indices in wanted.items():
-        for index in indices:
-            change = changes[index]
-            by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
-    async with pool.acquire() as conn, conn.transaction():
-        for (schema, table), groups in by_table.items():
-            await _table(conn, cache, schema, table, groups, callers, changes, allowed)
-    return allowed
+class Visibility:
+    """Decides visibility on a connection of its own, where each distinct policy query is prepared
+    once (`PREPARE`, named after its text) and the batch's rows sit in a temporary table."""
+
+    def __init__(self, admin_url: str):
+        self.admin_url = admin_url
+        self._conn: asyncpg.Connection | None = None
+        self._prepared: set[str] = set()
+        self._staging = Staging()
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                await conn.close(timeout=2)
+            except Exception:  # closing anyway
+                conn.terminate()
+
+    async def _connection(self) -> asyncpg.Connection:
+        if self._conn is None or self._conn.is_closed():
+            conn = await asyncpg.connect(self.admin_url)
+            self._conn, self._prepared = conn, set()
+            self._staging.forget()
+        return self._conn
+
+    async def visible(self, callers: Mapping[Hashable, Caller], wanted: Mapping[Hashable, set[int]],
+                      changes: list[dict[str, Any]]) -> dict[Hashable, set[int]]:
+        """For each group (a distinct role+claims), which of the changes it wants it may see."""
+        try:
+            return await self._visible(await self._connection(), callers, wanted, changes)
+        except (asyncpg.PostgresConnectionError, OSError, asyncpg.InterfaceError):
+            await self._drop()
+            raise
+
+    async def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.terminate()
+
+    async def _visible(self, conn: asyncpg.Connection, callers: Mapping[Hashable, Caller],
+                       wanted: Mapping[Hashable, set[int]], changes: list[dict[str, Any]]) -> dict[Hashable, set[int]]:
+        allowed: dict[Hashable, set[int]] = {group: set() for group in callers}
+        cache = AccessCache()
+        by_table: dict[tuple[str, str], dict[Hashable, set[int]]] = defaultdict(dict)
+        for group, indices in wanted.items():
+            for index in indices:
+                change = changes[index]
+                by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
+        async with conn.transaction():
+            for (schema, table), groups in by_table.items():
+                await self._table(conn, cache, schema, table, groups, callers, changes, allowed)
+        return allowed
+
+    async def _table(self, conn: asyncpg.Connection, cache: AccessCache, schema: str, table: str,
+                     groups: dict[Hashable, set[int]], callers: Mapping[Hashable, Caller],
+                     changes: list[dict[str, Any]], allowed: dict[Hashable, set[int]]) -> None:
+        deletes = {i for indices in groups.values() for i in indices if changes[i]["type"] == "DELETE"}
+        by_policy: dict[str, list[Hashable]] = defaultdict(list)  # groups whose rows a policy must judge
+        for group, indices in groups.items():
+            access = await cache.get(conn, schema, table, callers[group].role)
+            if not access.can_select:
+                continue
+            if access.policy is True:
+                allowed[group] |= indices
+            else:
+                if deletes:
+                    allowed[group] |= indices & deletes
+                if access.policy is not None:
+                    by_policy[access.policy].append(group)
+        rows = sorted({i for members in by_policy.values() for g in members for i in groups[g]} - deletes)
+        if not rows:
+            return
+        stage = await self._staging.stage(conn, schema, table, rows, [changes[i]["record"] or {} for i in rows])
+        if stage is None:
+            return
+        checked: list[Hashable] = []
+        names: list[str] = []
+        for policy, members in by_policy.items():
+            name = await self._prepare(conn, schema, table, stage, policy)
+            if name is not None:  # a policy that cannot even be prepared lets nothing through
+                checked.extend(members)
+                names.extend([name] * len(members))
+        # Groups of one role together: a plan that read other tables under RLS is re-planned when the role changes.
+        order = sorted(range(len(checked)), key=lambda n: callers[checked[n]].role)
+        checked, names = [checked[n] for n in order], [names[n] for n in order]
+        found = await conn.fetch(_EVALUATE, [callers[g].role for g in checked],
+                                 [callers[g].claims_json for g in checked], names)
+        for number, index in found:
+            group = checked[number - 1]
+            if index == -1:  # the policy failed for this caller (an error in it): sees nothing
+                log.debug("realtime: SELECT policy of %s.%s failed for a subscriber", schema, table)
+            elif index in groups[group]:
+                allowed[group].add(index)
+
+    async def _prepare(self, conn: asyncpg.Connection, schema: str, table: str, stage: Stage,
+                       policy: str) -> str | None:
+        text = _query(table, stage, policy)
+        name = "oricol_rls_" + hashlib.sha1(text.encode()).hexdigest()[:24]
+        if name not in self._prepared:
+            if len(self._prepared) >= _MAX_PREPARED:  # policies changed many times: start over
+                await conn.execute("deallocate all")
+                self._prepared.clear()
+            try:
+                async with conn.transaction():  # a savepoint: a policy that cannot be prepared fails alone
+                    await conn.execute(f"prepare {quote_ident(name)}(int) as {text}")
+            except asyncpg.PostgresError:
+                log.warning("realtime: cannot evaluate the SELECT policies of %s.%s", schema, table, exc_info=True)
+                return None
+            self._prepared.add(name)
+        return name
 
 
-async def _table(conn: asyncpg.Connection, cache: AccessCache, schema: str, table: str,
-                 groups: dict[Hashable, set[int]], callers: Mapping[Hashable, Caller],
-                 changes: list[dict[str, Any]], allowed: dict[Hashable, set[int]]) -> None:
-    to_check: list[tuple[Hashable, str]] = []
-    for group, indices in groups.items():
-        access = await cache.get(conn, schema, table, callers[group].role)
-        if not access.can_select:
-            continue
-        allowed[group] |= {i for i in indices if changes[i]["type"] == "DELETE"}
-        if access.policy is True:
-            allowed[group] |= indices
-        elif access.policy is not None:
-            to_check.append((group, access.policy))
-    rows = sorted({i for group, _ in to_check for i in groups[group] if changes[i]["type"] != "DELETE"})
-    if not rows:
-        return
-    queries = {policy: _query(schema, table, policy) for _, policy in to_check}
-    found = await conn.fetch(
-        _EVALUATE, [callers[g].role for g, _ in to_check], [callers[g].claims_json for g, _ in to_check],
-        [queries[policy] for _, policy in to_check], rows, [changes[i]["record"] or {} for i in rows])
-    for record in found:
-        group = to_check[record["grp"] - 1][0]
-        if record["idx"] in groups[group]:
-            allowed[group].add(record["idx"])
-
-
-def _query(schema: str, table: str, policy: str) -> str:
-    """The rows ($3, as committed) the policy lets through, tagged with the group number ($1). The
-    policy text is PostgreSQL's own rendering of the table's policies (pg_get_expr), not input; the
-    row is named after the table so qualified column references in it still resolve."""
-    text, _ = render(raw("select $1::int, u.i from unnest($2::int[], $3::json[]) as u(i, r), "
-                         "lateral json_populate_record(null::") + ident(schema, table)
-                     + raw(", u.r) as " + quote_ident(table) + " where " + policy))
-    return text
+def _query(table: str, stage: Stage, policy: str) -> str:
+    """The staged rows that the policy lets through, tagged with the group number ($1). The policy text
+    is PostgreSQL's own rendering of the table's policies (pg_get_expr), not input; the staged rows
+    are named after the table so qualified column references in the policy still resolve."""
+    return (f"select $1::int, {quote_ident(table)}.{IDX} from pg_temp.{stage.name} as {quote_ident(table)} "
+            f"where {policy}")
