@@ -8,10 +8,12 @@ One run, one throwaway PostgreSQL, the server as a real `oricol start --only rea
 2. broadcast deliveries/s with p99 < 100 ms, and the same for a bare `websockets` relay server (each
    message sent to every other socket) measured in the same run: the ratio is what Oricol costs;
 3. idle joined sockets: server RSS growth per socket, as sockets per GB.
-The clients run in this process on the same machine, so they compete with the server for CPU: the
+The subscribers of (1) run in one Node.js process (bench/realtime_clients.mjs), the broadcast clients
+of (2) in this one; all on the same machine as the server and PostgreSQL, so they compete for CPU: the
 figures are a floor, not a ceiling.
 
-    python bench/realtime.py [--quick]
+    python bench/realtime.py [--quick] [--sections latency,broadcast,idle] [--counts 1,100,500]
+                             [--rates 32,64,...] [--rls no|yes|both]
 """
 from __future__ import annotations
 
@@ -92,30 +94,28 @@ class Server:
         self.proc.wait(20)
 
 
-class Subscriber:
-    def __init__(self, ws, received: dict[int, list[float]]):
-        self.ws = ws
-        self.received = received
-        self.task = asyncio.create_task(self._read())
+class Subscribers:
+    """Subscribers in a Node.js process (bench/realtime_clients.mjs): a Python websocket client costs
+    more CPU per message than the server, and on a small machine it would measure itself."""
 
-    async def _read(self) -> None:
-        async for raw in self.ws:
-            if '"postgres_changes"' in raw:
-                now = time.perf_counter()
-                row = orjson.loads(raw)["payload"]["data"]["record"]
-                self.received.setdefault(row["id"], []).append(now)
+    def __init__(self, url: str, table: str, tokens: list[str | None]):
+        config = {"url": url, "table": table, "tokens": tokens}
+        self.proc = subprocess.Popen(["node", str(REPO / "bench" / "realtime_clients.mjs"), orjson.dumps(config)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the bench subscribers did not start")
 
+    def report(self) -> tuple[dict[int, list[float]], float]:
+        """Arrival times (ms since the epoch) by row id since the last report, and CPU ms spent."""
+        self.proc.stdin.write("report\n")
+        self.proc.stdin.flush()
+        data = orjson.loads(self.proc.stdout.readline())
+        return {int(k): v for k, v in data["received"].items()}, data["cpu_ms"]
 
-async def subscribe(url: str, table: str, token: str | None, received: dict) -> Subscriber:
-    ws = await websockets.connect(url, ping_interval=None, max_queue=None)
-    payload = {"config": {"postgres_changes": [{"event": "INSERT", "schema": "public", "table": table}]}}
-    if token:
-        payload["access_token"] = token
-    await ws.send(orjson.dumps({"topic": f"realtime:{uuid.uuid4().hex[:8]}", "event": "phx_join",
-                                "payload": payload, "ref": "1", "join_ref": "1"}).decode())
-    while '"system"' not in await ws.recv():
-        pass
-    return Subscriber(ws, received)
+    def close(self) -> None:
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.flush()
+        self.proc.wait(10)
 
 
 async def make_table(admin: asyncpg.Connection, rls: bool) -> str:
@@ -134,10 +134,12 @@ def cpu_seconds(pid: int) -> float:
     return times.user + times.system
 
 
-async def run_rate(admin, table: str, subs: list[Subscriber], received: dict, rate: float, seconds: float,
+async def run_rate(admin, table: str, subs: Subscribers, count: int, rate: float, seconds: float,
                    first_id: int, server_pid: int) -> dict[str, float]:
+    """Insert at `rate` for `seconds`; latency from each commit's acknowledgement to each arrival."""
     committed: dict[int, float] = {}
-    server_cpu, client_cpu = cpu_seconds(server_pid), cpu_seconds(os.getpid())
+    subs.report()  # forget anything earlier
+    server_cpu = cpu_seconds(server_pid)
     interval = 1 / rate
     start = time.perf_counter()
     for n in range(int(rate * seconds)):
@@ -146,52 +148,57 @@ async def run_rate(admin, table: str, subs: list[Subscriber], received: dict, ra
             await asyncio.sleep(delay)
         row_id = first_id + n
         await admin.execute(f"insert into {table} values ($1, null, true, 'x')", row_id)
-        committed[row_id] = time.perf_counter()
-    expected = len(subs)
+        committed[row_id] = time.time() * 1000
+    received: dict[int, list[float]] = {}
+    client_ms = 0.0
     deadline = time.perf_counter() + 5
-    while time.perf_counter() < deadline and any(len(received.get(i, ())) < expected for i in committed):
-        await asyncio.sleep(0.05)
-    latencies = [(t - committed[i]) * 1000 for i in committed for t in received.get(i, [])]
+    while True:
+        got, cpu_ms = subs.report()
+        client_ms += cpu_ms
+        for row_id, times in got.items():
+            received.setdefault(row_id, []).extend(times)
+        done = all(len(received.get(i, ())) >= count for i in committed)
+        if done or time.perf_counter() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    latencies = [t - committed[i] for i in committed for t in received.get(i, [])]
     result = percentiles(latencies)
-    result["delivered"] = len(latencies) / max(1, len(committed) * expected)
+    result["delivered"] = len(latencies) / max(1, len(committed) * count)
     result["server_us"] = (cpu_seconds(server_pid) - server_cpu) * 1e6 / max(1, len(latencies))
-    result["client_us"] = (cpu_seconds(os.getpid()) - client_cpu) * 1e6 / max(1, len(latencies))
+    result["client_us"] = client_ms * 1e3 / max(1, len(latencies))
     return result
 
 
-async def latency_section(server: Server, admin, quick: bool) -> None:
+async def latency_section(server: Server, admin, args: argparse.Namespace) -> None:
     print("\n1. commit -> client latency of INSERTs (ms)")
-    seconds = 2 if quick else 4
-    for rls in (False, True):
-        for count in (1, 100, 500):
+    seconds = 2 if args.quick else 4
+    for rls in {"no": (False,), "yes": (True,), "both": (False, True)}[args.rls]:
+        for count in args.counts:
             table = await make_table(admin, rls)
-            received: dict[int, list[float]] = {}
-            subs = [await subscribe(server.ws, table, jwt.encode(
-                {"sub": str(uuid.uuid4()), "role": "authenticated", "exp": int(time.time()) + 3600},
-                SECRETS["jwt_secret"]) if rls else None, received) for _ in range(count)]
+            tokens = [jwt.encode({"sub": str(uuid.uuid4()), "role": "authenticated", "exp": int(time.time()) + 3600},
+                                 SECRETS["jwt_secret"]) if rls else None for _ in range(count)]
+            subs = Subscribers(server.ws, table, tokens)
             await asyncio.sleep(0.5)
-            base = await run_rate(admin, table, subs, received, 10, seconds, 1, server.proc.pid)
+            base = await run_rate(admin, table, subs, count, 10, seconds, 1, server.proc.pid)
             line = (f"  rls={'yes' if rls else 'no ':3} subscribers={count:3}  10 changes/s: p50 {base['p50']:6.1f}  "
                     f"p95 {base['p95']:6.1f}  p99 {base['p99']:6.1f}  delivered {base['delivered']:.0%}  "
                     f"CPU per delivery: server {base['server_us']:.0f} us, bench clients {base['client_us']:.0f} us")
-            if count == 500:
+            if count == max(args.counts) and count > 1:
                 held = 0
                 next_id = 100_000
-                for rate in (16, 32, 64, 128, 256):
-                    got = await run_rate(admin, table, subs, received, rate, seconds, next_id, server.proc.pid)
+                for rate in args.rates:
+                    got = await run_rate(admin, table, subs, count, rate, seconds, next_id, server.proc.pid)
                     next_id += 100_000
                     print(f"    {rate:4}/s: p50 {got['p50']:7.1f}  p95 {got['p95']:7.1f}  p99 {got['p99']:7.1f}  "
-                          f"delivered {got['delivered']:.0%}")
+                          f"delivered {got['delivered']:.0%}  server {got['server_us']:.0f} us, clients {got['client_us']:.0f} us per delivery")
                     if got["p95"] < 250 and got["delivered"] >= 0.999:
                         held = rate
                     else:
                         break
-                line += f"\n    highest rate held with p95 < 250 ms to 500 subscribers: {held}/s " \
-                        f"(Supabase publishes {'30' if rls else '64'}/s)"
+                line += f"\n    highest rate held with p95 < 250 ms to {count} subscribers: {held}/s " \
+                        f"(Supabase publishes {'30' if rls else '64'}/s to 500)"
             print(line)
-            for sub in subs:
-                await sub.ws.close()
-                sub.task.cancel()
+            subs.close()
 
 
 async def broadcast_rate(url: str, join: bool, receivers: int, rate: int, seconds: float) -> dict[str, float]:
@@ -240,7 +247,7 @@ async def broadcast_section(server: Server, quick: bool) -> None:
     try:
         for name, url, join in (("oricol", server.ws, True), ("bare relay", f"ws://127.0.0.1:{port}", False)):
             held = 0
-            for rate in (25, 50, 100, 200, 400, 800):
+            for rate in (25, 50, 100, 200, 400, 800, 1600, 3200):
                 got = await broadcast_rate(url, join, 20, rate, 1.5 if quick else 3)
                 print(f"  {name:10} {rate:4} msgs/s x 20: p50 {got['p50']:6.1f}  p99 {got['p99']:7.1f} ms  "
                       f"delivered {got['delivered']:.0%}")
@@ -277,7 +284,7 @@ async def idle_section(server: Server, quick: bool) -> None:
         await ws.close()
 
 
-async def main(quick: bool) -> None:
+async def main(args: argparse.Namespace) -> None:
     cluster = pg.start_server()
     try:
         name = "rtbench"
@@ -294,9 +301,12 @@ async def main(quick: bool) -> None:
         # here commit as PostgreSQL's default (and the embedded cluster) does.
         await admin.execute("set synchronous_commit = on")
         try:
-            await latency_section(server, admin, quick)
-            await broadcast_section(server, quick)
-            await idle_section(server, quick)
+            if "latency" in args.sections:
+                await latency_section(server, admin, args)
+            if "broadcast" in args.sections:
+                await broadcast_section(server, args.quick)
+            if "idle" in args.sections:
+                await idle_section(server, args.quick)
         finally:
             await admin.close()
             server.stop()
@@ -310,4 +320,9 @@ async def main(quick: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter steps, fewer idle sockets")
-    asyncio.run(main(parser.parse_args().quick))
+    parser.add_argument("--sections", default="latency,broadcast,idle", type=lambda v: v.split(","))
+    parser.add_argument("--counts", default="1,100,500", type=lambda v: [int(x) for x in v.split(",")],
+                        help="subscriber counts; the rate ramp runs with the largest")
+    parser.add_argument("--rates", default="32,64,128,256,512,1024", type=lambda v: [int(x) for x in v.split(",")])
+    parser.add_argument("--rls", choices=("no", "yes", "both"), default="both")
+    asyncio.run(main(parser.parse_args()))
