@@ -96,3 +96,24 @@ async def test_table_altered_between_changes(live, admin_live):
     assert second["payload"]["data"]["record"] == {"id": 2, "owner": user, "label": "second"}
     assert (await sock.until(_change))["payload"]["data"]["record"]["id"] == 4
     await sock.close()
+
+
+async def test_column_grants_limit_what_a_subscriber_sees(live, admin_live):
+    table = await published_table(admin_live, "staff", "id int primary key, name text, salary int")
+    await admin_live.execute(f"revoke select on {table} from authenticated")
+    await admin_live.execute(f"grant select (id, name) on {table} to authenticated")
+    await admin_live.execute(f"alter table {table} enable row level security")
+    await admin_live.execute(f"create policy everyone on {table} for select using (true)")
+    user = await _subscribe(live, table, user_token(str(uuid.uuid4())))
+    service = await _subscribe(live, table, user_token(str(uuid.uuid4()), role="service_role"))
+    await admin_live.execute(f"insert into {table} values (1, 'ann', 5000)")
+    await admin_live.execute(f"update {table} set salary = 6000 where id = 1")
+    insert = (await user.until(_change))["payload"]["data"]
+    assert insert["record"] == {"id": 1, "name": "ann"}
+    assert [c["name"] for c in insert["columns"]] == ["id", "name"]
+    update = (await user.until(_change))["payload"]["data"]
+    assert update["record"] == {"id": 1, "name": "ann"} and update["old_record"] == {"id": 1, "name": "ann"}
+    full = (await service.until(_change))["payload"]["data"]
+    assert full["record"] == {"id": 1, "name": "ann", "salary": 5000}
+    await user.close()
+    await service.close()

@@ -129,16 +129,17 @@ class ChangeFeed:
             callers[group] = sub.caller
             pending[group].update(per_change)
         allowed = await self.visibility.visible(callers, pending, changes)
-        data: dict[int, str] = {}  # each change serialised once, whatever the number of subscribers
+        data: dict[tuple[int, Any], str] = {}  # each change serialised once per column set, not per subscriber
         for sub, per_change in wanted.items():  # per socket, in commit order
             visible = allowed[sub.group]
             conn = sub.conn
             for index, ids in per_change.items():
                 if index not in visible:
                     continue
-                text = data.get(index)
+                key = (index, visible[index])
+                text = data.get(key)
                 if text is None:
-                    text = data[index] = orjson.dumps(values.client_data(changes[index])).decode()
+                    text = data[key] = orjson.dumps(values.client_data(changes[index], visible[index])).decode()
                 payload = '{"ids":' + orjson.dumps(ids).decode() + ',"data":' + text + "}"
                 conn.send_frame(frames.encode_push(sub.topic, "postgres_changes", payload, conn.vsn))
 

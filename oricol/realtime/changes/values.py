@@ -15,11 +15,13 @@ _INTEGERS = {"int2", "int4", "int8", "oid"}
 _FLOATS = {"float4", "float8", "numeric"}
 
 
-def client_data(change: dict[str, Any]) -> dict[str, Any]:
-    types = {c["name"]: c["type"] for c in change["columns"]}
+def client_data(change: dict[str, Any], visible: frozenset[str] | None = None) -> dict[str, Any]:
+    """`visible`: the only columns the subscriber may see (column-level grants); None for all."""
+    columns = change["columns"] if visible is None else [c for c in change["columns"] if c["name"] in visible]
+    types = {c["name"]: c["type"] for c in columns}
     data: dict[str, Any] = {
         "schema": change["schema"], "table": change["table"], "commit_timestamp": change["commit_timestamp"],
-        "type": change["type"], "columns": change["columns"], "errors": None,
+        "type": change["type"], "columns": columns, "errors": None,
     }
     if change["type"] in ("INSERT", "UPDATE"):
         data["record"] = _typed_row(change["record"], types)
@@ -32,7 +34,8 @@ def client_data(change: dict[str, Any]) -> dict[str, Any]:
 
 
 def _typed_row(row: dict[str, str | None] | None, types: dict[str, str]) -> dict[str, Any]:
-    return {name: _typed(value, types.get(name, "text")) for name, value in (row or {}).items()}
+    """The row's columns that are in `types` (those the subscriber may see), as JSON values."""
+    return {name: _typed(value, types[name]) for name, value in (row or {}).items() if name in types}
 
 
 def _typed(text: str | None, kind: str) -> Any:

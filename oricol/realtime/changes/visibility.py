@@ -28,6 +28,9 @@ from .staging import IDX, Stage, Staging
 
 _ACCESS = """
 select has_table_privilege($3::text, c.oid, 'SELECT') as can_select,
+       array(select a.attname::text from pg_attribute a
+             where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+               and has_column_privilege($3::text, c.oid, a.attnum, 'SELECT')) as columns,
        (not c.relrowsecurity or r.rolbypassrls
         or (pg_has_role($3::text, c.relowner, 'member') and not c.relforcerowsecurity)) as exempt,
        array_agg(pg_get_expr(p.polqual, p.polrelid)) filter (where p.polqual is not null) as quals,
@@ -50,6 +53,10 @@ log = logging.getLogger("oricol.realtime.changes")
 class Access:
     can_select: bool
     policy: str | bool | None  # True: RLS does not apply; None: no policy lets anything through
+    columns: frozenset[str] | None = None  # with SELECT on some columns only (column grants): those
+
+
+Columns = "frozenset[str] | None"  # what a caller may see of a visible change: None means every column
 
 
 class AccessCache:
@@ -71,17 +78,19 @@ async def _load_access(conn: asyncpg.Connection, schema: str, table: str, role: 
     if not await conn.fetchval(_ROLE_EXISTS, role):
         return Access(False, None)
     row = await conn.fetchrow(_ACCESS, schema, table, role)
-    if row is None or not row["can_select"]:
+    if row is None or not (row["can_select"] or row["columns"]):
         return Access(False, None)
+    # SELECT on the table covers every column; else only the columns granted (as Supabase shows them)
+    columns = None if row["can_select"] else frozenset(row["columns"])
     if row["exempt"]:
-        return Access(True, True)
+        return Access(True, True, columns)
     pairs = list(zip(row["quals"] or [], row["permissive"] or []))
     permissive = [q for q, p in pairs if p]
     restrictive = [q for q, p in pairs if not p]
     if not permissive:
-        return Access(True, None)
+        return Access(True, None, columns)
     expression = "(" + " or ".join(f"({q})" for q in permissive) + ")"
-    return Access(True, " and ".join([expression] + [f"({q})" for q in restrictive]))
+    return Access(True, " and ".join([expression] + [f"({q})" for q in restrictive]), columns)
 
 
 class Visibility:
@@ -110,8 +119,9 @@ class Visibility:
         return self._conn
 
     async def visible(self, callers: Mapping[Hashable, Caller], wanted: Mapping[Hashable, set[int]],
-                      changes: list[dict[str, Any]]) -> dict[Hashable, set[int]]:
-        """For each group (a distinct role+claims), which of the changes it wants it may see."""
+                      changes: list[dict[str, Any]]) -> dict[Hashable, dict[int, Columns]]:
+        """For each group (a distinct role+claims), which of the changes it wants it may see, and which
+        of their columns (None: all)."""
         try:
             return await self._visible(await self._connection(), callers, wanted, changes)
         except (asyncpg.PostgresConnectionError, OSError, asyncpg.InterfaceError):
@@ -124,8 +134,9 @@ class Visibility:
             conn.terminate()
 
     async def _visible(self, conn: asyncpg.Connection, callers: Mapping[Hashable, Caller],
-                       wanted: Mapping[Hashable, set[int]], changes: list[dict[str, Any]]) -> dict[Hashable, set[int]]:
-        allowed: dict[Hashable, set[int]] = {group: set() for group in callers}
+                       wanted: Mapping[Hashable, set[int]], changes: list[dict[str, Any]]
+                       ) -> dict[Hashable, dict[int, Columns]]:
+        allowed: dict[Hashable, dict[int, Columns]] = {group: {} for group in callers}
         cache = AccessCache()
         by_table: dict[tuple[str, str], dict[Hashable, set[int]]] = defaultdict(dict)
         for group, indices in wanted.items():
@@ -139,18 +150,20 @@ class Visibility:
 
     async def _table(self, conn: asyncpg.Connection, cache: AccessCache, schema: str, table: str,
                      groups: dict[Hashable, set[int]], callers: Mapping[Hashable, Caller],
-                     changes: list[dict[str, Any]], allowed: dict[Hashable, set[int]]) -> None:
+                     changes: list[dict[str, Any]], allowed: dict[Hashable, dict[int, Columns]]) -> None:
         deletes = {i for indices in groups.values() for i in indices if changes[i]["type"] == "DELETE"}
         by_policy: dict[str, list[Hashable]] = defaultdict(list)  # groups whose rows a policy must judge
+        columns: dict[Hashable, Columns] = {}
         for group, indices in groups.items():
             access = await cache.get(conn, schema, table, callers[group].role)
             if not access.can_select:
                 continue
+            columns[group] = access.columns
             if access.policy is True:
-                allowed[group] |= indices
+                allowed[group].update(dict.fromkeys(indices, access.columns))
             else:
                 if deletes:
-                    allowed[group] |= indices & deletes
+                    allowed[group].update(dict.fromkeys(indices & deletes, access.columns))
                 if access.policy is not None:
                     by_policy[access.policy].append(group)
         rows = sorted({i for members in by_policy.values() for g in members for i in groups[g]} - deletes)
@@ -176,7 +189,7 @@ class Visibility:
             if index == -1:  # the policy failed for this caller (an error in it): sees nothing
                 log.debug("realtime: SELECT policy of %s.%s failed for a subscriber", schema, table)
             elif index in groups[group]:
-                allowed[group].add(index)
+                allowed[group][index] = columns[group]
 
     async def _prepare(self, conn: asyncpg.Connection, schema: str, table: str, stage: Stage,
                        policy: str) -> str | None:
