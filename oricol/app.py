@@ -14,6 +14,7 @@ from oricol.jwt import Verifier, signing_key
 from oricol.mail.mailer import Mailer, SmtpMailer
 from oricol.metrics import Registry
 from oricol.service import Platform, Service
+from oricol.sharedredis import SharedRedis
 
 GATEWAY_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio")
 
@@ -70,6 +71,8 @@ class Stack:
                 await service.stop()
             except Exception:  # keep stopping the others
                 pass
+        if self.platform.redis is not None:
+            await self.platform.redis.close()
 
     async def health(self) -> tuple[int, dict]:
         report: dict[str, str] = {}
@@ -98,12 +101,8 @@ def pool_samples(db: Database):
         yield "oricol_db_pool_connections", (("pool", name), ("state", "max")), pool.get_max_size()
 
 
-def rate_limiter(config: Config) -> RateLimiter:
-    store: MemoryBuckets | RedisBuckets = MemoryBuckets()
-    if config.core.redis_url and (config.gateway.rate_limit_ip or config.gateway.rate_limit_key):
-        import redis.asyncio as redis
-
-        store = RedisBuckets(redis.from_url(config.core.redis_url))
+def rate_limiter(config: Config, redis: SharedRedis | None) -> RateLimiter:
+    store: MemoryBuckets | RedisBuckets = MemoryBuckets() if redis is None else RedisBuckets(redis)
     return RateLimiter(per_ip=config.gateway.rate_limit_ip, per_key=config.gateway.rate_limit_key, store=store)
 
 
@@ -127,7 +126,9 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> S
     if key_file is not None:  # auth signs with an asymmetric key: every service accepts its public half
         key = signing_key(key_file, config.auth.jwt_algorithm)
         verifier.public_keys[key.kid] = key.public_key
-    platform = Platform(config=config, db=db, verifier=verifier)
+    # One lazy client per process (no connection until the first counter) for the gateway and auth limits.
+    redis = SharedRedis.from_url(config.core.redis_url, db.admin_url) if config.core.redis_url else None
+    platform = Platform(config=config, db=db, verifier=verifier, redis=redis)
     services = make_services(platform, mailer or default_mailer(config))
     holder: dict[str, Stack] = {}
     registry = Registry()
@@ -149,7 +150,7 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> S
         service_role_key=config.core.service_role_key,
         max_body_bytes=config.core.max_body_bytes,
         extra_routes={"/metrics": metrics_app(registry, public=config.gateway.metrics_public)},
-        limiter=rate_limiter(config),
+        limiter=rate_limiter(config, redis),
         metrics=RequestMetrics(registry),
     )
     stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry)

@@ -10,6 +10,7 @@ from typing import Any, Awaitable, Callable
 from oricol.config import Config
 from oricol.db import Database
 from oricol.jwt import Verifier
+from oricol.sharedredis import SharedRedis
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
@@ -24,11 +25,13 @@ async def _healthy() -> str:
 
 @dataclass(frozen=True)
 class Platform:
-    """The shared parts every service may use: settings, the database pools, the token verifier."""
+    """The shared parts every service may use: settings, the database pools, the token verifier, and the
+    Redis client for counters shared between nodes (None without ORICOL_REDIS_URL)."""
 
     config: Config
     db: Database
     verifier: Verifier
+    redis: SharedRedis | None = None
 
 
 @dataclass

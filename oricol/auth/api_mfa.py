@@ -89,7 +89,7 @@ async def verify(req: AuthRequest) -> Response:
     factor_id = _factor_id(req)
     body = await req.body()
     code, challenge_id = str(body.get("code") or ""), body.get("challenge_id")
-    state.limiter.hit("verify", req.ip)
+    await state.limiter.hit("verify", req.ip)
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         caller = await current.load(req, conn)

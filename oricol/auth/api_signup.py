@@ -38,7 +38,7 @@ async def signup(req: AuthRequest) -> Response:
         raise errors.error(422, "validation_failed", "Signup requires a valid password")
     passwords.check_rules(password, state.config.password_min_length, state.config.password_required_characters)
     data = metadata(body)
-    state.limiter.hit("sign_in", req.ip)
+    await state.limiter.hit("sign_in", req.ip)
     hashed = await state.hasher.hash(password)
     redirect = redirects.choose(state.config, req.query.get("redirect_to") or body.get("redirect_to"))
 
@@ -70,7 +70,7 @@ async def anonymous(req: AuthRequest, data: dict[str, Any]) -> dict[str, Any]:
     state = req.state
     if not state.config.anonymous_sign_ins:
         raise errors.error(422, "anonymous_provider_disabled", "Anonymous sign-ins are disabled")
-    state.limiter.hit("anonymous", req.ip)
+    await state.limiter.hit("anonymous", req.ip)
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         user = await users.create(conn, email=None, password_hash=None, user_metadata=data, confirmed=False,

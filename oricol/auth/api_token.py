@@ -23,7 +23,7 @@ async def token(req: AuthRequest) -> Response:
 
 async def password_grant(req: AuthRequest) -> dict[str, Any]:
     state = req.state
-    state.limiter.hit("sign_in", req.ip)
+    await state.limiter.hit("sign_in", req.ip)
     body = await req.body()
     password = body.get("password")
     if body.get("phone") and not body.get("email"):
@@ -50,7 +50,7 @@ async def password_grant(req: AuthRequest) -> dict[str, Any]:
 
 
 async def refresh_grant(req: AuthRequest) -> dict[str, Any]:
-    req.state.limiter.hit("refresh", req.ip)
+    await req.state.limiter.hit("refresh", req.ip)
     body = await req.body()
     refresh = body.get("refresh_token")
     if not isinstance(refresh, str) or not refresh:

@@ -83,7 +83,7 @@ async def _verify(req: AuthRequest, verify_type: Any, *, token_hash: str | None,
     state = req.state
     if verify_type not in TOKEN_TYPES:
         raise errors.validation("Verify requires a verification type")
-    state.limiter.hit("verify", req.ip)
+    await state.limiter.hit("verify", req.ip)
     pkce = bool(token_hash and token_hash.startswith(flows.PKCE_PREFIX))
     if pkce:
         token_hash = token_hash[len(flows.PKCE_PREFIX):]

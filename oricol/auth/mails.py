@@ -56,7 +56,7 @@ async def send(state: Any, kind: str, to: str, values: dict[str, Any]) -> None:
     # Imported here: the mail package is given to us as an argument and only its data type is needed.
     from oricol.mail.mailer import OutgoingMail
 
-    state.limiter.hit("email")
+    await state.limiter.hit("email")
     subject, custom = state.config.templates.get(kind, (kind, None))
     values = {"SiteURL": state.config.site_url, "Email": to, **values}
     body = render(custom or DEFAULTS[kind], values)

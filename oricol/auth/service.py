@@ -11,7 +11,7 @@ from oricol import jwt as jwtlib
 from oricol.service import Platform, Service
 
 from . import errors
-from .limits import Limiter
+from .limits import Limiter, RedisCounters
 from .passwords import PasswordHasher
 from .routes import routes
 from .state import AuthState
@@ -22,9 +22,10 @@ def create(platform: Platform, mailer: object) -> Service:
     config = platform.config.auth
     key = jwtlib.signing_key(config.jwt_key_file, config.jwt_algorithm) if config.jwt_key_file else None
     hasher = PasswordHasher()
+    counters = RedisCounters(platform.redis) if platform.redis is not None else None  # shared between nodes
     state = AuthState(config=config, core=platform.config.core, pool=platform.db.admin, mailer=mailer,
-                      signer=Signer(platform.config.core.jwt_secret, key), limiter=Limiter(config.rate_limits),
-                      hasher=hasher)
+                      signer=Signer(platform.config.core.jwt_secret, key),
+                      limiter=Limiter(config.rate_limits, counters), hasher=hasher)
     app = Starlette(routes=routes(state), exception_handlers={HTTPException: _http_error})
 
     async def stop() -> None:

@@ -1,7 +1,8 @@
 """Token-bucket rate limits per client IP and per API key, per route group.
 
 Buckets live in this process by default, or in Redis (ORICOL_REDIS_URL) so that every node behind a
-load balancer draws from one bucket. The Redis bucket is one atomic Lua script per request.
+load balancer draws from one bucket. The Redis bucket is one atomic Lua script per request; while Redis
+is unreachable each node draws from its own buckets (see oricol.sharedredis).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from oricol.config.gateway import Rate
+from oricol.sharedredis import SharedRedis
 
 LUA_TAKE = """
 local capacity = tonumber(ARGV[1])
@@ -58,13 +60,16 @@ class MemoryBuckets:
 
 @dataclass
 class RedisBuckets:
-    client: object  # redis.asyncio.Redis
-    prefix: str = "oricol:rl:"
+    redis: SharedRedis
+    prefix: str = "rl:"
+    fallback: MemoryBuckets = field(default_factory=MemoryBuckets)  # while Redis is unreachable
 
     async def take(self, key: str, rate: Rate) -> float:
         refill = rate.count / rate.seconds
-        allowed, tokens = await self.client.eval(  # type: ignore[attr-defined]
-            LUA_TAKE, 1, self.prefix + key, rate.count, refill, time.time())
+        answer = await self.redis.eval(LUA_TAKE, [self.prefix + key], [rate.count, refill, time.time()])
+        if answer is None:
+            return await self.fallback.take(key, rate)
+        allowed, tokens = answer
         if int(allowed):
             return 0.0
         return (1 - float(tokens)) / refill
