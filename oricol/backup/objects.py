@@ -96,16 +96,18 @@ async def place(backend, folder: Path, objects: list[dict], progress=None) -> No
             progress(index, len(objects))
 
 
-def remove_unlisted(backend, objects: list[dict]) -> int:
-    """On disk, bytes no restored row points at are removed, so the folder holds exactly the backup.
-    (Other backends keep them: unreachable without a row, and their interface lists nothing.)"""
-    root = getattr(backend, "objects", None)
-    if backend.name != "disk" or root is None or not Path(root).is_dir():
-        return 0
-    keep = {f"{item['id']}.{item['version']}" for item in objects}
-    removed = 0
-    for path in Path(root).glob("*/*"):
-        if path.is_file() and path.name not in keep:
-            path.unlink()
-            removed += 1
-    return removed
+def kept_versions(manifest: dict) -> set[tuple[str, str]]:
+    """What the restored rows point at: the backed-up versions, and the versions whose bytes were already
+    missing when the backup was taken (if they have turned up since, they are that version's bytes)."""
+    kept = {(item["id"], item["version"]) for item in manifest.get("objects", [])}
+    missing = manifest.get("storage", {}).get("missing", [])
+    return kept | {(item["id"], item["version"]) for item in missing if item.get("version")}
+
+
+async def remove_unlisted(backend, keep: set[tuple[str, str]]) -> int:
+    """Deletes, through the backend, every version it holds that is not in `keep`, so the store holds
+    exactly the backup's objects: bytes uploaded after the backup would otherwise stay behind, billed
+    and unreachable. Listed in full before the first delete, so the listing never sees its own deletes."""
+    stray = [item async for item in backend.inventory() if item not in keep]
+    await backend.delete(stray)
+    return len(stray)

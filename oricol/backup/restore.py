@@ -3,8 +3,8 @@
 Order matters for "changes nothing when refused": the backup's checksums, the target database name
 and "is the stack stopped" are all checked before the first write. Then the roles (created where
 missing), the database dropped and recreated by `pg_restore --create` (so database-level settings come
-back too), the object bytes filed through the storage backend, and on disk any bytes no restored row
-points at removed, so the stack serves exactly what was backed up.
+back too), the object bytes filed through the storage backend, and then every version the backend holds
+that the backup does not (on disk or in S3) deleted, so the store holds exactly what was backed up.
 """
 from __future__ import annotations
 
@@ -149,5 +149,6 @@ async def restore(config: Config, admin_url: str, folder: Path, verified: Verifi
     items = manifest.get("objects", [])
     progress(f"database restored; filing {len(items)} storage objects ({backend.name} backend)")
     await object_files.place(backend, folder, items)
-    removed = object_files.remove_unlisted(backend, items)
-    progress(f"storage restored ({removed} stray object files removed)")
+    # Only after every backed-up version is in place: a failed copy leaves the store with more, never less.
+    removed = await object_files.remove_unlisted(backend, object_files.kept_versions(manifest))
+    progress(f"storage restored ({removed} objects not in the backup removed from the {backend.name} store)")

@@ -162,6 +162,7 @@ def test_a_corrupt_backup_is_refused_before_anything_changes(site):
     project.cli("backup")
     [name] = site.backups()
     site.sql("insert into public.tickets (title) values ('after')")
+    later = site.put_object("later.png", b"later bytes")  # not in the backup: a restore would delete it
     project.stop()
     dump = project.root / "backups" / name / "database.pgc"
     data = bytearray(dump.read_bytes())
@@ -178,6 +179,7 @@ def test_a_corrupt_backup_is_refused_before_anything_changes(site):
     project.start()
     assert site.titles() == ["after", "before"]
     assert site.object_bytes(*item) == b"bytes"
+    assert site.object_bytes(*later) == b"later bytes"
 
 
 def test_the_daily_schedule_backs_up_prunes_and_reports(site):

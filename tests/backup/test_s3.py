@@ -2,14 +2,17 @@
 the storage backend interface."""
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import uuid
 from pathlib import Path
 
 import asyncpg
+import botocore.exceptions
+import pytest
 
-from oricol.backup import dump, manifest, objects, restore
+from oricol.backup import commands, dump, manifest, objects, restore
 from tests.storage.conftest import s3_server, s3_settings  # noqa: F401  (the fixture is used by name)
 from tests.support.stack import config_for
 
@@ -23,20 +26,48 @@ async def put(backend, data: bytes) -> tuple[str, str]:
     return object_id, version
 
 
-async def test_backup_and_restore_with_the_s3_backend(db_url, pg_server, tmp_path, s3_server):  # noqa: F811
-    config = config_for(db_url, pg_server.password, tmp_path / "data", ORICOL_BACKUP_DIR=str(tmp_path / "backups"),
-                        **{**s3_settings(s3_server), "ORICOL_STORAGE_S3_PREFIX": f"backup-{uuid.uuid4().hex[:8]}"})
+async def sql(db_url: str, query: str, *args) -> list:
+    conn = await asyncpg.connect(db_url)
+    try:
+        return await conn.fetch(query, *args)
+    finally:
+        await conn.close()
+
+
+async def add_object(db_url: str, backend, name: str, data: bytes) -> tuple[str, str]:
+    """Bytes filed the way storage files them, then the row that points at them."""
+    object_id, version = await put(backend, data)
+    await sql(db_url, "insert into storage.objects (id, bucket_id, name, version) values ($1, 'b', $2, $3)",
+              object_id, name, version)
+    return object_id, version
+
+
+async def in_store(backend, item: tuple[str, str]) -> bytes | None:
+    try:
+        return await backend.read_small(*item)
+    except botocore.exceptions.ClientError as error:
+        assert error.response["Error"]["Code"] in ("NoSuchKey", "404")
+        return None
+
+
+def settings(db_url, pg_server, tmp_path, s3_server):  # noqa: F811
+    prefix = f"backup-{uuid.uuid4().hex[:8]}"  # one moto bucket for the session: each test its own prefix
+    return config_for(db_url, pg_server.password, tmp_path / "data", ORICOL_BACKUP_DIR=str(tmp_path / "backups"),
+                      **{**s3_settings(s3_server), "ORICOL_STORAGE_S3_PREFIX": prefix})
+
+
+async def s3_backend(config):
     backend = objects.open_backend(config)
     assert backend.name == "s3"
     await backend.start()
-    kept, gone = await put(backend, b"kept bytes"), await put(backend, b"gone bytes")
-    conn = await asyncpg.connect(db_url)
-    try:
-        await conn.execute("insert into storage.buckets (id, name) values ('b', 'b')")
-        await conn.executemany("insert into storage.objects (id, bucket_id, name, version) values ($1, 'b', $2, $3)",
-                               [(kept[0], "kept", kept[1]), (gone[0], "gone", gone[1])])
-    finally:
-        await conn.close()
+    await sql(config.core.database_url, "insert into storage.buckets (id, name) values ('b', 'b')")
+    return backend
+
+
+async def test_backup_and_restore_with_the_s3_backend(db_url, pg_server, tmp_path, s3_server):  # noqa: F811
+    config = settings(db_url, pg_server, tmp_path, s3_server)
+    backend = await s3_backend(config)
+    kept, gone = await add_object(db_url, backend, "kept", b"kept bytes"), await add_object(db_url, backend, "gone", b"gone bytes")
 
     written = await dump.create(config, db_url)
     verified = manifest.verify(written.path)
@@ -60,3 +91,47 @@ async def test_backup_and_restore_with_the_s3_backend(db_url, pg_server, tmp_pat
     assert rows == {"kept": kept, "gone": gone}
     assert await backend.read_small(*kept) == b"kept bytes"
     assert await backend.read_small(*gone) == b"gone bytes"
+
+
+async def test_restore_deletes_from_s3_the_objects_uploaded_after_the_backup(db_url, pg_server, tmp_path,
+                                                                            s3_server):  # noqa: F811
+    config = settings(db_url, pg_server, tmp_path, s3_server)
+    backend = await s3_backend(config)
+    kept = await add_object(db_url, backend, "kept", b"kept bytes")
+    written = await dump.create(config, db_url)
+    verified = manifest.verify(written.path)
+
+    later = await add_object(db_url, backend, "later", b"later bytes")
+    newer_kept = await put(backend, b"a version of kept nobody points at")
+    # Keys beside ours that are not in storage's layout are someone else's: the restore leaves them.
+    foreign = [f"{backend.prefix}/notes/readme.txt", f"{backend.prefix}/{kept[0]}/v/deeper",
+               f"{backend.prefix}-other/{later[0]}/{later[1]}"]
+    for key in foreign:
+        await asyncio.to_thread(backend.client.put_object, Bucket=backend.bucket, Key=key, Body=b"not ours")
+
+    await restore.restore(config, db_url, written.path, verified, progress=lambda message: None)
+    assert [r["name"] for r in await sql(db_url, "select name from storage.objects")] == ["kept"]
+    assert await in_store(backend, later) is None, "the bytes of an object uploaded after the backup stayed"
+    assert await in_store(backend, newer_kept) is None
+    assert await in_store(backend, kept) == b"kept bytes"
+    assert [item async for item in backend.inventory()] == [kept]
+    for key in foreign:
+        body = await asyncio.to_thread(backend.client.get_object, Bucket=backend.bucket, Key=key)
+        assert body["Body"].read() == b"not ours"
+
+
+async def test_a_backup_failing_verification_deletes_nothing_from_s3(db_url, pg_server, tmp_path,
+                                                                    s3_server):  # noqa: F811
+    config = settings(db_url, pg_server, tmp_path, s3_server)
+    backend = await s3_backend(config)
+    kept = await add_object(db_url, backend, "kept", b"kept bytes")
+    written = await dump.create(config, db_url)
+    later = await add_object(db_url, backend, "later", b"later bytes")
+    (written.path / objects.object_file(*kept)).write_bytes(b"tampered")
+
+    # What `oricol restore <name> --yes` runs (in a thread: it runs its own event loop).
+    with pytest.raises(manifest.BackupInvalid, match=kept[0]):
+        await asyncio.to_thread(commands.restore_backup, config, written.path.name, True, lambda: False)
+    assert await in_store(backend, later) == b"later bytes"
+    assert await in_store(backend, kept) == b"kept bytes"
+    assert sorted(r["name"] for r in await sql(db_url, "select name from storage.objects")) == ["kept", "later"]

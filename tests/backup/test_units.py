@@ -100,3 +100,20 @@ def test_verify_names_every_problem(tmp_path: Path):
     (tmp_path / manifest.NAME).write_text("{not json")
     with pytest.raises(manifest.BackupInvalid, match="not valid JSON"):
         manifest.verify(tmp_path)
+
+
+async def test_disk_inventory_lists_only_storage_layout_names(tmp_path: Path):
+    import uuid
+
+    from oricol.storage.backends.disk import DiskBackend
+
+    backend = DiskBackend(tmp_path)
+    await backend.start()
+    object_id, version = str(uuid.uuid4()), str(uuid.uuid4())
+    backend.path(object_id, version).parent.mkdir()
+    backend.path(object_id, version).write_bytes(b"ours")
+    (backend.objects / object_id[:2] / "README").write_text("someone's note")
+    (backend.objects / "zz").mkdir(exist_ok=True)
+    (backend.objects / "zz" / f"{object_id}.{version}").write_text("in the wrong folder")
+    (backend.objects / "loose-file").write_text("not a folder")
+    assert [item async for item in backend.inventory()] == [(object_id, version)]

@@ -6,6 +6,7 @@ version is written once and never changed, so a reader streaming an old version 
 """
 from __future__ import annotations
 
+import uuid
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import AsyncIterator, Protocol
@@ -37,7 +38,19 @@ class Backend(Protocol):
     def local_file(self, object_id: str, version: str) -> AbstractAsyncContextManager[Path]:
         """A local path to the bytes (the file itself on disk, a temporary copy from S3)."""
 
+    def inventory(self) -> AsyncIterator[tuple[str, str]]:
+        """Every (object id, version) held, in no order. Only names in this backend's own layout with a
+        UUID for the object id: anything else beside them (a shared bucket, a stray file) is not ours."""
+
     async def health(self) -> str: ...
+
+
+def is_object_id(text: str) -> bool:
+    """Object ids are the UUIDs of storage.objects rows, in their canonical text form."""
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False
 
 
 def make_backend(config: StorageConfig) -> Backend:

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
-from . import CHUNK, scratch
+from . import CHUNK, is_object_id, scratch
 
 
 class DiskBackend:
@@ -80,5 +80,22 @@ class DiskBackend:
     async def local_file(self, object_id: str, version: str) -> AsyncIterator[Path]:
         yield self.path(object_id, version)
 
+    async def inventory(self) -> AsyncIterator[tuple[str, str]]:
+        if not self.objects.is_dir():
+            return
+        for folder in await asyncio.to_thread(sorted, os.listdir(self.objects)):
+            names = await asyncio.to_thread(_listed, self.objects / folder)
+            for name in names:
+                object_id, dot, version = name[:36], name[36:37], name[37:]
+                if dot == "." and version and object_id[:2] == folder and is_object_id(object_id):
+                    yield object_id, version
+
     async def health(self) -> str:
         return "up" if self.objects.is_dir() else "down: storage directory missing"
+
+
+def _listed(folder: Path) -> list[str]:
+    try:
+        return [entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
+    except NotADirectoryError:
+        return []

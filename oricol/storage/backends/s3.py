@@ -15,7 +15,7 @@ from typing import AsyncIterator
 
 from oricol.config.storage import StorageConfig
 
-from . import CHUNK, scratch
+from . import CHUNK, is_object_id, scratch
 
 
 class S3Backend:
@@ -96,6 +96,15 @@ class S3Backend:
             yield Path(name)
         finally:
             os.unlink(name)
+
+    async def inventory(self) -> AsyncIterator[tuple[str, str]]:
+        start = f"{self.prefix}/" if self.prefix else ""
+        pages = iter(self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start))
+        while (page := await asyncio.to_thread(next, pages, None)) is not None:
+            for item in page.get("Contents", []):
+                object_id, slash, version = item["Key"][len(start):].partition("/")
+                if slash and version and "/" not in version and is_object_id(object_id):
+                    yield object_id, version
 
     async def health(self) -> str:
         try:
