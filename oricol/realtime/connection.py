@@ -31,6 +31,9 @@ _CLOSE = object()
 
 
 class Connection:
+    __slots__ = ("realtime", "vsn", "caller", "channels", "last_seen", "_send", "_direct", "_pending",
+                 "_queued", "_queued_bytes", "_wake", "_writer", "_closed", "_close_code", "_close_reason")
+
     def __init__(self, realtime: "Realtime", send: Callable, vsn: str, caller: Caller,
                  writer: FrameWriter | None = None):
         self.realtime = realtime
@@ -41,9 +44,12 @@ class Connection:
         self._send = send
         self._direct = writer
         self._pending: list[Any] = []  # frames pushed this turn of the event loop
-        self._queued: deque = deque()  # frames (and the close) for the writer task
+        # The writer task and its queue exist only once needed (no frame writer, or closing): an idle
+        # socket then costs no task.
+        self._queued: deque | None = None
         self._queued_bytes = 0
-        self._wake = asyncio.Event()
+        self._wake: asyncio.Event | None = None
+        self._writer: asyncio.Task | None = None
         self._closed = False
         self._close_code = 1000
         self._close_reason = ""
@@ -79,36 +85,42 @@ class Connection:
     def flush(self) -> None:
         """Write what was pushed this turn (called by the outbox)."""
         pending, self._pending = self._pending, []
-        closing = pending and pending[-1] is _CLOSE
+        closing = bool(pending) and pending[-1] is _CLOSE
         if closing:
             pending.pop()
-        if self._direct is not None and not self._queued:
+        if self._direct is not None and self._queued is None:
             if pending and self._direct.write(pending) and \
                     self._direct.buffered() > self.realtime.config.max_pending_bytes:
                 self._drop_slow()
         elif pending:
-            self._queued.extend(pending)
+            self._enqueue(pending)
             self._queued_bytes += sum(len(frame) for frame in pending)
             if self._queued_bytes > self.realtime.config.max_pending_bytes:
-                self._queued.clear()
+                self._queued.clear()  # type: ignore[union-attr]
                 self._drop_slow()
         if closing:
-            self._queued.append(_CLOSE)
-        if self._queued:
-            self._wake.set()
+            self._enqueue([_CLOSE])
 
     def _drop_slow(self) -> None:
         log.info("realtime: dropping a client that does not read its messages")
         if not self._closed:
             self._closed = True
             self._close_code, self._close_reason = 1008, "too many unread messages"
-        self._queued.append(_CLOSE)
+        self._enqueue([_CLOSE])
 
-    async def _writer(self) -> None:
-        queued, send = self._queued, self._send
+    def _enqueue(self, items: list[Any]) -> None:
+        if self._queued is None:
+            self._queued, self._wake = deque(), asyncio.Event()
+            self._writer = asyncio.get_running_loop().create_task(self._write_queued())
+        self._queued.extend(items)
+        self._wake.set()  # type: ignore[union-attr]
+
+    async def _write_queued(self) -> None:
+        queued, wake, send = self._queued, self._wake, self._send
+        assert queued is not None and wake is not None
         while True:
-            await self._wake.wait()
-            self._wake.clear()
+            await wake.wait()
+            wake.clear()
             while queued:
                 frame = queued.popleft()
                 if frame is _CLOSE:
@@ -123,7 +135,6 @@ class Connection:
     # reading ---------------------------------------------------------------------------------
     async def serve(self, receive: Callable, subprotocol: str | None) -> None:
         await self._send({"type": "websocket.accept", "subprotocol": subprotocol})
-        writer = asyncio.create_task(self._writer())
         self.realtime.connections.add(self)
         try:
             while True:
@@ -141,8 +152,9 @@ class Connection:
             self.realtime.connections.discard(self)
             for sub in list(self.channels.values()):
                 self.leave(sub)
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
+            if self._writer is not None:
+                self._writer.cancel()
+                await asyncio.gather(self._writer, return_exceptions=True)
 
     async def _on_frame(self, text: str | None, data: bytes | None) -> None:
         size = len(text.encode()) if text is not None else len(data or b"")

@@ -1,6 +1,6 @@
 """What the change reader needs to know about a published table, beyond what pgoutput sends: type
-names (realtime-js converts values by them), the primary key (to re-read a row under RLS) and whether
-row-level security is on. Looked up in the catalog and kept for a few seconds."""
+names (realtime-js converts values by them), the primary key (all a DELETE on an RLS table shows) and
+whether row-level security is on. Looked up in the catalog and kept for a few seconds."""
 from __future__ import annotations
 
 import time
@@ -19,14 +19,13 @@ select c.relrowsecurity as rls,
                  where i.indrelid = c.oid and i.indisprimary), '{}') as pkey
 from pg_class c where c.oid = $1
 """
-_TYPES = "select oid, typname, format_type(oid, null) as sql_type from pg_type where oid = any($1::oid[])"
+_TYPES = "select oid, typname from pg_type where oid = any($1::oid[])"
 
 
 @dataclass
 class TableInfo:
     relation: pgoutput.Relation
     type_names: list[str]
-    sql_types: dict[str, str]
     key: list[str]
     rls: bool
     learned_at: float
@@ -36,7 +35,7 @@ class TableCatalog:
     def __init__(self, pool: asyncpg.Pool):
         self.pool = pool
         self.tables: dict[int, TableInfo] = {}
-        self._types: dict[int, tuple[str, str]] = {}
+        self._types: dict[int, str] = {}
 
     async def learn(self, relation: pgoutput.Relation) -> None:
         known = self.tables.get(relation.oid)
@@ -45,13 +44,12 @@ class TableCatalog:
         missing = [c.type_oid for c in relation.columns if c.type_oid not in self._types]
         if missing:
             for row in await self.pool.fetch(_TYPES, missing):
-                self._types[row["oid"]] = (row["typname"], row["sql_type"])
+                self._types[row["oid"]] = row["typname"]
         row = await self.pool.fetchrow(_TABLE, relation.oid)
         rls = bool(row["rls"]) if row else False
         key = list(row["pkey"]) if row and row["pkey"] else [c.name for c in relation.columns if c.is_key]
-        names = [self._types.get(c.type_oid, ("text", "text"))[0] for c in relation.columns]
-        sql_types = {c.name: self._types.get(c.type_oid, ("text", "text"))[1] for c in relation.columns}
-        self.tables[relation.oid] = TableInfo(relation, names, sql_types, key, rls, time.monotonic())
+        names = [self._types.get(c.type_oid, "text") for c in relation.columns]
+        self.tables[relation.oid] = TableInfo(relation, names, key, rls, time.monotonic())
 
     def describe(self, change: pgoutput.RowChange, commit_timestamp: str) -> dict[str, Any]:
         """A change as it travels between processes: text values, types and what the RLS check needs."""
@@ -70,7 +68,7 @@ class TableCatalog:
             "schema": relation.schema, "table": relation.table, "type": change.kind,
             "commit_timestamp": commit_timestamp, "columns": columns,
             "record": record, "old": old,
-            "key": info.key, "key_types": [info.sql_types[k] for k in info.key if k in info.sql_types],
+            "key": info.key,
             "rls": info.rls,
         }
 
