@@ -33,36 +33,50 @@ class Bus:
 
 
 class RedisBus(Bus):
+    """Starts whether or not Redis is reachable: the subscription is made (and remade after a loss)
+    by a background task, so a Redis outage cuts processes off from each other but never keeps one
+    from starting or serving its own sockets. Publishing while Redis is away fails; the caller logs it."""
+
     def __init__(self, url: str, channel: str):
         self._url = url
         self._channel = channel
         self._client: Any = None
-        self._pubsub: Any = None
         self._task: asyncio.Task | None = None
 
     async def start(self, handler: Handler) -> None:
         import redis.asyncio as redis
 
-        self._client = redis.from_url(self._url)
-        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
-        await self._pubsub.subscribe(self._channel)
-        self._task = asyncio.create_task(self._listen(handler))
+        self._client = redis.from_url(self._url, socket_connect_timeout=2.0)
+        first = self._client.pubsub(ignore_subscribe_messages=True)
+        try:  # subscribed before the first socket is served, when Redis is there
+            await asyncio.wait_for(first.subscribe(self._channel), 3.0)
+        except Exception as error:
+            log.warning("realtime: Redis unreachable at start (%s); other processes' messages will arrive "
+                        "once it is back", error)
+            await _close_quietly(first)
+            first = None
+        self._task = asyncio.create_task(self._listen(handler, first))
 
-    async def _listen(self, handler: Handler) -> None:
+    async def _listen(self, handler: Handler, subscribed: Any) -> None:
+        delay = 0.2
         while True:
+            pubsub = subscribed or self._client.pubsub(ignore_subscribe_messages=True)
+            subscribed = None
             try:
-                async for item in self._pubsub.listen():
+                if not pubsub.subscribed:
+                    await pubsub.subscribe(self._channel)
+                delay = 0.2
+                async for item in pubsub.listen():
                     if item.get("type") == "message":
                         _dispatch(handler, item["data"])
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.warning("redis subscription lost; resubscribing", exc_info=True)
-                await asyncio.sleep(0.5)
-                try:
-                    await self._pubsub.subscribe(self._channel)
-                except Exception:
-                    pass
+            except Exception as error:
+                log.warning("realtime: no Redis subscription (%s); retrying in %.1f s", error, delay)
+            finally:
+                await _close_quietly(pubsub)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
     async def publish(self, message: dict[str, Any]) -> None:
         await self._client.publish(self._channel, orjson.dumps(message))
@@ -71,8 +85,6 @@ class RedisBus(Bus):
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
-        if self._pubsub is not None:
-            await self._pubsub.aclose()
         if self._client is not None:
             await self._client.aclose()
 
@@ -134,6 +146,13 @@ class PostgresBus(Bus):
             await asyncio.gather(self._watch, return_exceptions=True)
         if self._conn is not None and not self._conn.is_closed():
             await self._conn.close()
+
+
+async def _close_quietly(pubsub: Any) -> None:
+    try:
+        await pubsub.aclose()
+    except Exception:  # a subscription on a dead connection: nothing to release
+        pass
 
 
 def _dispatch(handler: Handler | None, raw: str | bytes) -> None:

@@ -163,3 +163,42 @@ async def test_two_processes_share_changes_broadcast_presence_and_survive_the_le
         if redis is not None:
             redis.kill()
             redis.wait()
+
+
+async def test_a_node_starts_and_serves_while_redis_is_down_and_joins_the_others_when_it_is_back(
+        own_db, pg_server, tmp_path):
+    port = pg.free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    first = await asyncio.to_thread(LiveServer(config_for(own_db, pg_server.password, tmp_path / "a",
+                                                          ORICOL_REDIS_URL=url, ORICOL_SERVICES="realtime")).start)
+    redis = second = None
+    try:
+        room = unique("outage")
+        here, there = await RawSocket.open(first), await RawSocket.open(first)
+        for sock in (here, there):
+            assert (await sock.join(room))["payload"]["status"] == "ok"
+        await here.push(f"realtime:{room}", "broadcast", {"type": "broadcast", "event": "local", "payload": {}})
+        assert (await there.until(lambda m: m["event"] == "broadcast"))["payload"]["event"] == "local"
+        redis, _ = start_redis(port)  # Redis comes back; a second node starts on it
+        second = await asyncio.to_thread(LiveServer(config_for(own_db, pg_server.password, tmp_path / "b",
+                                                               ORICOL_REDIS_URL=url, ORICOL_SERVICES="realtime")).start)
+        remote = await RawSocket.open(second)
+        assert (await remote.join(room))["payload"]["status"] == "ok"
+        deadline = time.monotonic() + 20
+        while True:  # the first node resubscribes within its back-off (at most 5 s)
+            await remote.push(f"realtime:{room}", "broadcast", {"type": "broadcast", "event": "remote", "payload": {}})
+            try:
+                got = await there.until(lambda m: m["event"] == "broadcast", timeout=1)
+                break
+            except TimeoutError:
+                assert time.monotonic() < deadline, "the first node never heard the second through Redis"
+        assert got["payload"]["event"] == "remote"
+        for sock in (here, there, remote):
+            await sock.close()
+    finally:
+        await asyncio.to_thread(first.stop)
+        if second is not None:
+            await asyncio.to_thread(second.stop)
+        if redis is not None:
+            redis.kill()
+            redis.wait()

@@ -10,11 +10,11 @@ import time
 from .pg import free_port
 
 
-def start_redis() -> tuple[subprocess.Popen, str]:
+def start_redis(port: int | None = None) -> tuple[subprocess.Popen, str]:
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is needed for this test (apt-get install redis-server)")
-    port = free_port()
+    port = port or free_port()
     workdir = tempfile.mkdtemp(prefix="oricol-redis-")
     process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                                 "--appendonly", "no", "--dir", workdir], stdout=subprocess.DEVNULL,
