@@ -5,8 +5,9 @@ One temporary table per published table and shape (its columns and types when fi
 visibility checker's own connection: `ON COMMIT DELETE ROWS`, so each batch's transaction empties it
 without leaving dead rows behind. Values arrive from the WAL as PostgreSQL's text output and are cast
 back with each column's type (`text::type` is the type's own input function), so a jsonb or enum
-column is exactly what the policy would have seen. A table whose shape changed gets a new staging
-table (its name carries the shape), so an ALTER TABLE never meets a stale one.
+column is exactly what the policy would have seen. The shape is the one the WAL describes the rows
+with (pgoutput's relation message), and a table whose shape changed gets a new staging table (its
+name carries the shape), so an ALTER TABLE never meets a stale one.
 """
 from __future__ import annotations
 
@@ -19,12 +20,6 @@ import asyncpg
 from oricol.sql import quote_ident
 
 IDX = "oricol_rt_idx"  # the change's position in the batch; a name no table is likely to use
-_SHAPE = """
-select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
-from pg_attribute a
-where a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text)) and a.attnum > 0 and not a.attisdropped
-order by a.attnum
-"""
 
 
 @dataclass(frozen=True)
@@ -41,13 +36,10 @@ class Staging:
         """A new connection: its temporary tables are yet to be made."""
         self._created.clear()
 
-    async def stage(self, conn: asyncpg.Connection, schema: str, table: str, indices: list[int],
-                    records: list[dict[str, Any]]) -> Stage | None:
-        """Put the rows in this table's staging table (within the caller's transaction); None if the
-        table no longer exists."""
-        shape = tuple((row["name"], row["type"]) for row in await conn.fetch(_SHAPE, schema, table))
-        if not shape:
-            return None
+    async def stage(self, conn: asyncpg.Connection, schema: str, table: str, shape: tuple[tuple[str, str], ...],
+                    indices: list[int], records: list[dict[str, Any]]) -> Stage:
+        """Put the rows (of `shape`: column names and SQL types) in this table's staging table, within
+        the caller's transaction."""
         digest = hashlib.sha1(repr((schema, table, shape)).encode()).hexdigest()[:20]
         stage = self._created.get(digest)
         if stage is None:

@@ -19,13 +19,14 @@ select c.relrowsecurity as rls,
                  where i.indrelid = c.oid and i.indisprimary), '{}') as pkey
 from pg_class c where c.oid = $1
 """
-_TYPES = "select oid, typname from pg_type where oid = any($1::oid[])"
+_TYPES = "select oid, typname, format_type(oid, null) as sql_type from pg_type where oid = any($1::oid[])"
 
 
 @dataclass
 class TableInfo:
     relation: pgoutput.Relation
     type_names: list[str]
+    sql_types: list[str]  # as SQL names them (schema-qualified where needed): how RLS checks cast values
     key: list[str]
     rls: bool
     learned_at: float
@@ -35,7 +36,7 @@ class TableCatalog:
     def __init__(self, pool: asyncpg.Pool):
         self.pool = pool
         self.tables: dict[int, TableInfo] = {}
-        self._types: dict[int, str] = {}
+        self._types: dict[int, tuple[str, str]] = {}
 
     async def learn(self, relation: pgoutput.Relation) -> None:
         known = self.tables.get(relation.oid)
@@ -44,12 +45,13 @@ class TableCatalog:
         missing = [c.type_oid for c in relation.columns if c.type_oid not in self._types]
         if missing:
             for row in await self.pool.fetch(_TYPES, missing):
-                self._types[row["oid"]] = row["typname"]
+                self._types[row["oid"]] = (row["typname"], row["sql_type"])
         row = await self.pool.fetchrow(_TABLE, relation.oid)
         rls = bool(row["rls"]) if row else False
         key = list(row["pkey"]) if row and row["pkey"] else [c.name for c in relation.columns if c.is_key]
-        names = [self._types.get(c.type_oid, "text") for c in relation.columns]
-        self.tables[relation.oid] = TableInfo(relation, names, key, rls, time.monotonic())
+        types = [self._types.get(c.type_oid, ("text", "text")) for c in relation.columns]
+        self.tables[relation.oid] = TableInfo(relation, [t[0] for t in types], [t[1] for t in types], key, rls,
+                                              time.monotonic())
 
     def describe(self, change: pgoutput.RowChange, commit_timestamp: str) -> dict[str, Any]:
         """A change as it travels between processes: text values, types and what the RLS check needs."""
@@ -68,7 +70,7 @@ class TableCatalog:
             "schema": relation.schema, "table": relation.table, "type": change.kind,
             "commit_timestamp": commit_timestamp, "columns": columns,
             "record": record, "old": old,
-            "key": info.key,
+            "key": info.key, "sql_types": info.sql_types,
             "rls": info.rls,
         }
 

@@ -5,7 +5,7 @@ A caller must have SELECT on the table. On tables with row-level security, the c
 are evaluated as that caller (role and `request.jwt.claims` set, as for a request) on the rows as they
 were committed, staged from the WAL in typed temporary tables (`staging.py`): so a row deleted or
 changed since is judged as it was, and `auth.uid()` in a policy means the subscriber. The loop over callers runs inside
-PostgreSQL (`realtime.oricol_visible_rows`, migrations 0400/0401), so 500 distinct users cost one
+PostgreSQL (`realtime.oricol_visible_rows`, migrations 0400-0402), so 500 distinct users cost one
 statement, not 500 transactions; each table's policy query is prepared once per connection, so a
 subscriber costs an execution of a planned statement, not a parse and plan. A DELETE cannot be judged
 by its row; it goes to callers who may SELECT from the table, and on RLS tables only its primary key is
@@ -43,7 +43,6 @@ left join pg_policy p on p.polrelid = c.oid and p.polcmd in ('r', '*')
 where c.oid = to_regclass(format('%I.%I', $1::text, $2::text))
 group by c.oid, c.relrowsecurity, r.rolbypassrls, c.relowner, c.relforcerowsecurity
 """
-_ROLE_EXISTS = "select exists(select 1 from pg_roles where rolname = $1)"
 _EVALUATE = "select grp, idx from realtime.oricol_visible_rows($1, $2, $3)"
 _MAX_PREPARED = 1000
 log = logging.getLogger("oricol.realtime.changes")
@@ -75,9 +74,7 @@ class AccessCache:
 
 
 async def _load_access(conn: asyncpg.Connection, schema: str, table: str, role: str) -> Access:
-    if not await conn.fetchval(_ROLE_EXISTS, role):
-        return Access(False, None)
-    row = await conn.fetchrow(_ACCESS, schema, table, role)
+    row = await conn.fetchrow(_ACCESS, schema, table, role)  # no row: no such role or table
     if row is None or not (row["can_select"] or row["columns"]):
         return Access(False, None)
     # SELECT on the table covers every column; else only the columns granted (as Supabase shows them)
@@ -169,9 +166,19 @@ class Visibility:
         rows = sorted({i for members in by_policy.values() for g in members for i in groups[g]} - deletes)
         if not rows:
             return
-        stage = await self._staging.stage(conn, schema, table, rows, [changes[i]["record"] or {} for i in rows])
-        if stage is None:
-            return
+        # rows of one table in one batch share its shape, unless it was altered in between: stage by shape
+        by_shape: dict[tuple, list[int]] = defaultdict(list)
+        for i in rows:
+            by_shape[tuple(zip((c["name"] for c in changes[i]["columns"]), changes[i]["sql_types"]))].append(i)
+        for shape, members in by_shape.items():
+            stage = await self._staging.stage(conn, schema, table, shape, members,
+                                              [changes[i]["record"] or {} for i in members])
+            await self._evaluate(conn, schema, table, stage, by_policy, groups, callers, columns, allowed)
+
+    async def _evaluate(self, conn: asyncpg.Connection, schema: str, table: str, stage: Stage,
+                        by_policy: dict[str, list[Hashable]], groups: dict[Hashable, set[int]],
+                        callers: Mapping[Hashable, Caller], columns: dict[Hashable, Columns],
+                        allowed: dict[Hashable, dict[int, Columns]]) -> None:
         checked: list[Hashable] = []
         names: list[str] = []
         for policy, members in by_policy.items():
@@ -184,12 +191,15 @@ class Visibility:
         checked, names = [checked[n] for n in order], [names[n] for n in order]
         found = await conn.fetch(_EVALUATE, [callers[g].role for g in checked],
                                  [callers[g].claims_json for g in checked], names)
-        for number, index in found:
+        for number, indices in found:
             group = checked[number - 1]
-            if index == -1:  # the policy failed for this caller (an error in it): sees nothing
+            if not indices:
+                continue
+            if indices[0] == -1:  # the policy failed for this caller (an error in it): sees nothing
                 log.debug("realtime: SELECT policy of %s.%s failed for a subscriber", schema, table)
-            elif index in groups[group]:
-                allowed[group][index] = columns[group]
+                continue
+            wanted = groups[group]
+            allowed[group].update(dict.fromkeys([i for i in indices if i in wanted], columns[group]))
 
     async def _prepare(self, conn: asyncpg.Connection, schema: str, table: str, stage: Stage,
                        policy: str) -> str | None:
@@ -210,8 +220,9 @@ class Visibility:
 
 
 def _query(table: str, stage: Stage, policy: str) -> str:
-    """The staged rows that the policy lets through, tagged with the group number ($1). The policy text
+    """The positions of the staged rows that the policy lets through, as one array, tagged with the
+    group number ($1). The policy text
     is PostgreSQL's own rendering of the table's policies (pg_get_expr), not input; the staged rows
     are named after the table so qualified column references in the policy still resolve."""
-    return (f"select $1::int, {quote_ident(table)}.{IDX} from pg_temp.{stage.name} as {quote_ident(table)} "
-            f"where {policy}")
+    return (f"select $1::int, array_agg({quote_ident(table)}.{IDX}) from pg_temp.{stage.name} "
+            f"as {quote_ident(table)} where {policy}")
