@@ -94,6 +94,12 @@ class Registry:
         with self._lock:
             return self.histograms.setdefault(name, Histogram(name, help, buckets))
 
+    def adopt(self, metric: Counter | Histogram) -> None:
+        """A counter or histogram a service made itself (before the registry existed)."""
+        with self._lock:
+            target = self.counters if isinstance(metric, Counter) else self.histograms
+            target.setdefault(metric.name, metric)  # type: ignore[arg-type]
+
     def collector(self, name: str, kind: str, help: str, collect: Callable[[], Iterable[Sample]]) -> None:
         """A metric computed at scrape time (gauges of pools, connections, last backup time...)."""
         self.collectors.append((name, kind, help, collect))

@@ -88,6 +88,8 @@ class Connection:
         closing = bool(pending) and pending[-1] is _CLOSE
         if closing:
             pending.pop()
+        if pending:
+            self.realtime.stats.frames_sent.inc((), len(pending))
         if self._direct is not None and self._queued is None:
             if pending and self._direct.write(pending) and \
                     self._direct.buffered() > self.realtime.config.max_pending_bytes:
@@ -103,6 +105,7 @@ class Connection:
 
     def _drop_slow(self) -> None:
         log.info("realtime: dropping a client that does not read its messages")
+        self.realtime.stats.dropped.inc()
         if not self._closed:
             self._closed = True
             self._close_code, self._close_reason = 1008, "too many unread messages"
@@ -144,6 +147,7 @@ class Connection:
                 if event["type"] != "websocket.receive":
                     continue
                 self.last_seen = time.monotonic()
+                self.realtime.stats.frames_received.inc()
                 await self._on_frame(event.get("text"), event.get("bytes"))
         except Exception:
             log.exception("realtime socket failed")

@@ -16,6 +16,7 @@ from . import handlers
 from .frames import Message
 from .node import Node
 from .outbox import Outbox
+from .stats import RealtimeStats
 
 if TYPE_CHECKING:
     from .changes.feed import ChangeFeed
@@ -33,6 +34,7 @@ class Realtime:
     changes: "ChangeFeed"
     connections: set["Connection"] = field(default_factory=set)
     outbox: Outbox = field(default_factory=Outbox)
+    stats: RealtimeStats = field(default_factory=RealtimeStats)
     _sweeper: asyncio.Task | None = None
 
     async def start(self) -> None:

@@ -25,6 +25,7 @@ from .connection import Connection
 from .context import Realtime
 from .frames import SUPPORTED_VSN, VSN_1
 from .node import Node
+from .stats import RealtimeStats
 
 log = logging.getLogger("oricol.realtime")
 _EVENTS_PATH = re.compile(r"^/api/broadcast/([^/]+)/events/([^/]+)$")
@@ -49,8 +50,9 @@ def create(platform: Platform) -> Service:
     config = platform.config.realtime
     slot = config.slot_name or slot_name_for(platform.db.admin_url)
     node = Node(make_bus(platform, slot), config.node_heartbeat_seconds)
+    stats = RealtimeStats()
     realtime = Realtime(config=config, db=platform.db, verifier=platform.verifier, node=node,
-                        changes=ChangeFeed(platform.db, config, node, slot))
+                        changes=ChangeFeed(platform.db, config, node, slot, stats), stats=stats)
 
     async def app(scope: dict, receive: Callable, send: Callable) -> None:
         path = scope["path"][len(scope.get("root_path", "")):] or "/"
@@ -63,7 +65,8 @@ def create(platform: Platform) -> Service:
         return "up"
 
     return Service(name="realtime", app=app, start=realtime.start, stop=realtime.stop, health=health,
-                   extras={"realtime": realtime})
+                   extras={"realtime": realtime,
+                           "register_metrics": lambda registry: realtime.stats.register(registry, realtime)})
 
 
 async def _websocket(realtime: Realtime, scope: dict, receive: Callable, send: Callable, path: str) -> None:

@@ -77,3 +77,39 @@ async def test_pushes_through_plain_asgi_send(stock_live):
     assert (await receiver.until(lambda m: m["event"] == "phx_reply"))["payload"]["status"] == "ok"
     await sender.close()
     await receiver.close()
+
+
+def _metric(text: str, name: str, default: float | None = None) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.rsplit(" ", 1)[1])
+    if default is not None:  # a counter nothing has counted yet is not shown
+        return default
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+async def test_metrics_show_sockets_changes_and_their_delay(live, admin_live):
+    import httpx
+
+    from .support import published_table
+
+    table = await published_table(admin_live, "watched", "id int primary key")
+    sock = await RawSocket.open(live)
+    reply = await sock.join(unique("metrics"), {"postgres_changes": [{"event": "*", "schema": "public",
+                                                                      "table": table}]})
+    assert reply["payload"]["status"] == "ok"
+    await sock.until(lambda m: m["event"] == "system")
+    async with httpx.AsyncClient(base_url=live.url, headers={"apikey": live.service_role_key}) as http:
+        before = (await http.get("/metrics")).text
+        await admin_live.execute(f"insert into {table} values (1)")
+        await sock.until(lambda m: m["event"] == "postgres_changes")
+        after = (await http.get("/metrics")).text
+    assert _metric(after, "oricol_realtime_connections") >= 1
+    assert _metric(after, "oricol_realtime_channels") >= 1
+    assert _metric(after, "oricol_realtime_slot_holder") == 1
+    assert _metric(after, "oricol_realtime_slot_retained_wal_bytes") >= 0
+    assert _metric(after, "oricol_realtime_changes_total") >= _metric(before, "oricol_realtime_changes_total", 0) + 1
+    assert _metric(after, "oricol_realtime_change_delay_seconds_count") > \
+        _metric(before, "oricol_realtime_change_delay_seconds_count", 0)
+    assert _metric(after, "oricol_realtime_frames_sent_total") > _metric(before, "oricol_realtime_frames_sent_total", 0)
+    await sock.close()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from datetime import datetime
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,7 @@ from oricol.db import Database
 from .. import frames
 from ..channel import JoinError
 from ..filters import Binding
+from ..stats import RealtimeStats
 from . import values, visibility
 from .reader import PUBLICATION, SlotReader, ensure_slot
 from .tables import TableCatalog
@@ -36,8 +39,9 @@ _HAS_COLUMN = ("select exists(select 1 from pg_attribute where attrelid = format
 
 
 class ChangeFeed:
-    def __init__(self, db: Database, config: RealtimeConfig, node: "Node", slot: str):
+    def __init__(self, db: Database, config: RealtimeConfig, node: "Node", slot: str, stats: RealtimeStats):
         self.db = db
+        self.stats = stats
         self.node = node
         self.slot = slot
         self.subscribers: set["Subscription"] = set()
@@ -120,15 +124,25 @@ class ChangeFeed:
 
     async def dispatch(self, changes: list[dict[str, Any]]) -> None:
         wanted = self._match(changes)
-        if not wanted:
-            return
+        if wanted:
+            await self._deliver(changes, wanted)
+        # the commit-to-push delay, whether or not anyone here wanted these changes
+        now = time.time()
+        self.stats.changes.inc((), len(changes))
+        for change in changes:
+            self.stats.delay.observe((), max(0.0, now - _epoch(change["commit_timestamp"])))
+
+    async def _deliver(self, changes: list[dict[str, Any]], wanted: dict["Subscription", dict[int, list[int]]]
+                       ) -> None:
         callers: dict[tuple[str, str], Any] = {}
         pending: dict[tuple[str, str], set[int]] = defaultdict(set)
         for sub, per_change in wanted.items():
             group = sub.group
             callers[group] = sub.caller
             pending[group].update(per_change)
+        started = time.perf_counter()
         allowed = await self.visibility.visible(callers, pending, changes)
+        self.stats.rls_check.observe((), time.perf_counter() - started)
         data: dict[tuple[int, Any], str] = {}  # each change serialised once per column set, not per subscriber
         for sub, per_change in wanted.items():  # per socket, in commit order
             visible = allowed[sub.group]
@@ -165,3 +179,8 @@ class ChangeFeed:
 def _tables_of(sub: "Subscription") -> set[tuple[str, str] | None]:
     """The tables a subscriber's bindings name; None for a binding on every table or schema."""
     return {None if b.table in (None, "*") or b.schema == "*" else (b.schema, b.table) for b in sub.bindings}
+
+
+def _epoch(timestamp: str) -> float:
+    """A change's commit_timestamp ("2026-01-01T00:00:00.000Z") as Unix time."""
+    return datetime.fromisoformat(timestamp).timestamp()

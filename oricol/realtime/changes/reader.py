@@ -24,8 +24,9 @@ _PEEK = ("select data from pg_logical_slot_peek_binary_changes($1, NULL, $2, "
          "'proto_version', '1', 'publication_names', '" + PUBLICATION + "')")
 _ADVANCE = "select pg_replication_slot_advance($1, $2::pg_lsn)"
 _SLOT_EXISTS = "select exists(select 1 from pg_replication_slots where slot_name = $1)"
-_STATE = ("select pg_current_wal_flush_lsn() as lsn, "
-          "exists(select 1 from pg_replication_slots where slot_name = $1) as slot")
+_STATE = ("select pg_current_wal_flush_lsn() as lsn, s.slot_name is not null as slot, "
+          "pg_wal_lsn_diff(pg_current_wal_flush_lsn(), s.restart_lsn)::bigint as retained "
+          "from (select 1) as one left join pg_replication_slots s on s.slot_name = $1")
 
 
 class SlotReader:
@@ -39,6 +40,7 @@ class SlotReader:
         self.max_changes = max_changes
         self.resume_grace = resume_grace
         self.is_leader = False
+        self.retained_bytes: int | None = None  # WAL the slot keeps, as last seen
         self.wake = asyncio.Event()
 
     async def run(self) -> None:
@@ -80,6 +82,7 @@ class SlotReader:
         quiet_at = None  # the flushed WAL position at which the slot last had nothing for us
         while True:
             state = await conn.fetchrow(_STATE, self.slot)
+            self.retained_bytes = state["retained"]
             if not state["slot"]:
                 await self._sleep(1.0)
                 continue
