@@ -45,6 +45,23 @@ class RateLimits:
     ip_header: str | None = None  # a header a trusted proxy sets to the client address (GoTrue's RATE_LIMIT_HEADER)
 
 
+# Third-party sign-in: GoTrue's names where GoTrue has the provider; `oidc` is any OpenID Connect issuer.
+EXTERNAL_PROVIDERS = ("azure", "github", "gitlab", "google", "keycloak", "oidc")
+ISSUER_REQUIRED = ("keycloak", "oidc")  # no public default: the URL is the issuer
+
+
+@dataclass(frozen=True)
+class ExternalProvider:
+    """One OAuth / OpenID Connect provider, from ORICOL_AUTH_EXTERNAL_<NAME>_* (GoTrue's EXTERNAL_<NAME>_*)."""
+
+    name: str
+    enabled: bool = False
+    client_id: str = ""
+    secret: str = ""
+    redirect_uri: str = ""  # our /callback as registered with the provider
+    url: str | None = None  # the provider's base URL or issuer; None = the public service
+
+
 @dataclass(frozen=True)
 class AuthConfig:
     site_url: str = "http://localhost:8080"
@@ -71,14 +88,18 @@ class AuthConfig:
     custom_access_token_hook: str | None = None  # schema.function
     smtp: Any = None  # an oricol.mail.mailer.SmtpMailer when ORICOL_SMTP_HOST is set, else None
     templates: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # kind -> (subject, html or None)
+    external: dict[str, ExternalProvider] = field(default_factory=dict)  # name -> provider, every known name
+    # GoTrue's MAILER_ALLOW_UNVERIFIED_EMAIL_SIGN_INS: a provider's unverified address may still sign in.
+    allow_unverified_email_sign_ins: bool = False
 
     @classmethod
     def from_env(cls, env: Env, core: "CoreConfig") -> "AuthConfig":
         algorithm = env.choice("ORICOL_AUTH_JWT_ALGORITHM", "HS256", SIGNING_ALGORITHMS)
         key_file = env.opt("ORICOL_AUTH_JWT_KEY_FILE")
+        external_url = env.str("ORICOL_AUTH_EXTERNAL_URL", core.public_url + "/auth/v1").rstrip("/")
         return cls(
             site_url=env.str("ORICOL_AUTH_SITE_URL", core.site_url).rstrip("/"),
-            external_url=env.str("ORICOL_AUTH_EXTERNAL_URL", core.public_url + "/auth/v1").rstrip("/"),
+            external_url=external_url,
             redirect_allow_list=env.list("ORICOL_AUTH_REDIRECT_URLS"),
             autoconfirm=env.bool("ORICOL_AUTH_AUTOCONFIRM", False),
             disable_signup=env.bool("ORICOL_AUTH_DISABLE_SIGNUP", False),
@@ -102,7 +123,29 @@ class AuthConfig:
             custom_access_token_hook=_hook(env),
             smtp=_smtp(env),
             templates=_templates(env),
+            external={name: _external(env, name, external_url) for name in EXTERNAL_PROVIDERS},
+            allow_unverified_email_sign_ins=env.bool("ORICOL_AUTH_ALLOW_UNVERIFIED_EMAIL_SIGN_INS", False),
         )
+
+    def provider(self, name: str) -> ExternalProvider | None:
+        return self.external.get(name)
+
+
+def _external(env: Env, name: str, external_url: str) -> ExternalProvider:
+    """A provider's settings; an enabled one must name its client, secret and (for `oidc`) issuer."""
+    prefix = f"ORICOL_AUTH_EXTERNAL_{name.upper()}_"
+    enabled = env.bool(prefix + "ENABLED", False)
+    url = env.opt(prefix + "URL")
+    if enabled:
+        for suffix in ("CLIENT_ID", "SECRET") + (("URL",) if name in ISSUER_REQUIRED else ()):
+            if env.opt(prefix + suffix) is None:
+                raise ConfigError(f"{prefix}{suffix} is not set (needed when {prefix}ENABLED is true)")
+        if url and not re.match(r"^https?://[^/\s]+", url):
+            raise ConfigError(f"{prefix}URL must be an http(s) URL, got {url!r}")
+    redirect_uri = env.str(prefix + "REDIRECT_URI", external_url + "/callback")
+    return ExternalProvider(name=name, enabled=enabled, client_id=env.str(prefix + "CLIENT_ID", ""),
+                            secret=env.str(prefix + "SECRET", ""), redirect_uri=redirect_uri,
+                            url=url.rstrip("/") if url else None)
 
 
 def _character_groups(env: Env) -> tuple[str, ...]:

@@ -91,3 +91,30 @@ def test_masked_hides_secrets_and_url_passwords():
     text = repr(shown)
     assert config.core.jwt_secret not in text and "hunter2" not in text
     assert shown["core"]["database_url"] == "postgresql://****@db:5432/postgres"
+
+
+def test_external_providers_typed_and_their_secrets_masked():
+    config = load(ORICOL_AUTH_EXTERNAL_GITHUB_ENABLED="true", ORICOL_AUTH_EXTERNAL_GITHUB_CLIENT_ID="gh-client",
+                  ORICOL_AUTH_EXTERNAL_GITHUB_SECRET="gh-secret-value-1234567")
+    github = config.auth.external["github"]
+    assert github.enabled and github.client_id == "gh-client" and github.url is None
+    assert github.redirect_uri == config.auth.external_url + "/callback"
+    assert not config.auth.external["google"].enabled
+    shown = configuration.masked(config)
+    assert "gh-secret-value-1234567" not in repr(shown)
+    assert shown["auth"]["external"]["github"]["client_id"] == "gh-client"
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"ORICOL_AUTH_EXTERNAL_GITHUB_ENABLED": "true", "ORICOL_AUTH_EXTERNAL_GITHUB_SECRET": "s"},
+     "ORICOL_AUTH_EXTERNAL_GITHUB_CLIENT_ID is not set"),
+    ({"ORICOL_AUTH_EXTERNAL_OIDC_ENABLED": "true", "ORICOL_AUTH_EXTERNAL_OIDC_CLIENT_ID": "c",
+      "ORICOL_AUTH_EXTERNAL_OIDC_SECRET": "s"}, "ORICOL_AUTH_EXTERNAL_OIDC_URL is not set"),
+    ({"ORICOL_AUTH_EXTERNAL_AZURE_ENABLED": "true", "ORICOL_AUTH_EXTERNAL_AZURE_CLIENT_ID": "c",
+      "ORICOL_AUTH_EXTERNAL_AZURE_SECRET": "s", "ORICOL_AUTH_EXTERNAL_AZURE_URL": "login.microsoftonline.com/x"},
+     "ORICOL_AUTH_EXTERNAL_AZURE_URL must be an http"),
+    ({"ORICOL_AUTH_EXTERNAL_GOOGLE_ENABLED": "maybe"}, "ORICOL_AUTH_EXTERNAL_GOOGLE_ENABLED must be true or false"),
+])
+def test_enabled_provider_needs_its_settings(overrides, message):
+    with pytest.raises(configuration.ConfigError, match=message):
+        load(**overrides)
