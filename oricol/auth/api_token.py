@@ -78,7 +78,15 @@ async def pkce_grant(req: AuthRequest) -> dict[str, Any]:
         if user is None or users.is_banned(user):
             raise errors.error(404, "user_not_found", "User not found")
         method = flow["authentication_method"]
-        return await sessions.sign_in(conn, req.state, user, method, req.ip, req.request.headers.get("user-agent"))
+        provider = flow["provider_type"] if method == "oauth" else "email"
+        session = await sessions.sign_in(conn, req.state, user, method, req.ip, req.request.headers.get("user-agent"),
+                                         provider=provider)
+        # A third-party sign-in hands the provider's tokens on, as GoTrue's PKCE grant does.
+        if flow["provider_access_token"]:
+            session["provider_token"] = flow["provider_access_token"]
+        if flow["provider_refresh_token"]:
+            session["provider_refresh_token"] = flow["provider_refresh_token"]
+        return session
     return await txn.run(req.state.pool, work)
 
 

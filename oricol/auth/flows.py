@@ -34,6 +34,28 @@ async def start(conn: asyncpg.Connection, body: dict[str, Any], user_id: uuid.UU
     return True
 
 
+async def start_external(conn: asyncpg.Connection, challenge: str, method: str, provider: str) -> uuid.UUID | None:
+    """The flow of a third-party sign-in (/authorize): None without a challenge (the implicit flow).
+
+    The user is not known yet; the callback fills it in and issues the code.
+    """
+    if not challenge and not method:
+        return None
+    if not challenge or not method:
+        raise errors.validation("PKCE flow requires code_challenge_method and code_challenge")
+    kind = METHODS.get(method.lower())
+    if kind is None:
+        raise errors.validation("code challenge method not supported")
+    if not 43 <= len(challenge) <= 128:
+        raise errors.validation("code challenge has to be between 43 and 128 characters")
+    flow_id = uuid.uuid4()
+    await conn.execute(
+        "insert into auth.flow_state (id, user_id, auth_code, code_challenge_method, code_challenge, provider_type, "
+        "authentication_method, created_at, updated_at) values ($1, null, $2, $3, $4, $5, 'oauth', now(), now())",
+        flow_id, str(uuid.uuid4()), kind, challenge, provider)
+    return flow_id
+
+
 async def code_for(conn: asyncpg.Connection, user_id: uuid.UUID, method: str) -> str | None:
     """The auth code of the user's latest flow of `method`, now issued (it is good for five minutes)."""
     return await conn.fetchval(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import api_admin, api_meta, api_mfa, api_mail, api_signup, api_token, api_user, api_verify
+from . import api_admin, api_external, api_meta, api_mfa, api_mail, api_signup, api_token, api_user, api_verify
 from .http import endpoint
 from .state import AuthState
 
@@ -11,8 +11,8 @@ TABLE = (
     ("/health", ("GET",), api_meta.health),
     ("/settings", ("GET",), api_meta.settings),
     ("/.well-known/jwks.json", ("GET",), api_meta.jwks),
-    ("/authorize", ("GET",), api_meta.authorize),
-    ("/callback", ("GET", "POST"), api_meta.callback),
+    ("/authorize", ("GET",), api_external.authorize),
+    ("/callback", ("GET", "POST"), api_external.callback),
     ("/signup", ("POST",), api_signup.signup),
     ("/token", ("POST",), api_token.token),
     ("/logout", ("POST",), api_token.logout),

@@ -30,6 +30,7 @@ def create(platform: Platform, mailer: object) -> Service:
 
     async def stop() -> None:
         hasher.close()
+        await state.providers.close()
 
     return Service(name="auth", app=app, stop=stop, extras={"state": state})
 

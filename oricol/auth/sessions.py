@@ -111,7 +111,7 @@ select * from touched
 
 
 async def sign_in(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, method: str,
-                  ip: str, user_agent: str | None) -> dict[str, Any]:
+                  ip: str, user_agent: str | None, provider: str = "email") -> dict[str, Any]:
     """Starts a session for `user` and answers with it (the common end of every sign-in flow).
 
     One statement does all the writes (sign-in time, session, amr, refresh token, audit entry):
@@ -120,7 +120,7 @@ async def sign_in(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Reco
     session_id, refresh = uuid.uuid4(), tokens.new_refresh_token()
     timebox = state.config.session_timebox
     not_after = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=timebox) if timebox else None
-    payload = audit.payload(user, "login", "account", {"provider": "email", "method": method})
+    payload = audit.payload(user, "login", "account", {"provider": provider, "method": method})
     user = await conn.fetchrow(SIGN_IN, user["id"], session_id, not_after, (user_agent or "")[:512], inet(ip),
                                method, users.INSTANCE_ID, tokens.stored_hash(refresh), payload, (ip or "")[:64])
     amr = [{"method": method, "timestamp": tokens.now()}]

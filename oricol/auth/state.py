@@ -1,7 +1,7 @@
 """What every auth endpoint works with, built once when the service is created."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -11,6 +11,7 @@ from oricol.config.core import CoreConfig
 
 from .limits import Limiter
 from .passwords import PasswordHasher
+from .provider_http import ProviderClient
 from .tokens import Signer
 
 
@@ -23,3 +24,4 @@ class AuthState:
     signer: Signer
     limiter: Limiter
     hasher: PasswordHasher
+    providers: ProviderClient = field(default_factory=ProviderClient)  # HTTP to OAuth/OIDC providers

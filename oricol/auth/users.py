@@ -128,8 +128,11 @@ def is_banned(row: asyncpg.Record) -> bool:
 async def create(conn: asyncpg.Connection, *, email: str | None, password_hash: str | None,
                  user_metadata: dict, confirmed: bool, aud: str, role: str = "authenticated",
                  anonymous: bool = False, invited: bool = False, app_meta: dict | None = None,
-                 user_id: uuid.UUID | None = None) -> asyncpg.Record:
-    """Inserts the user and its email identity (the insert fires the apps' auth.users triggers)."""
+                 user_id: uuid.UUID | None = None, email_identity: bool = True) -> asyncpg.Record:
+    """Inserts the user and its email identity (the insert fires the apps' auth.users triggers).
+
+    Users signing in through a provider get that provider's identity instead (`email_identity=False`).
+    """
     now = dt.datetime.now(dt.timezone.utc)
     providers = {"provider": "email", "providers": ["email"]} if email else {}
     meta = {**providers, **(app_meta or {})}
@@ -140,7 +143,7 @@ async def create(conn: asyncpg.Connection, *, email: str | None, password_hash: 
             now if confirmed else None, None, now if invited else None, meta, user_metadata, anonymous)
     except asyncpg.UniqueViolationError:
         raise errors.error(422, "email_exists", "A user with this email address has already been registered") from None
-    if email:
+    if email and email_identity:
         await conn.execute(INSERT_IDENTITY, str(new_id), new_id, identity_data(new_id, email, confirmed))
     return row
 

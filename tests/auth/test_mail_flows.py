@@ -233,12 +233,16 @@ async def test_resend_signup_confirmation(mail_live):
     assert client(live).verify_otp({"email": email, "token": code_in(mails[1]), "type": "signup"}).session
 
 
-async def test_oauth_providers_are_refused_in_gotrue_shape(mail_live):
+async def test_disabled_and_unknown_providers_are_refused_in_gotrue_shape(mail_live):
     live, _ = mail_live
-    response = httpx.get(live.url + "/auth/v1/authorize?provider=github")  # open route
-    assert response.status_code == 400
-    assert response.json() == {"code": 400, "error_code": "validation_failed",
-                                "msg": "Unsupported provider: Provider github could not be found"}
+    disabled = httpx.get(live.url + "/auth/v1/authorize?provider=github")  # open route
+    assert disabled.status_code == 400
+    assert disabled.json() == {"code": 400, "error_code": "validation_failed",
+                               "msg": "Unsupported provider: provider is not enabled"}
+    unknown = httpx.get(live.url + "/auth/v1/authorize?provider=myspace")
+    assert unknown.status_code == 400
+    assert unknown.json() == {"code": 400, "error_code": "validation_failed",
+                              "msg": "Unsupported provider: Provider myspace could not be found"}
 
 
 async def test_second_signup_of_an_unconfirmed_address_does_not_replace_the_password(mail_live):

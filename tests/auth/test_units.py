@@ -90,3 +90,35 @@ def test_error_shapes_by_api_version():
     assert requested_version("2023-05-01") is None and requested_version("garbage") is None
     assert render(errors.oauth_error("invalid_grant", "nope"), None)[0] == {"error": "invalid_grant",
                                                                            "error_description": "nope"}
+
+
+def test_azure_accepts_only_its_tenant_or_any_tenant_of_a_multi_tenant_authority():
+    from oricol.auth.providers import Azure, _azure_verified
+    from oricol.config.auth import ExternalProvider
+
+    def azure(url):
+        return Azure(ExternalProvider(name="azure", enabled=True, client_id="c", secret="s", url=url))
+    tenant = azure("https://login.microsoftonline.com/contoso-id")
+    assert tenant.expected_issuer("https://login.microsoftonline.com/contoso-id/v2.0")
+    assert not tenant.expected_issuer("https://login.microsoftonline.com/other-id/v2.0")
+    common = azure(None)
+    assert common.expected_issuer("https://login.microsoftonline.com/other-id/v2.0")
+    assert not common.expected_issuer("https://evil.example/other-id/v2.0")
+    assert not common.expected_issuer("https://login.microsoftonline.com/a/b/v2.0")
+    assert _azure_verified({"email": "a@b.c"}) and not _azure_verified({"email": "a@b.c", "xms_edov": False})
+    assert _azure_verified({"email": "a@b.c", "xms_edov": "1"}) and not _azure_verified({})
+
+
+def test_oauth_state_is_signed_for_its_purpose_only():
+    import jwt as pyjwt
+    import pytest as _pytest
+    from oricol.auth import oauth_state
+
+    secret = "s" * 40
+    token = oauth_state.sign(secret, "http://site", oauth_state.FlowState("github", "http://site/x", None, "n1"))
+    assert oauth_state.verify(secret, token) == oauth_state.FlowState("github", "http://site/x", None, "n1")
+    with _pytest.raises(oauth_state.StateError):
+        oauth_state.verify("t" * 40, token)
+    access_token_like = pyjwt.encode({"provider": "github", "exp": 2**31, "aud": oauth_state.AUDIENCE}, secret)
+    with _pytest.raises(oauth_state.StateError):  # signed with the JWT secret itself: not a state
+        oauth_state.verify(secret, access_token_like)
