@@ -79,6 +79,7 @@ class LiveServer:
     service_role_key: str = SECRETS["service_role_key"]
     jwt_secret: str = SECRETS["jwt_secret"]
     http: dict = field(default_factory=dict)  # uvicorn options over the server's own (e.g. another ws protocol)
+    port: int = 0  # chosen beforehand when the configuration must name the server's own address; 0 = any free
     _thread: threading.Thread | None = None
     _server: uvicorn.Server | None = None
     _error: list = field(default_factory=list)
@@ -89,7 +90,7 @@ class LiveServer:
         return self.config.core.database_url
 
     def start(self, timeout: float = 30) -> "LiveServer":
-        port = free_port()
+        port = self.port or free_port()
         self.url = f"http://127.0.0.1:{port}"
         ready = threading.Event()
 
