@@ -26,6 +26,9 @@ SERVER_SETTINGS = {
     "wal_level": "logical",
     "max_wal_senders": "10",
     "max_replication_slots": "10",
+    # A replication slot keeps WAL until it is read; when no realtime server runs for a long time this
+    # bounds what it keeps (the slot is then invalidated, and realtime says so and starts a new one).
+    "max_slot_wal_keep_size": "'4GB'",
     "max_connections": "200",
     "shared_buffers": "64MB",
     "fsync": "on",

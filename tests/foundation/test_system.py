@@ -95,6 +95,7 @@ def test_start_serves_applies_migrations_stops_cleanly_and_keeps_data(project):
             assert await conn.fetchval("select count(*) from auth.users where email = 'admin@oricol.test'") == 1
             assert await conn.fetchval("select count(*) from oricol.schema_migrations where source = 'app'") == 4
             assert await conn.fetchval("show wal_level") == "logical"
+            assert await conn.fetchval("show max_slot_wal_keep_size") == "4GB"  # an unread slot cannot fill the disk
             await conn.execute("insert into public.tickets (title) values ('survives restarts')")
             return await conn.fetchval("select count(*) from public.tickets")
         finally:
