@@ -329,3 +329,24 @@ def _b64decode(part: str) -> bytes:
 def _b64encode(raw: bytes) -> str:
     import base64
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+async def test_squatted_unconfirmed_account_loses_the_squatters_password(oauth_live, idp, db):
+    """Someone signed up first with the owner's address (never confirmed); the owner's verified
+    provider identity takes the account over and the squatter's password stops working."""
+    live, _ = oauth_live
+    email = unique_email("squatted")
+    signup = httpx.post(live.url + "/auth/v1/signup", headers={"apikey": live.anon_key},
+                        json={"email": email, "password": "squatter-password", "data": {"planted": True}})
+    assert signup.status_code == 200 and signup.json().get("email_confirmed_at") is None
+    owner = idp.person(email)
+    status, landed = browse(live, idp, authorize_url(live, "github", redirect_to=APP, login_hint=owner.login))
+    assert landed.startswith(APP + "#access_token=")
+    user = await db.fetchrow("select * from auth.users where email = $1", email)
+    assert user["email_confirmed_at"] is not None and user["encrypted_password"] == ""
+    assert "planted" not in user["raw_user_meta_data"]
+    assert [r["provider"] for r in await db.fetch("select provider from auth.identities where user_id = $1",
+                                                  user["id"])] == ["github"]
+    squatter = httpx.post(live.url + "/auth/v1/token?grant_type=password", headers={"apikey": live.anon_key},
+                          json={"email": email, "password": "squatter-password"})
+    assert squatter.status_code == 400 and squatter.json()["error_code"] == "invalid_credentials"
