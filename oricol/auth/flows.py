@@ -49,6 +49,10 @@ async def start_external(conn: asyncpg.Connection, challenge: str, method: str, 
     if not 43 <= len(challenge) <= 128:
         raise errors.validation("code challenge has to be between 43 and 128 characters")
     flow_id = uuid.uuid4()
+    # Flows people abandoned at the provider are never finished; each new flow sweeps a few old ones
+    # (every code and mail link of a flow that old has long expired), so the table stays small.
+    await conn.execute("delete from auth.flow_state where id in (select id from auth.flow_state "
+                       "where created_at < now() - interval '2 days' limit 100)")
     await conn.execute(
         "insert into auth.flow_state (id, user_id, auth_code, code_challenge_method, code_challenge, provider_type, "
         "authentication_method, created_at, updated_at) values ($1, null, $2, $3, $4, $5, 'oauth', now(), now())",

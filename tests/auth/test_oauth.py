@@ -350,3 +350,15 @@ async def test_squatted_unconfirmed_account_loses_the_squatters_password(oauth_l
     squatter = httpx.post(live.url + "/auth/v1/token?grant_type=password", headers={"apikey": live.anon_key},
                           json={"email": email, "password": "squatter-password"})
     assert squatter.status_code == 400 and squatter.json()["error_code"] == "invalid_credentials"
+
+
+async def test_abandoned_flows_are_swept(oauth_live, db):
+    live, _ = oauth_live
+    old = await db.fetchval(
+        "insert into auth.flow_state (id, auth_code, code_challenge_method, code_challenge, provider_type, "
+        "authentication_method, created_at) values (gen_random_uuid(), 'stale', 's256', $1, 'github', 'oauth', "
+        "now() - interval '3 days') returning id", "c" * 43)
+    started = httpx.get(authorize_url(live, "github", redirect_to=APP, code_challenge="d" * 43,
+                                      code_challenge_method="s256"))
+    assert started.status_code == 302
+    assert await db.fetchval("select count(*) from auth.flow_state where id = $1", old) == 0
