@@ -8,9 +8,9 @@ One run, one throwaway PostgreSQL, the server as a real `oricol start --only rea
 2. broadcast deliveries/s with p99 < 100 ms, and the same for a bare `websockets` relay server (each
    message sent to every other socket) measured in the same run: the ratio is what Oricol costs;
 3. idle joined sockets: server RSS growth per socket, as sockets per GB.
-The subscribers of (1) run in one Node.js process (bench/realtime_clients.mjs), the broadcast clients
-of (2) in this one; all on the same machine as the server and PostgreSQL, so they compete for CPU: the
-figures are a floor, not a ceiling.
+The receivers of (1) and (2) run in one Node.js process (bench/realtime_clients.mjs); senders and the
+idle sockets of (3) in this one; all on the same machine as the server and PostgreSQL, so they compete
+for CPU: the figures are a floor, not a ceiling.
 
     python bench/realtime.py [--quick] [--sections latency,broadcast,idle] [--counts 1,100,500]
                              [--rates 32,64,...] [--rls no|yes|both]
@@ -48,6 +48,8 @@ async def handler(ws):
     try:
         async for message in ws:
             websockets.broadcast([c for c in clients if c is not ws], message)
+    except websockets.ConnectionClosed:
+        pass
     finally:
         clients.discard(ws)
 async def main():
@@ -95,22 +97,24 @@ class Server:
 
 
 class Subscribers:
-    """Subscribers in a Node.js process (bench/realtime_clients.mjs): a Python websocket client costs
+    """Receivers in a Node.js process (bench/realtime_clients.mjs): a Python websocket client costs
     more CPU per message than the server, and on a small machine it would measure itself."""
 
-    def __init__(self, url: str, table: str, tokens: list[str | None]):
-        config = {"url": url, "table": table, "tokens": tokens}
+    def __init__(self, url: str, tokens: list[str | None], **config):
+        config = {"url": url, "tokens": tokens, **config}
         self.proc = subprocess.Popen(["node", str(REPO / "bench" / "realtime_clients.mjs"), orjson.dumps(config)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         if self.proc.stdout.readline().strip() != "ready":
             raise RuntimeError("the bench subscribers did not start")
 
-    def report(self) -> tuple[dict[int, list[float]], float]:
-        """Arrival times (ms since the epoch) by row id since the last report, and CPU ms spent."""
+    def report(self) -> dict:
+        """Since the last report: arrival times (ms since the epoch) by row id, broadcast latencies (ms)
+        and the CPU ms the receivers spent."""
         self.proc.stdin.write("report\n")
         self.proc.stdin.flush()
         data = orjson.loads(self.proc.stdout.readline())
-        return {int(k): v for k, v in data["received"].items()}, data["cpu_ms"]
+        data["received"] = {int(k): v for k, v in data["received"].items()}
+        return data
 
     def close(self) -> None:
         self.proc.stdin.write("quit\n")
@@ -153,9 +157,9 @@ async def run_rate(admin, table: str, subs: Subscribers, count: int, rate: float
     client_ms = 0.0
     deadline = time.perf_counter() + 5
     while True:
-        got, cpu_ms = subs.report()
-        client_ms += cpu_ms
-        for row_id, times in got.items():
+        report = subs.report()
+        client_ms += report["cpu_ms"]
+        for row_id, times in report["received"].items():
             received.setdefault(row_id, []).extend(times)
         done = all(len(received.get(i, ())) >= count for i in committed)
         if done or time.perf_counter() > deadline:
@@ -177,7 +181,7 @@ async def latency_section(server: Server, admin, args: argparse.Namespace) -> No
             table = await make_table(admin, rls)
             tokens = [jwt.encode({"sub": str(uuid.uuid4()), "role": "authenticated", "exp": int(time.time()) + 3600},
                                  SECRETS["jwt_secret"]) if rls else None for _ in range(count)]
-            subs = Subscribers(server.ws, table, tokens)
+            subs = Subscribers(server.ws, tokens, table=table)
             await asyncio.sleep(0.5)
             base = await run_rate(admin, table, subs, count, 10, seconds, 1, server.proc.pid)
             line = (f"  rls={'yes' if rls else 'no ':3} subscribers={count:3}  10 changes/s: p50 {base['p50']:6.1f}  "
@@ -202,22 +206,15 @@ async def latency_section(server: Server, admin, args: argparse.Namespace) -> No
 
 
 async def broadcast_rate(url: str, join: bool, receivers: int, rate: int, seconds: float) -> dict[str, float]:
+    """One sender at `rate` messages/s to `receivers` sockets (in Node.js); latency from the sender's stamp."""
     topic = f"realtime:{uuid.uuid4().hex[:8]}"
-    sockets = [await websockets.connect(url, ping_interval=None, max_queue=None) for _ in range(receivers + 1)]
+    subs = Subscribers(url, [None] * receivers, topic=topic, join=join)
+    sender = await websockets.connect(url, ping_interval=None, max_queue=None)
     if join:
-        for ws in sockets:
-            await ws.send(orjson.dumps({"topic": topic, "event": "phx_join", "payload": {"config": {}},
+        await sender.send(orjson.dumps({"topic": topic, "event": "phx_join", "payload": {"config": {}},
                                         "ref": "1", "join_ref": "1"}).decode())
-            await ws.recv()
+        await sender.recv()
     latencies: list[float] = []
-
-    async def read(ws) -> None:
-        async for raw in ws:
-            sent = orjson.loads(raw)["payload"]["payload"]["t"]
-            latencies.append((time.perf_counter() - sent) * 1000)
-
-    readers = [asyncio.create_task(read(ws)) for ws in sockets[1:]]
-    sender = sockets[0]
     start = time.perf_counter()
     total = int(rate * seconds)
     for n in range(total):
@@ -225,14 +222,15 @@ async def broadcast_rate(url: str, join: bool, receivers: int, rate: int, second
         if delay > 0:
             await asyncio.sleep(delay)
         await sender.send(orjson.dumps({"topic": topic, "event": "broadcast", "ref": None, "payload": {
-            "type": "broadcast", "event": "e", "payload": {"t": time.perf_counter()}}}).decode())
+            "type": "broadcast", "event": "e", "payload": {"t": time.time() * 1000}}}).decode())
     deadline = time.perf_counter() + 3
-    while len(latencies) < total * receivers and time.perf_counter() < deadline:
-        await asyncio.sleep(0.02)
-    for task in readers:
-        task.cancel()
-    for ws in sockets:
-        await ws.close()
+    while True:
+        latencies += subs.report()["latencies"]
+        if len(latencies) >= total * receivers or time.perf_counter() > deadline:
+            break
+        await asyncio.sleep(0.05)
+    subs.close()
+    await sender.close()
     result = percentiles(latencies)
     result["delivered"] = len(latencies) / (total * receivers)
     return result
@@ -247,7 +245,7 @@ async def broadcast_section(server: Server, quick: bool) -> None:
     try:
         for name, url, join in (("oricol", server.ws, True), ("bare relay", f"ws://127.0.0.1:{port}", False)):
             held = 0
-            for rate in (25, 50, 100, 200, 400, 800, 1600, 3200):
+            for rate in (200, 400, 800, 1200, 1600, 2400, 3200, 4800, 6400, 9600):
                 got = await broadcast_rate(url, join, 20, rate, 1.5 if quick else 3)
                 print(f"  {name:10} {rate:4} msgs/s x 20: p50 {got['p50']:6.1f}  p99 {got['p99']:7.1f} ms  "
                       f"delivered {got['delivered']:.0%}")

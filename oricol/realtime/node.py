@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .channel import Subscription
 
 log = logging.getLogger("oricol.realtime")
+_FOR_PEERS = ("b", "p", "c")  # broadcasts, presence and changes: only worth sending when another process listens
 
 
 class Node:
@@ -112,6 +113,8 @@ class Node:
 
     # the bus ---------------------------------------------------------------------------------
     def _publish(self, message: dict[str, Any]) -> None:
+        if message["k"] in _FOR_PEERS and not self._peers:
+            return  # alone: every subscriber is here and already served (a process that starts says hello first)
         message["o"] = self.id
         asyncio.get_running_loop().create_task(self._send(message))
 
@@ -137,7 +140,8 @@ class Node:
             self._push_diff(message["t"], self.presence.apply(message["t"], joins, message["l"]))
         elif kind == "c":
             self._local_changes(message["b"])
-        elif kind == "hello":
+        elif kind == "hello":  # a process started: tell it we are here (it only publishes to known peers)
+            self._publish({"k": "alive"})
             self._announce_presence()
         elif kind == "bye":
             self._drop_peer(origin)

@@ -113,3 +113,25 @@ async def test_metrics_show_sockets_changes_and_their_delay(live, admin_live):
         _metric(before, "oricol_realtime_change_delay_seconds_count", 0)
     assert _metric(after, "oricol_realtime_frames_sent_total") > _metric(before, "oricol_realtime_frames_sent_total", 0)
     await sock.close()
+
+
+async def test_a_lone_process_keeps_broadcasts_off_the_bus(live):
+    """With no other process listening, broadcasts are delivered here and not sent through PostgreSQL."""
+    import asyncpg
+
+    seen: list[str] = []
+    listener = await asyncpg.connect(live.db_url)
+    await listener.add_listener("oricol_realtime", lambda *args: seen.append(args[-1]))
+    name = unique("alone")
+    sender, receiver = await RawSocket.open(live), await RawSocket.open(live)
+    for sock in (sender, receiver):
+        assert (await sock.join(name))["payload"]["status"] == "ok"
+    for n in range(20):
+        await sender.push(f"realtime:{name}", "broadcast", {"type": "broadcast", "event": "e", "payload": {"n": n}})
+    for n in range(20):
+        assert (await receiver.until(lambda m: m["event"] == "broadcast"))["payload"]["payload"] == {"n": n}
+    await asyncio.sleep(0.3)
+    assert not [m for m in seen if '"k":"b"' in m]
+    await listener.close()
+    await sender.close()
+    await receiver.close()
