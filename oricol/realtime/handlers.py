@@ -1,12 +1,15 @@
 """What the server does with each client event: the event table of the realtime socket."""
 from __future__ import annotations
 
+import logging
 import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from . import channel as channels
 from .channel import JoinError
 from .frames import Message
+
+log = logging.getLogger("oricol.realtime")
 
 if TYPE_CHECKING:
     from .connection import Connection
@@ -50,6 +53,11 @@ async def join(realtime: "Realtime", conn: "Connection", msg: Message) -> None:
     if sub.bindings:
         realtime.changes.add(sub)
         await realtime.changes.announce_when_ready(sub)
+    else:
+        try:
+            await realtime.changes.ensure_reading()  # broadcasts from the database come through the slot
+        except Exception:
+            log.warning("realtime: could not create the replication slot", exc_info=True)
 
 
 async def leave(realtime: "Realtime", conn: "Connection", msg: Message, sub: "channels.Subscription") -> None:

@@ -74,6 +74,12 @@ class Node:
             wire["binary"] = True
         self._publish({"k": "b", "t": topic, "p": wire})
 
+    def deliver_here(self, topic: str, payload: dict[str, Any], *, private: bool) -> None:
+        """A broadcast sent from the database: every process reads it with the batch of changes, so it goes
+        to this process's channels only, and only to channels of its kind (private or public)."""
+        deliver([sub for sub in self.topics.get(topic, ()) if sub.private == private],
+                Message(topic, "broadcast", payload))
+
     def _deliver_broadcast(self, topic: str, payload: dict[str, Any], sender: "Subscription | None") -> None:
         targets = [sub for sub in self.topics.get(topic, ()) if sub is not sender or sub.broadcast_self]
         deliver(targets, Message(topic, "broadcast", payload))

@@ -19,7 +19,7 @@ from oricol.config.realtime import RealtimeConfig
 from oricol.db import Database
 
 from .. import frames
-from ..channel import JoinError
+from ..channel import TOPIC_PREFIX, JoinError
 from ..filters import Binding
 from ..stats import RealtimeStats
 from . import values, visibility
@@ -52,6 +52,7 @@ class ChangeFeed:
                                  poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read,
                                  resume_grace=config.resume_grace_seconds)
         self.visibility = visibility.Visibility(db.admin_url)
+        self._reading = False  # the slot is known to exist
         self._queue: asyncio.Queue = asyncio.Queue()
         self._tasks: list[asyncio.Task] = []
         node.change_handler = self._queue.put_nowait
@@ -97,16 +98,23 @@ class ChangeFeed:
                 if not self._by_table[key]:
                     del self._by_table[key]
 
+    async def ensure_reading(self) -> bool:
+        """Make sure the slot exists and is read: on a channel's first join, since any channel may
+        receive broadcasts sent from the database. True when it is."""
+        if not self._reading:
+            self._reading = await ensure_slot(self.db.admin, self.slot)
+            self.reader.wake.set()
+        return self._reading
+
     async def announce_when_ready(self, sub: "Subscription") -> None:
         """The `system` message that tells the client changes are flowing (or why they are not)."""
         try:
-            ready = await ensure_slot(self.db.admin, self.slot)
+            ready = await self.ensure_reading()
         except Exception as error:
             log.warning("could not create the replication slot", exc_info=True)
             ready, reason = False, f"Replication slot unavailable: {type(error).__name__}"
         else:
             reason = "Replication slot unavailable"
-        self.reader.wake.set()
         status = {"status": "ok", "message": "Subscribed to PostgreSQL"} if ready else \
             {"status": "error", "message": reason}
         sub.conn.push(sub.topic, "system", {**status, "extension": "postgres_changes", "channel": sub.name})
@@ -122,10 +130,36 @@ class ChangeFeed:
             except Exception:
                 log.exception("realtime: delivering a batch of changes failed")
 
-    async def dispatch(self, changes: list[dict[str, Any]]) -> None:
+    async def dispatch(self, batch: list[dict[str, Any]]) -> None:
+        """Deliver a batch in commit order: runs of table changes to their subscribers, and in between
+        the broadcasts sent from the database (rows inserted into realtime.messages)."""
+        run: list[dict[str, Any]] = []
+        for change in batch:
+            if _is_database_broadcast(change):
+                await self._dispatch_changes(run)
+                run = []
+                self._broadcast_from_database(change["record"] or {})
+            else:
+                run.append(change)
+        await self._dispatch_changes(run)
+        self._observe(batch)
+
+    def _broadcast_from_database(self, row: dict[str, Any]) -> None:
+        topic, event = row.get("topic"), row.get("event")
+        if not topic or event is None or row.get("extension") != "broadcast":
+            return
+        payload = {"type": "broadcast", "event": event, "payload": orjson.Fragment(row.get("payload") or "{}"),
+                   "meta": {"id": row.get("id")}}
+        self.node.deliver_here(TOPIC_PREFIX + topic, payload, private=row.get("private") == "t")
+
+    async def _dispatch_changes(self, changes: list[dict[str, Any]]) -> None:
+        if not changes:
+            return
         wanted = self._match(changes)
         if wanted:
             await self._deliver(changes, wanted)
+
+    def _observe(self, changes: list[dict[str, Any]]) -> None:
         # the commit-to-push delay, whether or not anyone here wanted these changes
         now = time.time()
         self.stats.changes.inc((), len(changes))
@@ -184,3 +218,7 @@ def _tables_of(sub: "Subscription") -> set[tuple[str, str] | None]:
 def _epoch(timestamp: str) -> float:
     """A change's commit_timestamp ("2026-01-01T00:00:00.000Z") as Unix time."""
     return datetime.fromisoformat(timestamp).timestamp()
+
+
+def _is_database_broadcast(change: dict[str, Any]) -> bool:
+    return change["schema"] == "realtime" and change["table"] == "messages" and change["type"] == "INSERT"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, Callable
 
 import asyncpg
@@ -20,8 +21,11 @@ from .tables import TableCatalog
 log = logging.getLogger("oricol.realtime.changes")
 
 PUBLICATION = "supabase_realtime"
+MESSAGES_PUBLICATION = "oricol_realtime_messages"  # inserts into realtime.messages: broadcasts from the database
 _PEEK = ("select data from pg_logical_slot_peek_binary_changes($1, NULL, $2, "
-         "'proto_version', '1', 'publication_names', '" + PUBLICATION + "')")
+         "'proto_version', '1', 'publication_names', '" + PUBLICATION + "," + MESSAGES_PUBLICATION + "')")
+_RETENTION = "delete from realtime.messages where inserted_at < now() - interval '3 days'"
+_RETENTION_EVERY = 3600.0  # seconds
 _ADVANCE = "select pg_replication_slot_advance($1, $2::pg_lsn)"
 _SLOT_EXISTS = "select exists(select 1 from pg_replication_slots where slot_name = $1)"
 _STATE = ("select pg_current_wal_flush_lsn() as lsn, s.slot_name is not null as slot, "
@@ -80,7 +84,11 @@ class SlotReader:
     async def _lead(self, conn: asyncpg.Connection) -> None:
         await asyncio.sleep(self.resume_grace)
         quiet_at = None  # the flushed WAL position at which the slot last had nothing for us
+        swept_at = 0.0
         while True:
+            if time.monotonic() - swept_at > _RETENTION_EVERY:  # broadcasts from the database are kept 3 days
+                await conn.execute(_RETENTION)
+                swept_at = time.monotonic()
             state = await conn.fetchrow(_STATE, self.slot)
             self.retained_bytes = state["retained"]
             if not state["slot"]:
