@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from oricol.db import Caller
 from oricol.jwt import JwtError
 
+from . import replay
 from .authorize import private_channel_permissions
 from .filters import Binding, BindingError, parse_binding
 
@@ -43,6 +44,8 @@ class Subscription:
     bindings: tuple[Binding, ...] = ()
     expires_at: float | None = None
     tracked: bool = False
+    replay: "replay.Replay | None" = None
+    replayed: frozenset = frozenset()  # ids of the messages replayed at join: not delivered again live
     sid: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     _group: tuple[str, str] | None = None
@@ -97,6 +100,10 @@ async def join(realtime: "Realtime", conn: "Connection", topic: str, join_ref: s
         presence_enabled=bool(presence.get("enabled", False)), private=bool(config.get("private", False)),
         expires_at=expires)
     sub.bindings = _bindings(config.get("postgres_changes"))
+    try:
+        sub.replay = replay.parse(broadcast, sub.private)
+    except replay.ReplayError as error:
+        raise JoinError(str(error)) from None
     if sub.private:
         permissions = await private_channel_permissions(realtime.db.admin, caller, sub.name)
         if not permissions.read:

@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from . import channel as channels
+from . import replay
 from .channel import JoinError
 from .frames import Message
 
@@ -50,6 +51,11 @@ async def join(realtime: "Realtime", conn: "Connection", msg: Message) -> None:
     conn.reply(msg, "ok", {"postgres_changes": [binding.reply() for binding in sub.bindings]})
     if sub.presence_enabled:
         conn.push(msg.topic, "presence_state", realtime.node.presence.state(msg.topic))
+    if sub.replay is not None:
+        messages = await replay.latest(realtime.db.admin, sub.name, sub.replay)
+        sub.replayed = frozenset(m["meta"]["id"] for m in messages)
+        for message in messages:
+            conn.push(msg.topic, "broadcast", message)
     if sub.bindings:
         realtime.changes.add(sub)
         await realtime.changes.announce_when_ready(sub)

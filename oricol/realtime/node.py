@@ -77,7 +77,8 @@ class Node:
     def deliver_here(self, topic: str, payload: dict[str, Any], *, private: bool) -> None:
         """A broadcast sent from the database: every process reads it with the batch of changes, so it goes
         to this process's channels only, and only to channels of its kind (private or public)."""
-        deliver([sub for sub in self.topics.get(topic, ()) if sub.private == private],
+        message_id = payload.get("meta", {}).get("id")
+        deliver([sub for sub in self.topics.get(topic, ()) if sub.private == private and message_id not in sub.replayed],
                 Message(topic, "broadcast", payload))
 
     def _deliver_broadcast(self, topic: str, payload: dict[str, Any], sender: "Subscription | None") -> None:

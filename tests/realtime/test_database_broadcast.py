@@ -90,3 +90,41 @@ async def test_a_broadcast_only_channel_starts_the_reading(live, admin_live):
     got = await sock.until(lambda m: m["event"] == "broadcast")
     assert got["payload"]["payload"]["n"] == 1
     await sock.close()
+
+
+async def test_a_private_channel_replays_the_latest_broadcasts_when_it_joins(live, admin_live):
+    import time
+
+    topic = unique("replay")
+    await admin_live.execute(f"""create policy "{topic} readers" on realtime.messages for select to authenticated
+                                 using (realtime.topic() = '{topic}')""")
+    observer = await RawSocket.open(live)  # sees the messages go out live before the replaying socket joins
+    assert (await observer.join(topic, {"private": True}, token=user_token()))["payload"]["status"] == "ok"
+    before = int(time.time() * 1000) - 1000
+    for n in range(4):
+        await admin_live.execute("select realtime.send(jsonb_build_object('n', $1::int), 'past', $2, true)", n, topic)
+    await admin_live.execute("select realtime.send('{\"n\": 99}'::jsonb, 'public', $1, false)", topic)  # not replayed
+    for n in range(4):
+        assert (await observer.until(lambda m: m["event"] == "broadcast"))["payload"]["payload"]["n"] == n
+    sock = await RawSocket.open(live)
+    reply = await sock.join(topic, {"private": True, "broadcast": {"replay": {"since": before, "limit": 2}}},
+                            token=user_token())
+    assert reply["payload"]["status"] == "ok"
+    replayed = [await sock.until(lambda m: m["event"] == "broadcast") for _ in range(2)]
+    assert [m["payload"]["payload"]["n"] for m in replayed] == [2, 3]  # the latest two, oldest first
+    assert all(m["payload"]["meta"]["replayed"] is True for m in replayed)
+    await admin_live.execute("select realtime.send('{\"n\": 4}'::jsonb, 'live', $1, true)", topic)
+    live_one = await sock.until(lambda m: m["event"] == "broadcast")
+    assert live_one["payload"]["payload"]["n"] == 4 and "replayed" not in live_one["payload"]["meta"]
+    later = await RawSocket.open(live)  # since: now -> nothing to replay
+    reply = await later.join(topic, {"private": True, "broadcast": {"replay": {"since": int(time.time() * 1000) + 60_000}}},
+                             token=user_token())
+    assert reply["payload"]["status"] == "ok"
+    refused = await later.join(unique("public"), {"broadcast": {"replay": {"since": 0}}})
+    assert refused["payload"] == {"status": "error", "response": {
+        "reason": "UnableToReplayMessages: Replay is not allowed for public channels"}}
+    bad = await later.join(topic, {"private": True, "broadcast": {"replay": {"since": "yesterday"}}},
+                           token=user_token())
+    assert bad["payload"]["response"]["reason"] == "UnableToReplayMessages: Replay params are not valid"
+    for s in (sock, later, observer):
+        await s.close()
