@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from . import channel as channels
 from . import replay
+from .authorize import private_channel_permissions
 from .channel import JoinError
 from .frames import Message
 
@@ -119,6 +120,13 @@ async def access_token(realtime: "Realtime", conn: "Connection", msg: Message, s
     except JoinError as error:
         shut_down(conn, sub, str(error))
         return
+    if sub.private:  # the new claims may no longer pass the channel's policies: ask them again
+        permissions = await private_channel_permissions(realtime.db.admin, caller, sub.name)
+        if not permissions.read:
+            shut_down(conn, sub, f"Unauthorized: You do not have permissions to read from this Channel topic: "
+                                 f"{sub.name}")
+            return
+        sub.can_write = permissions.write
     sub.caller, sub.expires_at = caller, expires
 
 

@@ -139,3 +139,22 @@ async def test_private_channel_needs_rls_on_realtime_messages(live, admin_live):
     got = await sock.until(lambda m: m["event"] == "broadcast")
     assert got["payload"]["payload"] == {"from": "rest"}
     await sock.close()
+
+
+async def test_a_new_token_that_fails_the_private_channel_policies_ends_the_channel(live, admin_live):
+    from .support import RawSocket, user_token
+    topic = unique("revoked")
+    member = "22222222-2222-4222-8222-" + topic[-10:].rjust(12, "0")
+    await admin_live.execute(
+        f"""create policy "read {topic}" on realtime.messages for select to authenticated
+            using (realtime.topic() = '{topic}' and auth.uid() = '{member}'::uuid)""")
+    sock = await RawSocket.open(live)
+    assert (await sock.join(topic, {"private": True}, token=user_token(member)))["payload"]["status"] == "ok"
+    await sock.push(f"realtime:{topic}", "access_token", {"access_token": user_token(member)})  # still a member
+    await sock.push("phoenix", "heartbeat", {})
+    assert (await sock.until(lambda m: m["event"] in ("phx_reply", "system", "phx_close")))["event"] == "phx_reply"
+    await sock.push(f"realtime:{topic}", "access_token", {"access_token": user_token()})  # somebody else now
+    system = await sock.until(lambda m: m["event"] == "system")
+    assert system["payload"]["status"] == "error" and "permissions to read" in system["payload"]["message"]
+    assert (await sock.until(lambda m: m["event"] == "phx_close"))["topic"] == f"realtime:{topic}"
+    await sock.close()
