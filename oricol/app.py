@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from dataclasses import dataclass
+from typing import Awaitable, Callable
 
 from oricol.config import Config
 from oricol.db import Database
@@ -42,6 +43,15 @@ def make_services(platform: Platform, mailer: Mailer) -> dict[str, Service]:
     return services
 
 
+@dataclass(frozen=True)
+class NodeHooks:
+    """What a worker process gets from the node it belongs to (oricol.workers): /metrics over all of the
+    node's processes, and the health of the parts the supervisor runs (mail catcher, workers)."""
+
+    metrics_text: Callable[[Registry], Awaitable[str]]
+    health: Callable[[], Awaitable[dict]]  # {"parts": {name: state}, "workers": {...}}
+
+
 @dataclass
 class Stack:
     """The running services and the gateway in front of them."""
@@ -50,6 +60,7 @@ class Stack:
     services: dict[str, Service]
     gateway: Gateway
     registry: Registry
+    node: NodeHooks | None = None
 
     async def start(self) -> None:
         for service in self.services.values():
@@ -86,8 +97,12 @@ class Stack:
                 report[name] = await asyncio.wait_for(service.health(), timeout=2)
             except Exception as error:
                 report[name] = f"down: {error.__class__.__name__}"
+        node = await self.node.health() if self.node is not None else {}
+        report.update(node.get("parts", {}))
         down = sorted(name for name, state in report.items() if state != "up")
         body = {"status": "healthy" if not down else "unhealthy", "parts": report}
+        if "workers" in node:
+            body["workers"] = node["workers"]
         if down:
             body["down"] = down
         return (200 if not down else 503), body
@@ -106,21 +121,27 @@ def rate_limiter(config: Config, redis: SharedRedis | None) -> RateLimiter:
     return RateLimiter(per_ip=config.gateway.rate_limit_ip, per_key=config.gateway.rate_limit_key, store=store)
 
 
-def metrics_app(registry: Registry, *, public: bool):
-    """GET /metrics in Prometheus text format; the service_role key is needed unless public."""
+async def _own_text(registry: Registry) -> str:
+    return registry.render()
+
+
+def metrics_app(registry: Registry, *, public: bool, text: Callable[[Registry], Awaitable[str]] = _own_text):
+    """GET /metrics in Prometheus text format; the service_role key is needed unless public. `text` renders
+    the registry (a worker's renders the whole node's, see oricol.workers.metrics)."""
     from oricol.identity import identity_of
 
     async def app(scope: dict, receive, send) -> None:
-        status, body, kind = 200, registry.render().encode(), b"text/plain; version=0.0.4; charset=utf-8"
         if not public and not identity_of(scope).is_service_role:
             status, body, kind = 403, b'{"message":"The metrics need the service_role key"}', b"application/json"
+        else:
+            status, body, kind = 200, (await text(registry)).encode(), b"text/plain; version=0.0.4; charset=utf-8"
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
     return app
 
 
-def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> Stack:
+def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node: NodeHooks | None = None) -> Stack:
     verifier = Verifier(secret=config.core.jwt_secret)
     key_file = getattr(config.auth, "jwt_key_file", None)
     if key_file is not None:  # auth signs with an asymmetric key: every service accepts its public half
@@ -149,10 +170,11 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None) -> S
         anon_key=config.core.anon_key,
         service_role_key=config.core.service_role_key,
         max_body_bytes=config.core.max_body_bytes,
-        extra_routes={"/metrics": metrics_app(registry, public=config.gateway.metrics_public)},
+        extra_routes={"/metrics": metrics_app(registry, public=config.gateway.metrics_public,
+                                              text=node.metrics_text if node is not None else _own_text)},
         limiter=rate_limiter(config, redis),
         metrics=RequestMetrics(registry),
     )
-    stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry)
+    stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry, node=node)
     holder["stack"] = stack
     return stack

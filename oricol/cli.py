@@ -42,12 +42,16 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     overrides = {"ORICOL_SERVICES": args.only} if args.only else {}
+    if args.workers:
+        overrides["ORICOL_WORKERS"] = args.workers
     config = _load(args, overrides)
     if args.detach:
         return _start_detached(args, config)
     from oricol import logs, server
 
-    logs.configure(config.core.log_level, log_file=config.core.data_dir / "logs" / "oricol.jsonl")
+    several = config.core.workers > 1  # the workers append to the same file; this process rotates it
+    logs.configure(config.core.log_level, log_file=config.core.data_dir / "logs" / "oricol.jsonl",
+                   shared_file=several, fields={"worker": "supervisor", "pid": os.getpid()} if several else None)
     pid_file = config.core.data_dir / "oricol.pid"
     config.core.data_dir.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
@@ -72,6 +76,8 @@ def _start_detached(args: argparse.Namespace, config: configuration.Config) -> i
         command += ["--env-file", args.env_file]
     if args.only:
         command += ["--only", args.only]
+    if args.workers:
+        command += ["--workers", args.workers]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
@@ -147,6 +153,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 1
     for name, state in body.get("parts", {}).items():
         print(f"  {name:<10} {state}")
+    workers = body.get("workers")
+    if workers:
+        print(f"  {'workers':<10} {workers['serving']}/{workers['wanted']} serving, {workers['restarts']} restarts")
     _print_backup_status(config)
     print(f"oricol: {body.get('status', 'unknown')} at {config.core.public_url}")
     return 0 if status == 200 else 1
@@ -288,6 +297,8 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("start", help="start the stack (foreground unless --detach)")
     p.add_argument("--detach", action="store_true", help="run in the background with a pid file")
     p.add_argument("--only", help="comma-separated services to run, e.g. rest,auth")
+    p.add_argument("--workers", help="worker processes serving the gateway, or `auto` for one per CPU "
+                                     "(default: ORICOL_WORKERS, else 1)")
     p.add_argument("--wait", type=float, default=120, help="with --detach: seconds to wait for health")
     p.set_defaults(func=cmd_start)
 

@@ -13,13 +13,22 @@ import orjson
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
+MAX_BYTES = 20 * 2**20
+BACKUPS = 5
+
+
 class JsonFormatter(logging.Formatter):
+    def __init__(self, fields: dict | None = None):
+        super().__init__()
+        self.fields = dict(fields or {})  # on every line: the worker and pid of a multi-worker node
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
+            **self.fields,
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
@@ -29,22 +38,48 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def configure(level: str = "info", stream=None, log_file: Path | None = None) -> None:
-    """JSON lines on stderr and, when `log_file` is given, in a rotating file `oricol logs` reads."""
+def configure(level: str = "info", stream=None, log_file: Path | None = None, *, shared_file: bool = False,
+              fields: dict | None = None) -> None:
+    """JSON lines on stderr and, when `log_file` is given, in a rotating file `oricol logs` reads.
+
+    `shared_file`: several processes (a node's workers) append to the one file. Each line is one
+    O_APPEND write, so lines never interleave; only the supervisor rotates it (`rotate_if_large`), and a
+    WatchedFileHandler reopens the new file in every process after a rotation. RotatingFileHandler in each
+    process would instead rename the file under the others and rotate it once per process.
+    """
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(JsonFormatter(fields))
     handlers: list[logging.Handler] = [handler]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        rotating = logging.handlers.RotatingFileHandler(log_file, maxBytes=20 * 2**20, backupCount=5)
-        rotating.setFormatter(JsonFormatter())
-        handlers.append(rotating)
+        if shared_file:
+            to_file: logging.Handler = logging.handlers.WatchedFileHandler(log_file)
+        else:
+            to_file = logging.handlers.RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS)
+        to_file.setFormatter(JsonFormatter(fields))
+        handlers.append(to_file)
     root = logging.getLogger()
     root.handlers[:] = handlers
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True
     logging.getLogger("uvicorn.error").setLevel(max(logging.INFO, root.level))
+
+
+def rotate_if_large(path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> bool:
+    """Renames path → path.1 → … → path.N (the oldest dropped) once it is over `max_bytes`; the writers'
+    WatchedFileHandlers notice the new inode and carry on in a fresh file."""
+    try:
+        if path.stat().st_size < max_bytes:
+            return False
+    except FileNotFoundError:
+        return False
+    for number in range(backups - 1, 0, -1):
+        older = path.with_name(f"{path.name}.{number}")
+        if older.exists():
+            older.replace(path.with_name(f"{path.name}.{number + 1}"))
+    path.replace(path.with_name(f"{path.name}.1"))
+    return True
 
 
 def matches(line: str, filters: list[str]) -> bool:

@@ -89,31 +89,52 @@ def start_cluster(config: Config) -> Cluster:
     if not cluster.initialised:
         log.info("creating the embedded PostgreSQL cluster", extra={"dir": str(cluster.pg_dir)})
         cluster.init(config.core.postgres_password)
-    cluster.start()
+    settings = None
+    if config.core.workers > 1:  # every worker has its own pools: room for all of them
+        from oricol.workers.budget import embedded_max_connections
+
+        settings = {"max_connections": str(embedded_max_connections(config))}
+    cluster.start(settings=settings)
     return cluster
 
 
-async def serve(config: Config) -> int:
-    # Until uvicorn takes over the signals, SIGTERM cancels start-up so the finally below still runs.
+@contextlib.contextmanager
+def cancel_on_signals():
+    """Until uvicorn takes over the signals, SIGTERM/SIGINT cancel start-up so the caller's clean-up runs."""
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     assert task is not None
-    loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    cluster = await asyncio.to_thread(start_cluster, config) if config.core.embedded else None
-    db = None
-    stack = None
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, task.cancel)
     try:
-        url = admin_url(config, cluster)
-        try:
-            await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir)
-        except MigrationError as error:
-            print(f"oricol: migration failed, not serving: {error}", file=sys.stderr)
-            return 3
-        db = await Database.connect(url, config.core.postgres_password, pool_size=config.core.pool_size,
-                                    replica_urls=config.core.replica_urls)
-        stack = build_stack(config, db)
-        await stack.start()
-        loop.remove_signal_handler(signal.SIGTERM)
+        yield
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def serve(config: Config) -> int:
+    """The database first (start, migrate: once per node), then one process serving, or a supervisor and
+    its workers (oricol.workers) when ORICOL_WORKERS > 1."""
+    cluster = db = stack = None
+    try:
+        with cancel_on_signals():
+            cluster = await asyncio.to_thread(start_cluster, config) if config.core.embedded else None
+            url = admin_url(config, cluster)
+            try:
+                await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir)
+            except MigrationError as error:
+                print(f"oricol: migration failed, not serving: {error}", file=sys.stderr)
+                return 3
+        if config.core.workers > 1:
+            from oricol.workers import supervisor
+
+            return await supervisor.run(config, url)
+        with cancel_on_signals():
+            db = await Database.connect(url, config.core.postgres_password, pool_size=config.core.pool_size,
+                                        replica_urls=config.core.replica_urls)
+            stack = build_stack(config, db)
+            await stack.start()
         server = _Server(uvicorn.Config(stack.gateway, **http_options(config)))
         metrics_server = await _serve_metrics(config, stack)
         try:

@@ -1,6 +1,7 @@
 """The configuration every service shares: secrets, addresses, the database, the data dir."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,8 @@ class CoreConfig:
     redis_url: str | None
     replica_urls: tuple[str, ...]
     log_level: str
-    pool_size: int
+    pool_size: int  # per worker process: the node opens about workers × this (see oricol/workers/budget.py)
+    workers: int
     dev_mode: bool
     pg_bindir: Path | None
 
@@ -83,6 +85,7 @@ class CoreConfig:
             replica_urls=env.list("ORICOL_DATABASE_REPLICA_URLS"),
             log_level=env.choice("ORICOL_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
             pool_size=env.int("ORICOL_DB_POOL_SIZE", 10, min=1, max=500),
+            workers=read_workers(env),
             dev_mode=env.bool("ORICOL_DEV_MODE", True),
             pg_bindir=env.path("ORICOL_PG_BINDIR", Path()) if env.opt("ORICOL_PG_BINDIR") else None,
         )
@@ -108,3 +111,24 @@ class CoreConfig:
                 raise ConfigError(f"{name} is not a valid JWT signed with ORICOL_JWT_SECRET")
             if claims.get("role") != role:
                 raise ConfigError(f"{name} must carry role {role!r}, it carries {claims.get('role')!r}")
+
+
+MAX_WORKERS = 256
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask, e.g. a container's cpuset), not the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def read_workers(env: Env) -> int:
+    """ORICOL_WORKERS: how many processes serve the gateway; `auto` is one per usable CPU."""
+    value = env.opt("ORICOL_WORKERS")
+    if value is not None and value.strip().lower() == "auto":
+        return min(usable_cpus(), MAX_WORKERS)
+    if value is not None and not value.strip().isdigit():
+        raise ConfigError(f"ORICOL_WORKERS must be a whole number or auto, got {value!r}")
+    return env.int("ORICOL_WORKERS", 1, min=1, max=MAX_WORKERS)

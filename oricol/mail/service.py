@@ -14,6 +14,7 @@ import socket
 
 import uvicorn
 
+from oricol.config import Config
 from oricol.config.mail import MailConfig
 from oricol.service import Platform, Service
 
@@ -114,8 +115,13 @@ def metrics_of(catcher: MailCatcher):
 
 
 def create(platform: Platform) -> Service:
-    settings = platform.config.mail
+    return from_config(platform.config)
+
+
+def from_config(config: Config) -> Service:
+    """The catcher needs no database: the supervisor of a multi-worker node runs it from the config alone."""
+    settings = config.mail
     caps = Caps(per_mailbox=settings.mailbox_cap, total=settings.total_cap, total_bytes=settings.storage_cap_bytes)
-    catcher = MailCatcher(settings, MailStore(platform.config.core.data_dir / "mail", caps))
+    catcher = MailCatcher(settings, MailStore(config.core.data_dir / "mail", caps))
     return Service(name="mail", app=catcher.app, start=catcher.start, stop=catcher.stop, health=catcher.health,
                    extras={"catcher": catcher, "register_metrics": metrics_of(catcher)})

@@ -194,7 +194,8 @@ class Cluster:
             pass
         pid_file.unlink(missing_ok=True)
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 60, settings: dict[str, str] | None = None) -> None:
+        """Starts the server; `settings` override postgresql.conf for this run only (e.g. max_connections)."""
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         if self.user is not None:
             os.chown(self.socket_dir, self.user.pw_uid, self.user.pw_gid)
@@ -202,6 +203,7 @@ class Cluster:
         if self.running():
             return
         options = f"-p {self.port} -k {self.socket_dir}"
+        options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
         result = self._cmd("pg_ctl", "start", "-w", "-t", str(int(timeout)), "-D", str(self.pg_dir),
                            "-l", str(self.log_file), "-o", options, check=False, timeout=timeout + 10)
         if result.returncode != 0:

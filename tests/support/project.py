@@ -57,10 +57,10 @@ class Project:
     def keys(self) -> dict:
         return json.loads(self.cli("keys", "--json").stdout)
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 60, args: tuple[str, ...] = ()) -> None:
         self.log = open(self.root / "server.log", "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=self.root, env=self.env,
-                                        stdout=self.log, stderr=self.log)
+        self.process = subprocess.Popen([sys.executable, "-m", "oricol", "start", *args], cwd=self.root,
+                                        env=self.env, stdout=self.log, stderr=self.log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
