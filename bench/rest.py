@@ -4,6 +4,11 @@ that request (transaction prelude, the statement with its parameters, commit) at
 concurrency and pool size. Also: reads with a user JWT divided by reads with the anon key.
 
     python bench/rest.py [--seconds 3] [--rounds 3] [--concurrency 16]
+    python bench/rest.py --workers 1,2   # the same four requests served by 1 then 2 worker processes
+
+With --workers, no baseline: each worker count gets its own server on the same database, and the table
+shows req/s per count and the ratio of the last to the first. The load generator is one process here too,
+so on a small machine it, the workers and PostgreSQL share the cores.
 
 (a) GET one row by primary key  (b) GET 100 rows with an embedded one-to-many
 (c) POST one row                (d) PATCH one row by key
@@ -212,6 +217,9 @@ async def run(args) -> None:
                "ORICOL_DATA_DIR": str(root / "data"), "ORICOL_MIGRATIONS_DIR": str(root / "none"),
                "ORICOL_LOG_LEVEL": "error", "ORICOL_DB_POOL_SIZE": str(args.pool),
                "ORICOL_RATE_LIMIT_ENABLED": "false"}
+        if args.workers:
+            await compare_workers(args, root, env, port, keys)
+            return
         server = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=root, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         await wait_healthy(port)
@@ -227,6 +235,30 @@ async def run(args) -> None:
             server.wait(30)
         cluster.stop(mode="immediate")
         shutil.rmtree(root, ignore_errors=True)
+
+
+async def compare_workers(args, root: Path, env: dict, port: int, keys: dict) -> None:
+    counts = [int(n) for n in args.workers.split(",")]
+    print(f"concurrency {args.concurrency}, pool {args.pool} per worker, {args.rounds} rounds of {args.seconds}s, "
+          f"{os.cpu_count()} CPUs shared by the load generator, the workers and PostgreSQL")
+    results: dict[str, list[float]] = {name: [] for name in scenarios(keys)}
+    for count in counts:
+        server = subprocess.Popen([sys.executable, "-m", "oricol", "start", "--workers", str(count)],
+                                  cwd=root, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            await wait_healthy(port)
+            await asyncio.sleep(1)  # every worker serving, not just the first
+            for name, make in scenarios(keys).items():
+                worker = ServerWorker(port, lambda n, make=make: raw_request(*_http(make(n))))
+                runs = [await measure(worker, args.concurrency, args.seconds) for _ in range(args.rounds)]
+                results[name].append(statistics.median(r[0] for r in runs))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(60)
+    print(f"{'request':34}" + "".join(f"{f'{n} worker(s)':>13}" for n in counts) + f"{'ratio':>8}")
+    for name, rates in results.items():
+        print(f"{name:34}" + "".join(f"{rate:13.0f}" for rate in rates) + f"{rates[-1] / rates[0]:8.2f}")
 
 
 async def wait_healthy(port: int) -> None:
@@ -281,6 +313,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--pool", type=int, default=10)
+    parser.add_argument("--workers", help="comma-separated worker counts to compare, e.g. 1,2 (no baseline)")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -8,13 +8,15 @@ object through the normal write protocol (store.py) as that caller. Uploads not 
 they expire are removed by a sweeper.
 
 The partial bytes live in `<storage dir>/resumable/<id>` on the node that received them (with
-several nodes, route an upload's requests to one node, or share that directory).
+several nodes, route an upload's requests to one node, or share that directory). The workers of one node
+share the folder, and a file lock keeps their appends to one upload in order.
 """
 from __future__ import annotations
 
 import asyncio
 import base64
 import binascii
+import fcntl
 import hashlib
 import logging
 import os
@@ -177,8 +179,10 @@ async def _append(ctx: Context, request: Request, row, offset: int) -> int:
         await asyncio.wait_for(lock.acquire(), timeout=10)
     except TimeoutError:
         raise errors.tus_error(423, "The upload is locked by another request") from None
+    held = None
     try:
         path = _part_path(ctx, upload_id)
+        held = await _lock_across_processes(path)
         current = path.stat().st_size
         if offset != current:
             raise errors.tus_error(409, f"Upload-Offset {offset} does not match the upload's offset {current}")
@@ -187,9 +191,27 @@ async def _append(ctx: Context, request: Request, row, offset: int) -> int:
             await _finish(ctx, request, row, path)
         return current
     finally:
+        if held is not None:
+            os.close(held)  # releases the flock
         lock.release()
         if not lock.locked():
             _locks.pop(upload_id, None)
+
+
+async def _lock_across_processes(path: Path, wait: float = 10.0) -> int:
+    """An exclusive flock on the partial file: the asyncio lock orders one process's requests, this one the
+    workers of a node (they share the folder), so two PATCHes at one offset never both append."""
+    fd = os.open(path, os.O_RDONLY)
+    deadline = asyncio.get_running_loop().time() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if asyncio.get_running_loop().time() > deadline:
+                os.close(fd)
+                raise errors.tus_error(423, "The upload is locked by another request") from None
+            await asyncio.sleep(0.05)
 
 
 async def _write_body(request: Request, path: Path, offset: int, length: int) -> int:
