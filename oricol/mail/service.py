@@ -65,7 +65,7 @@ class MailCatcher:
 
     async def _start_http(self) -> None:
         # We bind the socket ourselves: uvicorn exits the process when it cannot bind.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # so asyncio sets TCP_NODELAY
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((HOST, self.settings.http_port))

@@ -21,7 +21,9 @@ BACKLOG = 2048  # uvicorn's default: enough for a burst while every worker is bu
 def open_shared(host: str, port: int) -> socket.socket:
     """A bound, listening TCP socket for `host:port` (IPv6 if `host` is an IPv6 address)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY only on accepted sockets whose proto says TCP, and
+    # accepted sockets copy the listener's. With proto 0 every small response waited ~40 ms for Nagle.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # restart over TIME_WAIT connections
         if family == socket.AF_INET6 and host == "::":

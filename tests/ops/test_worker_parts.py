@@ -109,3 +109,26 @@ def test_processes_share_the_log_file_and_one_rotates_it(tmp_path):
         assert second["msg"] == "after"
     finally:
         logging.getLogger().handlers.clear()
+
+
+async def test_connections_accepted_on_the_shared_socket_send_without_delay():
+    """asyncio turns Nagle off only for sockets whose proto is TCP; the listener must say so."""
+    import asyncio
+    import socket
+
+    from oricol.workers import listener
+
+    sock = listener.open_shared("127.0.0.1", 0)
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_connect(reader, writer) -> None:
+        accepted.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+
+    server = await asyncio.start_server(on_connect, sock=sock)
+    try:
+        _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+        assert await asyncio.wait_for(accepted, 5) != 0
+        writer.close()
+    finally:
+        server.close()
