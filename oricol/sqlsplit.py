@@ -14,6 +14,7 @@ _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 class Statement:
     text: str
     line: int  # 1-based line of the statement's first character in the script
+    offset: int = 0  # 0-based character index of that first character (to place error positions)
 
 
 def split(script: str) -> list[Statement]:
@@ -59,7 +60,7 @@ def _append(statements: list[Statement], script: str, start: int, end: int) -> N
     if not stripped:
         return
     offset = _skip_leading_comments(script, start, end)
-    statements.append(Statement(text=script[offset:end], line=script.count("\n", 0, offset) + 1))
+    statements.append(Statement(text=script[offset:end], line=script.count("\n", 0, offset) + 1, offset=offset))
 
 
 def _skip_leading_comments(script: str, i: int, end: int) -> int:

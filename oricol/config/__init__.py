@@ -16,6 +16,7 @@ from .core import ALL_SERVICES, CoreConfig
 from .env import ConfigError, Env
 from .gateway import GatewayConfig
 from .mail import MailConfig
+from .meta import MetaConfig
 from .realtime import RealtimeConfig
 from .rest import RestConfig
 from .storage import StorageConfig
@@ -35,6 +36,7 @@ class Config:
     realtime: RealtimeConfig
     mail: MailConfig
     backup: BackupConfig
+    meta: MetaConfig
 
 
 def from_env(env: Env) -> Config:
@@ -48,6 +50,7 @@ def from_env(env: Env) -> Config:
         realtime=RealtimeConfig.from_env(env, core),
         mail=MailConfig.from_env(env, core),
         backup=BackupConfig.from_env(env, core),
+        meta=MetaConfig.from_env(env, core),
     )
 
 

@@ -1,1 +1,1 @@
-"""postgres-meta-compatible database metadata API at /pg."""
+"""postgres-meta-compatible database metadata API at /pg (see service.py)."""

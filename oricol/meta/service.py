@@ -1,5 +1,44 @@
-from oricol.service import Platform, Service, not_built_yet
+"""postgres-meta-compatible service at /pg (what Supabase Studio and tooling call).
+
+`create` builds the Starlette app over the route table (routes.py); handlers reach the service's own
+connections (connection.MetaDb) on the app state. Health is "up" only when a catalogue query runs.
+"""
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from oricol.service import Platform, Service
+
+from . import errors, sqlfiles
+from .catalog import single
+from .connection import MetaDb
+from .http import error_response
+from .routes import routes
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    # postgres-meta (fastify) answers an unknown path or method alike: 404 {"error": "Not found"}.
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status in (404, 405):
+        return error_response(errors.not_found())
+    return error_response(errors.from_exception(exc))
+
+
+def build_app(db: MetaDb) -> Starlette:
+    app = Starlette(routes=routes(), exception_handlers={HTTPException: _http_exception})
+    app.state.db = db
+    return app
 
 
 def create(platform: Platform) -> Service:
-    return not_built_yet("meta", lambda status, msg: ({"error": msg}, status))
+    db = MetaDb(platform.db.admin_url, platform.config.meta)
+
+    async def health() -> str:
+        found = await db.read_json(single(sqlfiles.query("version"), where=[]))
+        return "up" if found else "down: no answer from the catalogue"
+
+    return Service(name="meta", app=build_app(db), start=db.open, stop=db.close, health=health,
+                   extras={"db": db})

@@ -1,0 +1,24 @@
+"""Configuration of the meta service (postgres-meta at /pg), read from ORICOL_META_* variables."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .env import Env
+
+
+@dataclass(frozen=True)
+class MetaConfig:
+    # postgres-meta's PG_QUERY_TIMEOUT_SECS default: no statement of a request runs longer.
+    statement_timeout_seconds: int = 55
+    # Meta has its own small pool so a long SQL-editor query never takes the platform's connections.
+    pool_size: int = 3
+
+    @classmethod
+    def from_env(cls, env: Env, core: "CoreConfig") -> "MetaConfig":
+        return cls(
+            statement_timeout_seconds=env.int("ORICOL_META_STATEMENT_TIMEOUT", 55, min=1, max=3600),
+            pool_size=env.int("ORICOL_META_POOL_SIZE", 3, min=1, max=100),
+        )
+
+
+from .core import CoreConfig  # noqa: E402  (type name used in annotations only)

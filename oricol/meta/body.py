@@ -1,0 +1,81 @@
+"""Reading a write's JSON body field by field, refusing what postgres-meta's schemas refuse.
+
+Messages follow the validator postgres-meta uses ("body/name must be string", "body must have required
+property 'name'"), so tools that show them read the same text. Unknown fields are ignored, as there.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import errors
+
+MISSING = object()
+
+
+class Body:
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def required_str(self, name: str) -> str:
+        if name not in self.data:
+            raise errors.invalid("", f"must have required property '{name}'")
+        return self._str(name)
+
+    def str(self, name: str, default: Any = None, *, empty_ok: bool = False) -> Any:
+        return self._str(name, empty_ok) if name in self.data else default
+
+    def nullable_str(self, name: str, default: Any = MISSING) -> Any:
+        """A string or an explicit null (e.g. a column's check: null removes it); `default` if absent."""
+        if name not in self.data:
+            return default
+        return None if self.data[name] is None else self._str(name)
+
+    def bool(self, name: str, default: Any = None) -> Any:
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if not isinstance(value, bool):
+            raise errors.invalid(name, "must be boolean")
+        return value
+
+    def int(self, name: str, *, required: bool = False) -> Any:
+        if name not in self.data:
+            if required:
+                raise errors.invalid("", f"must have required property '{name}'")
+            return None
+        value = self.data[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise errors.invalid(name, "must be integer")
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: Any = None) -> Any:
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if value not in choices:
+            raise errors.invalid(name, "must be equal to one of the allowed values: " + ", ".join(choices))
+        return value
+
+    def str_list(self, name: str, default: Any = None) -> Any:
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+            raise errors.invalid(name, "must be array of non-empty strings")
+        return value
+
+    def raw(self, name: str, default: Any = MISSING) -> Any:
+        return self.data.get(name, default)
+
+    def _str(self, name: str, empty_ok: bool = False) -> str:
+        value = self.data[name]
+        if not isinstance(value, str):
+            raise errors.invalid(name, "must be string")
+        if not value and not empty_ok:
+            raise errors.invalid(name, "must NOT have fewer than 1 characters")
+        if "\x00" in value:
+            raise errors.invalid(name, "must not contain NUL")
+        return value

@@ -1,0 +1,60 @@
+"""The meta service's error catalogue and its one wire shape, postgres-meta's `{"error": "..."}`.
+
+postgres-meta answers 404 for a missing object, 400 for a write PostgreSQL refused or bad input, 500 for
+a listing that failed. A failed `/query` carries PostgreSQL's fields beside `error`; that body is built
+in query.py and travels here in `details`.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import asyncpg
+import orjson
+
+from oricol.db import unavailable
+from oricol.errors import ApiError
+
+log = logging.getLogger("oricol.meta")
+
+
+def not_found(message: str = "Not found") -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+def bad_request(message: str) -> ApiError:
+    return ApiError(400, "bad_request", message)
+
+
+def invalid(field: str, rule: str, where: str = "body") -> ApiError:
+    """Input that fails validation, worded as postgres-meta's schema validator words it."""
+    return bad_request(f"{where}/{field} {rule}" if field else f"{where} {rule}")
+
+
+def database(error: asyncpg.PostgresError, status: int = 400) -> ApiError:
+    return ApiError(status, getattr(error, "sqlstate", None) or "database", _message(error))
+
+
+def with_body(status: int, body: dict[str, Any]) -> ApiError:
+    """An error whose whole body is given (the /query error with PostgreSQL's fields)."""
+    return ApiError(status, "query", str(body.get("error", "")), details=body)
+
+
+def from_exception(error: Exception, *, listing: bool = False) -> ApiError:
+    if isinstance(error, ApiError):
+        return error
+    if isinstance(error, asyncpg.PostgresError):
+        return database(error, 500 if listing else 400)
+    if unavailable(error):
+        return ApiError(503, "unavailable", "The database is unavailable, retry shortly")
+    log.exception("meta request failed", exc_info=error)
+    return ApiError(500, "internal", "Internal server error")
+
+
+def render(error: ApiError) -> tuple[int, bytes]:
+    body = error.details if isinstance(error.details, dict) else {"error": error.message}
+    return error.status, orjson.dumps(body)
+
+
+def _message(error: asyncpg.PostgresError) -> str:
+    return getattr(error, "message", None) or str(error)

@@ -1,0 +1,102 @@
+"""POST /pg/query: run an SQL-editor script and answer the rows of its last statement that returned any.
+
+As with postgres-meta (which sends the script in one simple-query message), a script of several
+statements is all-or-nothing unless it manages its own transaction (BEGIN/COMMIT...). Statements run
+one by one on a connection of the request's own, so an error can name the statement's position in the
+whole script. A failure answers postgres-meta's body: `error` (psql-like text with the LINE and caret),
+PostgreSQL's fields under node-postgres' names, `message` and `formattedError`.
+"""
+from __future__ import annotations
+
+import re
+
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import Response
+
+from oricol.sqlsplit import Statement, split
+
+from . import errors, http, values
+
+TRANSACTION_CONTROL = re.compile(r"^\s*(begin|start|commit|end|rollback|abort|savepoint|release|prepare\s+transaction)\b",
+                                 re.IGNORECASE)
+
+# asyncpg's attribute names -> node-postgres' (what postgres-meta spreads into its error body).
+ERROR_FIELDS = (
+    ("severity", "severity"), ("sqlstate", "code"), ("detail", "detail"), ("hint", "hint"),
+    ("position", "position"), ("internal_position", "internalPosition"), ("internal_query", "internalQuery"),
+    ("context", "where"), ("schema_name", "schema"), ("table_name", "table"), ("column_name", "column"),
+    ("data_type_name", "dataType"), ("constraint_name", "constraint"), ("server_source_filename", "file"),
+    ("server_source_line", "line"), ("server_source_function", "routine"),
+)
+
+
+@http.endpoint()
+async def run_query(request: Request) -> Response:
+    body = await http.json_body(request)
+    script = body.get("query")
+    if not isinstance(script, str) or not script.strip():
+        raise errors.bad_request("query not found")
+    parameters = body.get("parameters") or []
+    if not isinstance(parameters, list):
+        raise errors.invalid("parameters", "must be array")
+    db = request.app.state.db
+    timeout = min(http.integer(request, "statementTimeoutSecs") or db.config.statement_timeout_seconds,
+                  db.config.statement_timeout_seconds)
+    statements = split(script)
+    if parameters and len(statements) > 1:
+        raise errors.bad_request("parameters need a script of one statement")
+    async with db.script_connection(timeout) as conn:
+        await values.prepare(conn)
+        rows = await _run(conn, statements, parameters, script)
+    return http.raw_json(values.rows_json(rows))
+
+
+async def _run(conn: asyncpg.Connection, statements: list[Statement], parameters: list,
+               script: str) -> list[asyncpg.Record]:
+    last: list[asyncpg.Record] = []
+    implicit = len(statements) > 1 and not any(TRANSACTION_CONTROL.match(s.text) for s in statements)
+    transaction = conn.transaction() if implicit else None
+    current = statements[0] if statements else None
+    try:
+        if transaction is not None:
+            await transaction.start()
+        for current in statements:
+            rows = await conn.fetch(current.text, *parameters)
+            if rows:
+                last = rows
+        if transaction is not None:
+            await transaction.commit()
+    except asyncpg.PostgresError as error:
+        raise errors.with_body(400, error_body(error, script, current.offset if current else 0)) from None
+    return last
+
+
+def error_body(error: asyncpg.PostgresError, script: str, offset: int) -> dict:
+    fields = {"name": "error"}
+    for ours, theirs in ERROR_FIELDS:
+        value = getattr(error, ours, None)
+        if value is not None:
+            fields[theirs] = str(value)
+    if "position" in fields:
+        fields["position"] = str(int(fields["position"]) + offset)
+    message = getattr(error, "message", None) or str(error)
+    formatted = _formatted(fields, message, script)
+    return {"error": formatted, **fields, "message": message, "formattedError": formatted}
+
+
+def _formatted(fields: dict, message: str, script: str) -> str:
+    """The error as psql prints it, which Studio's SQL editor shows."""
+    text = f"{fields.get('severity', 'ERROR')}:  {fields['code'] + ': ' if 'code' in fields else ''}{message}\n"
+    if "position" in fields:
+        position = int(fields["position"]) - 1
+        start = 0
+        for number, line in enumerate(script.split("\n"), start=1):
+            if start + len(line) > position or start + len(line) >= len(script):
+                text += f"LINE {number}: {line}\n" + " " * (5 + len(str(number)) + 2 + position - start) + "^\n"
+                break
+            start += len(line) + 1
+    for key, label in (("detail", "DETAIL"), ("hint", "HINT"), ("internalQuery", "QUERY"), ("where", "CONTEXT")):
+        if key in fields:
+            text += f"{label}:  {fields[key]}\n"
+    return text

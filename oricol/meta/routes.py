@@ -1,0 +1,64 @@
+"""The route table of the meta service, in one place (paths relative to /pg), as postgres-meta's.
+
+Ids are digits (a column's id is `<table id>.<ordinal position>`); extensions go by name.
+"""
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from . import catalogue as c
+from . import columns, extensions, policies, query, reads, schemas, tables
+
+ID = "{id:int}"
+
+
+def _read(path: str, group: c.Group, by_id: bool = True) -> list[Route]:
+    routes = [Route(path, c.list_endpoint(group), methods=["GET"])]
+    if by_id:
+        routes.append(Route(f"{path}/{ID}", c.get_endpoint(group), methods=["GET"]))
+    return routes
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/", reads.root, methods=["GET"]),
+        Route("/health", reads.health, methods=["GET"]),
+        Route("/config", reads.settings, methods=["GET"]),
+        Route("/config/version", reads.version, methods=["GET"]),
+        Route("/query", query.run_query, methods=["POST"]),
+        Route("/tables", tables.list_tables, methods=["GET"]),
+        Route("/tables", tables.create_table, methods=["POST"]),
+        Route(f"/tables/{ID}", tables.get_table, methods=["GET"]),
+        Route(f"/tables/{ID}", tables.update_table, methods=["PATCH"]),
+        Route(f"/tables/{ID}", tables.delete_table, methods=["DELETE"]),
+        Route("/columns", columns.list_columns, methods=["GET"]),
+        Route("/columns", columns.create_column, methods=["POST"]),
+        Route("/columns/{table_id:int}", columns.first_column_of_table, methods=["GET"]),
+        Route("/columns/{table_id:int}.{position:int}", columns.get_column, methods=["GET"]),
+        Route("/columns/{table_id:int}.{position:int}", columns.update_column, methods=["PATCH"]),
+        Route("/columns/{table_id:int}.{position:int}", columns.delete_column, methods=["DELETE"]),
+        Route("/schemas", schemas.list_schemas, methods=["GET"]),
+        Route("/schemas", schemas.create_schema, methods=["POST"]),
+        Route(f"/schemas/{ID}", schemas.get_schema, methods=["GET"]),
+        Route(f"/schemas/{ID}", schemas.update_schema, methods=["PATCH"]),
+        Route(f"/schemas/{ID}", schemas.delete_schema, methods=["DELETE"]),
+        Route("/policies", policies.list_policies, methods=["GET"]),
+        Route("/policies", policies.create_policy, methods=["POST"]),
+        Route(f"/policies/{ID}", policies.get_policy, methods=["GET"]),
+        Route(f"/policies/{ID}", policies.update_policy, methods=["PATCH"]),
+        Route(f"/policies/{ID}", policies.delete_policy, methods=["DELETE"]),
+        Route("/extensions", extensions.list_extensions, methods=["GET"]),
+        Route("/extensions", extensions.create_extension, methods=["POST"]),
+        Route("/extensions/{name}", extensions.get_extension, methods=["GET"]),
+        Route("/extensions/{name}", extensions.update_extension, methods=["PATCH"]),
+        Route("/extensions/{name}", extensions.delete_extension, methods=["DELETE"]),
+        *_read("/views", c.VIEWS),
+        *_read("/materialized-views", c.MATERIALIZED_VIEWS),
+        *_read("/foreign-tables", c.FOREIGN_TABLES),
+        *_read("/functions", c.FUNCTIONS),
+        *_read("/triggers", c.TRIGGERS),
+        *_read("/indexes", c.INDEXES),
+        *_read("/roles", c.ROLES),
+        *_read("/publications", c.PUBLICATIONS),
+        *_read("/types", c.TYPES, by_id=False),
+    ]

@@ -1,0 +1,64 @@
+"""POST /pg/query: rows as postgres-meta returns them, errors with PostgreSQL's fields and position."""
+from __future__ import annotations
+
+
+async def query(meta, sql: str, status: int = 200, **params):
+    response = await meta.post("/pg/query", json={"query": sql}, params=params)
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+async def test_rows_and_values(meta):
+    [row] = await query(meta, "select 1 as a, 1.50::numeric as b, '{\"x\": [1]}'::jsonb as c, 'ab'::bytea as d, "
+                              "9007199254740993::int8 as e, '2024-05-01'::date as f, "
+                              "'2024-05-01 10:00:00+00'::timestamptz as g, array[1,2] as h, null::text as i, "
+                              "int4range(1, 4) as j, true as k, 'x' as l")
+    assert row == {"a": 1, "b": "1.50", "c": {"x": [1]}, "d": {"type": "Buffer", "data": [97, 98]},
+                   "e": "9007199254740993", "f": "2024-05-01", "g": "2024-05-01 10:00:00+00", "h": [1, 2],
+                   "i": None, "j": "[1,4)", "k": True, "l": "x"}
+
+
+async def test_the_last_statement_that_returned_rows_answers(meta, admin):
+    rows = await query(meta, "create table public.q1 (a int);\ninsert into public.q1 values (1), (2) returning a;\n"
+                             "select 1 where false;")
+    assert rows == [{"a": 1}, {"a": 2}]
+    assert await admin.fetchval("select count(*) from public.q1") == 2
+    assert await query(meta, "create table public.q2 (a int)") == []
+
+
+async def test_sql_error_with_position_and_nothing_applied(meta, admin):
+    error = await query(meta, "create table public.q3 (a int);\nselec 2;", 400)
+    assert error["code"] == "42601" and error["severity"] == "ERROR" and error["name"] == "error"
+    assert error["message"] == 'syntax error at or near "selec"'
+    assert error["position"] == "33"
+    assert error["error"] == error["formattedError"] == (
+        'ERROR:  42601: syntax error at or near "selec"\nLINE 2: selec 2;\n        ^\n')
+    # several statements are one implicit transaction, as in a simple-query message
+    assert await admin.fetchval("select to_regclass('public.q3')") is None
+
+    error = await query(meta, "select * from public.nope", 400)
+    assert error["code"] == "42P01" and error["position"] == "15"
+    assert "LINE 1: select * from public.nope\n" in error["error"]
+
+    error = await query(meta, "insert into public.labels values (100, 'zz'), (101, 'zz')", 400)
+    assert error["code"] == "23505" and error["constraint"] == "labels_name_key"
+    assert error["detail"].startswith("Key (name)=(zz) already exists") and "DETAIL:  Key" in error["error"]
+
+
+async def test_explicit_transactions_and_session_state_do_not_leak(meta, admin):
+    await query(meta, "begin; create table public.q4 (a int); commit; create table public.q5 (a int)")
+    assert await admin.fetchval("select to_regclass('public.q4') is not null and to_regclass('public.q5') is not null")
+    await query(meta, "set role anon")
+    [row] = await query(meta, "select current_user as who")
+    assert row == {"who": "postgres"}
+
+
+async def test_statement_timeout_applies(meta):
+    error = await query(meta, "select pg_sleep(3)", 400, statementTimeoutSecs=1)
+    assert error["code"] == "57014" and "statement timeout" in error["message"]
+
+
+async def test_bad_bodies(meta):
+    assert await query(meta, "", 400) == {"error": "query not found"}
+    response = await meta.post("/pg/query", content=b"not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json() == {"error": "Body is not valid JSON"}
