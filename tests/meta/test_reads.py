@@ -172,3 +172,12 @@ async def test_roles_extensions_publications_types_indexes_config(meta):
 
     settings = await get(meta, "/pg/config?limit=5")
     assert len(settings) == 5 and {"name", "setting", "group", "subgroup"} <= set(settings[0])
+
+
+async def test_health_reports_meta_up_when_its_catalogue_answers(meta, stack):
+    response = await meta.get("/health")
+    assert response.json()["parts"]["meta"] == "up"
+    await stack.services["meta"].stop()  # its pool closed: meta cannot answer, and says so
+    response = await meta.get("/health")
+    assert response.status_code == 503 and response.json()["parts"]["meta"] != "up"
+    await stack.services["meta"].start()
