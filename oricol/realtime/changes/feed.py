@@ -11,7 +11,8 @@ import logging
 import time
 from datetime import datetime
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
 import orjson
 
@@ -54,11 +55,13 @@ class ChangeFeed:
         self.visibility = visibility.Visibility(db.admin_url)
         self._reading = False  # the slot is known to exist
         self._queue: asyncio.Queue = asyncio.Queue()
+        self._plans: asyncio.Queue = asyncio.Queue()  # prepared batches, in commit order
         self._tasks: list[asyncio.Task] = []
         node.change_handler = self._queue.put_nowait
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self.reader.run()), asyncio.create_task(self._dispatch_forever())]
+        self._tasks = [asyncio.create_task(self.reader.run()), asyncio.create_task(self._prepare_forever()),
+                       asyncio.create_task(self._deliver_forever())]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -120,29 +123,43 @@ class ChangeFeed:
         sub.conn.push(sub.topic, "system", {**status, "extension": "postgres_changes", "channel": sub.name})
 
     # delivering ------------------------------------------------------------------------------
-    async def _dispatch_forever(self) -> None:
+    # Two stages joined by a queue, so that deciding who sees the next batch (PostgreSQL's work) overlaps
+    # with writing the previous one to the sockets (this process's work); batches stay in commit order.
+    async def _prepare_forever(self) -> None:
         while True:
-            changes = list((await self._queue.get())["changes"])
+            batch = list((await self._queue.get())["changes"])
             while not self._queue.empty():  # behind: take everything waiting as one batch, in order
-                changes.extend(self._queue.get_nowait()["changes"])
+                batch.extend(self._queue.get_nowait()["changes"])
             try:
-                await self.dispatch(changes)
+                self._plans.put_nowait((batch, await self.plan(batch)))
+            except Exception:
+                log.exception("realtime: preparing a batch of changes failed")
+
+    async def _deliver_forever(self) -> None:
+        while True:
+            batch, steps = await self._plans.get()
+            try:
+                for step in steps:
+                    step()
             except Exception:
                 log.exception("realtime: delivering a batch of changes failed")
+            self._observe(batch)
 
-    async def dispatch(self, batch: list[dict[str, Any]]) -> None:
-        """Deliver a batch in commit order: runs of table changes to their subscribers, and in between
-        the broadcasts sent from the database (rows inserted into realtime.messages)."""
+    async def plan(self, batch: list[dict[str, Any]]) -> list[Callable[[], None]]:
+        """How to deliver a batch, decided ahead (matching, authorisation): steps to run in commit order —
+        runs of table changes to their subscribers and, in between, broadcasts sent from the database
+        (rows inserted into realtime.messages)."""
+        steps: list[Callable[[], None]] = []
         run: list[dict[str, Any]] = []
         for change in batch:
             if _is_database_broadcast(change):
-                await self._dispatch_changes(run)
+                steps += await self._plan_changes(run)
                 run = []
-                self._broadcast_from_database(change["record"] or {})
+                steps.append(partial(self._broadcast_from_database, change["record"] or {}))
             else:
                 run.append(change)
-        await self._dispatch_changes(run)
-        self._observe(batch)
+        steps += await self._plan_changes(run)
+        return steps
 
     def _broadcast_from_database(self, row: dict[str, Any]) -> None:
         topic, event = row.get("topic"), row.get("event")
@@ -152,12 +169,23 @@ class ChangeFeed:
                    "meta": {"id": row.get("id")}}
         self.node.deliver_here(TOPIC_PREFIX + topic, payload, private=row.get("private") == "t")
 
-    async def _dispatch_changes(self, changes: list[dict[str, Any]]) -> None:
+    async def _plan_changes(self, changes: list[dict[str, Any]]) -> list[Callable[[], None]]:
         if not changes:
-            return
+            return []
         wanted = self._match(changes)
-        if wanted:
-            await self._deliver(changes, wanted)
+        if not wanted:
+            return []
+        callers: dict[tuple[str, str], Any] = {}
+        pending: dict[tuple[str, str], set[int]] = defaultdict(set)
+        groups = {sub: sub.group for sub in wanted}  # as judged: a token refreshed meanwhile applies to later changes
+        for sub, per_change in wanted.items():
+            callers[groups[sub]] = sub.caller
+            pending[groups[sub]].update(per_change)
+        started = time.perf_counter()
+        allowed = await self.visibility.visible(callers, pending, changes)
+        self.stats.rls_check.observe((), time.perf_counter() - started)
+        verdicts = {sub: allowed[group] for sub, group in groups.items()}
+        return [partial(self._send_changes, changes, wanted, verdicts)]
 
     def _observe(self, changes: list[dict[str, Any]]) -> None:
         # the commit-to-push delay, whether or not anyone here wanted these changes
@@ -166,20 +194,12 @@ class ChangeFeed:
         for change in changes:
             self.stats.delay.observe((), max(0.0, now - _epoch(change["commit_timestamp"])))
 
-    async def _deliver(self, changes: list[dict[str, Any]], wanted: dict["Subscription", dict[int, list[int]]]
-                       ) -> None:
-        callers: dict[tuple[str, str], Any] = {}
-        pending: dict[tuple[str, str], set[int]] = defaultdict(set)
-        for sub, per_change in wanted.items():
-            group = sub.group
-            callers[group] = sub.caller
-            pending[group].update(per_change)
-        started = time.perf_counter()
-        allowed = await self.visibility.visible(callers, pending, changes)
-        self.stats.rls_check.observe((), time.perf_counter() - started)
+    def _send_changes(self, changes: list[dict[str, Any]], wanted: dict["Subscription", dict[int, list[int]]],
+                      verdicts: dict["Subscription", dict[int, Any]]) -> None:
+        """Push each subscriber the changes it may see (`verdicts`: index -> visible columns)."""
         data: dict[tuple[int, Any], str] = {}  # each change serialised once per column set, not per subscriber
         for sub, per_change in wanted.items():  # per socket, in commit order
-            visible = allowed[sub.group]
+            visible = verdicts[sub]
             conn = sub.conn
             for index, ids in per_change.items():
                 if index not in visible:
