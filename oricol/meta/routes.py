@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from . import catalogue as c
-from . import columns, extensions, policies, query, reads, schemas, tables
+from . import columns, extensions, generators, policies, query, reads, schemas, tables
 
 ID = "{id:int}"
 
@@ -26,6 +26,7 @@ def routes() -> list[Route]:
         Route("/config", reads.settings, methods=["GET"]),
         Route("/config/version", reads.version, methods=["GET"]),
         Route("/query", query.run_query, methods=["POST"]),
+        Route("/generators/typescript", generators.typescript_types, methods=["GET"]),
         Route("/tables", tables.list_tables, methods=["GET"]),
         Route("/tables", tables.create_table, methods=["POST"]),
         Route(f"/tables/{ID}", tables.get_table, methods=["GET"]),
