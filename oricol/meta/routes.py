@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from . import catalogue as c
-from . import columns, extensions, generators, policies, query, reads, schemas, tables
+from . import columns, extensions, generators, policies, privileges, query, reads, schemas, tables
 
 ID = "{id:int}"
 
@@ -53,6 +53,12 @@ def routes() -> list[Route]:
         Route("/extensions/{name}", extensions.get_extension, methods=["GET"]),
         Route("/extensions/{name}", extensions.update_extension, methods=["PATCH"]),
         Route("/extensions/{name}", extensions.delete_extension, methods=["DELETE"]),
+        Route("/table-privileges", privileges.list_table_privileges, methods=["GET"]),
+        Route("/table-privileges", privileges.grant_table_privileges, methods=["POST"]),
+        Route("/table-privileges", privileges.revoke_table_privileges, methods=["DELETE"]),
+        Route("/column-privileges", privileges.list_column_privileges, methods=["GET"]),
+        Route("/column-privileges", privileges.grant_column_privileges, methods=["POST"]),
+        Route("/column-privileges", privileges.revoke_column_privileges, methods=["DELETE"]),
         *_read("/views", c.VIEWS),
         *_read("/materialized-views", c.MATERIALIZED_VIEWS),
         *_read("/foreign-tables", c.FOREIGN_TABLES),
