@@ -12,6 +12,8 @@ from pathlib import Path
 
 import asyncpg
 
+from oricol.rest import view_keys
+
 SQL_DIR = Path(__file__).parent / "sql"
 
 
@@ -194,8 +196,12 @@ async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCach
     for row in await conn.fetch(_sql("functions"), wanted):
         function = _function(row)
         cache.functions.setdefault((function.schema, function.name), []).append(function)
-    _derive_relationships(cache)
-    _derive_view_relationships(cache, await conn.fetch(_sql("view_columns"), wanted))
+    deps = view_keys.key_dependencies(await conn.fetch(_sql("view_definitions")),
+                                      await conn.fetch(_sql("key_columns")), schemas)
+    for key, table in cache.tables.items():
+        if table.is_view:
+            table.pk = view_keys.view_primary_key(deps, key)
+    _derive_relationships(cache, deps)
     _derive_computed(cache)
     _derive_computed_relationships(cache)
     return cache
@@ -224,55 +230,75 @@ def _function(row) -> Function:
                     row["volatility"], row["variadic"], row["description"], row["rows"] or 0)
 
 
-def _derive_relationships(cache: SchemaCache) -> None:
-    rels = cache._relationships
-    by_table: dict[tuple[str, str], list[ForeignKey]] = {}
+def _derive_relationships(cache: SchemaCache, deps: list[view_keys.KeyDep] = ()) -> None:
+    """PostgREST's order: each foreign key as a many-to-one (or one-to-one) from the table holding it;
+    the same through views showing its columns; many-to-many through junctions; then the inverses."""
+    forward: list[Relationship] = []
     for fk in cache.foreign_keys:
         source, target = (fk.schema, fk.table), (fk.ref_schema, fk.ref_table)
-        by_table.setdefault(source, []).append(fk)
         src_table = cache.tables.get(source)
         one = src_table is not None and src_table.is_unique(fk.columns)
-        pairs = tuple(zip(fk.columns, fk.ref_columns))
-        is_self = source == target
-        rels.setdefault(source, []).append(Relationship(
-            "one-to-one" if one else "many-to-one", source, target, fk.name, pairs, is_self=is_self))
-        rels.setdefault(target, []).append(Relationship(
-            "one-to-one" if one else "one-to-many", target, source, fk.name, tuple((b, a) for a, b in pairs),
-            is_self=is_self))
-    for junction, fks in by_table.items():
-        table = cache.tables.get(junction)
+        forward.append(Relationship("one-to-one" if one else "many-to-one", source, target, fk.name,
+                                    tuple(zip(fk.columns, fk.ref_columns)), is_self=source == target))
+    forward += _view_relationships(forward, deps)
+    rels = cache._relationships
+    for rel in forward:
+        rels.setdefault(rel.source, []).append(rel)
+    for rel in _junction_relationships(cache, forward):
+        rels.setdefault(rel.source, []).append(rel)
+    for rel in forward:
+        inverse = "one-to-many" if rel.cardinality == "many-to-one" else "one-to-one"
+        rels.setdefault(rel.target, []).append(Relationship(
+            inverse, rel.target, rel.source, rel.constraint, tuple((b, a) for a, b in rel.pairs),
+            is_self=rel.is_self))
+
+
+def _view_relationships(forward: list[Relationship], deps: list[view_keys.KeyDep]) -> list[Relationship]:
+    """A foreign key whose holding columns a view shows gives view -> table; whose referenced columns a
+    view shows, table -> view; both, view -> view (self-referencing when it is the same view). A column
+    shown twice gives a relationship per showing, as in PostgREST."""
+    holding: dict[tuple, list[view_keys.KeyDep]] = {}
+    for dep in deps:
+        holding.setdefault((dep.table, dep.constraint, dep.kind), []).append(dep)
+    out = []
+    for rel in forward:
+        from_views = [(dep.view, dict(choice)) for dep in holding.get((rel.source, rel.constraint, "f"), [])
+                      for choice in dep.column_choices()]
+        to_views = [(dep.view, dict(choice)) for dep in holding.get((rel.target, rel.constraint, "f_ref"), [])
+                    for choice in dep.column_choices()]
+        for view, shown in from_views:
+            out.append(dataclasses.replace(rel, source=view, is_self=False,
+                                           pairs=tuple((shown[a], b) for a, b in rel.pairs)))
+        for view, shown in to_views:
+            out.append(dataclasses.replace(rel, target=view, is_self=False,
+                                           pairs=tuple((a, shown[b]) for a, b in rel.pairs)))
+        for view, shown in from_views:
+            for ref_view, ref_shown in to_views:
+                out.append(dataclasses.replace(rel, source=view, target=ref_view, is_self=view == ref_view,
+                                               pairs=tuple((shown[a], ref_shown[b]) for a, b in rel.pairs)))
+    return out
+
+
+def _junction_relationships(cache: SchemaCache, forward: list[Relationship]) -> list[Relationship]:
+    """Two many-to-one keys (different constraints) of one table or view whose columns are all in its
+    primary key (a view's is inferred from its tables) make it a junction between their targets."""
+    by_source: dict[tuple[str, str], list[Relationship]] = {}
+    for rel in forward:
+        if rel.cardinality == "many-to-one":
+            by_source.setdefault(rel.source, []).append(rel)
+    out = []
+    for junction, keys in by_source.items():
+        table = cache.tables.get(junction)  # a junction outside the exposed schemas is not offered
         key = set(table.pk) if table is not None else set()
-        for left in fks:
-            for right in fks:
-                # A junction holds both keys in its primary key (as PostgREST requires), so a table
-                # with two unrelated foreign keys is not mistaken for one.
-                if left is right or not (set(left.columns) | set(right.columns)) <= key:
+        for left in keys:
+            for right in keys:
+                if left.constraint == right.constraint or not {a for a, _ in left.pairs + right.pairs} <= key:
                     continue
-                source, target = (left.ref_schema, left.ref_table), (right.ref_schema, right.ref_table)
-                rels.setdefault(source, []).append(Relationship(
-                    "many-to-many", source, target, right.name, (), junction,
-                    tuple(zip(left.columns, left.ref_columns)), tuple(zip(right.columns, right.ref_columns)),
-                    (left.name, right.name), is_self=source == target))
-
-
-def _derive_view_relationships(cache: SchemaCache, usages) -> None:
-    """A view that exposes a base table's key columns under their names inherits its relationships."""
-    for usage in usages:
-        view, base = (usage["view_schema"], usage["view_name"]), (usage["table_schema"], usage["table_name"])
-        view_table = cache.tables.get(view)
-        if view_table is None:
-            continue
-        exposed = set(usage["columns"]) & set(view_table.columns)
-        for rel in list(cache._relationships.get(base, [])):
-            if rel.junction is None and {a for a, _ in rel.pairs} <= exposed:
-                cache._relationships.setdefault(view, []).append(dataclasses.replace(rel, source=view, is_self=False))
-                mirrored = _mirror(rel, view)
-                cache._relationships.setdefault(rel.target, []).append(mirrored)
-
-
-def _mirror(rel: Relationship, view: tuple[str, str]) -> Relationship:
-    opposite = {"many-to-one": "one-to-many", "one-to-many": "many-to-one"}.get(rel.cardinality, rel.cardinality)
-    return Relationship(opposite, rel.target, view, rel.constraint, tuple((b, a) for a, b in rel.pairs))
+                out.append(Relationship(
+                    "many-to-many", left.target, right.target, right.constraint, (), junction,
+                    left.pairs, right.pairs, (left.constraint, right.constraint),
+                    is_self=left.target == right.target))
+    return out
 
 
 def _derive_computed(cache: SchemaCache) -> None:
