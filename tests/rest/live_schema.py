@@ -51,6 +51,16 @@ create function public.{p}_thread(public.{p}_tickets) returns setof public.{p}_c
   $$ select * from public.{p}_comments where ticket_id = $1.id order by id $$;
 create function public.{p}_last_comment(public.{p}_tickets) returns setof public.{p}_comments rows 1
   language sql stable as $$ select * from public.{p}_comments where ticket_id = $1.id order by id desc limit 1 $$;
+-- Views (security_invoker, so the tables' RLS applies to the caller): embeds through them follow the
+-- tables' keys, renamed columns and a view on a view included.
+create view public.{p}_open_tickets with (security_invoker = true) as
+  select id, title, priority, team_id from public.{p}_tickets where status = 'open';
+create view public.{p}_public_comments with (security_invoker = true) as
+  select id, ticket_id as ticket, body from public.{p}_comments;
+create view public.{p}_urgent_tickets with (security_invoker = true) as
+  select id as ticket_id, title from public.{p}_open_tickets where priority >= 5;
+create view public.{p}_staff with (security_invoker = true) as
+  select id, name, manager_id from public.{p}_employees;
 insert into public.{p}_teams values (1, 'Desk'), (2, 'Network');
 insert into public.{p}_tickets (title, status, priority, team_id, owner, tags, details) values
   ('Printer jammed', 'open', 2, 1, null, '{{hardware}}', '{{"floor": 3}}'),

@@ -74,6 +74,67 @@ def test_self_referencing_embeds(live, prefix):
     assert error.value.code == "PGRST200"
 
 
+def test_embedding_through_views(live, prefix):
+    """Views get the tables' relationships: view -> table, table -> view, view -> view, renamed columns
+    and a view on a view, all under the caller's RLS (the internal comment stays hidden)."""
+    db = client(live)
+    p = prefix
+    r = (db.table(f"{p}_open_tickets").select(f"title,team:{p}_teams(name),{p}_comments(body)").order("id")
+         .execute())
+    assert r.data == [{"title": "Printer jammed", "team": {"name": "Desk"}, f"{p}_comments": [{"body": "On it"}]},
+                      {"title": "VPN down", "team": {"name": "Network"},
+                       f"{p}_comments": [{"body": "Restarted the gateway"}]}]
+    r = db.table(f"{p}_teams").select(f"name,{p}_open_tickets(title)").eq("id", 1).execute()
+    assert r.data == [{"name": "Desk", f"{p}_open_tickets": [{"title": "Printer jammed"}]}]
+    r = (db.table(f"{p}_public_comments").select(f"body,ticket:{p}_tickets!ticket(title),{p}_open_tickets(id)")
+         .order("id").execute())
+    assert r.data == [{"body": "On it", "ticket": {"title": "Printer jammed"}, f"{p}_open_tickets": {"id": 1}},
+                      {"body": "Restarted the gateway", "ticket": {"title": "VPN down"},
+                       f"{p}_open_tickets": {"id": 2}}]
+    r = db.table(f"{p}_urgent_tickets").select(f"ticket_id,title,{p}_public_comments(ticket,body)").execute()
+    assert r.data == [{"ticket_id": 2, "title": "VPN down",
+                       f"{p}_public_comments": [{"ticket": 2, "body": "Restarted the gateway"}]}]
+    r = db.table(f"{p}_public_comments").select(f"body,{p}_urgent_tickets(title)").eq("id", 3).execute()
+    assert r.data == [{"body": "Restarted the gateway", f"{p}_urgent_tickets": {"title": "VPN down"}}]
+
+
+def test_a_view_and_its_table_offering_the_same_key_are_ambiguous(live, prefix):
+    """`staff` shows employees' id and manager_id, so employees reach staff through the manager key both
+    ways (m2o by employees.manager_id, o2m by staff.manager_id) and through the mentor key: PGRST201."""
+    db = client(live)
+    e, s = f"{prefix}_employees", f"{prefix}_staff"
+    with pytest.raises(APIError) as error:
+        db.table(e).select(f"name,{s}(name)").execute()
+    assert error.value.code == "PGRST201"
+    assert error.value.message == f"Could not embed because more than one relationship was found for '{e}' and '{s}'"
+    assert error.value.details == [
+        {"cardinality": "one-to-many", "embedding": f"{e} with {s}",
+         "relationship": f"{e}_manager_id_fkey using {e}(id) and {s}(manager_id)"},
+        {"cardinality": "many-to-one", "embedding": f"{e} with {s}",
+         "relationship": f"{e}_manager_id_fkey using {e}(manager_id) and {s}(id)"},
+        {"cardinality": "many-to-one", "embedding": f"{e} with {s}",
+         "relationship": f"{e}_mentor_id_fkey using {e}(mentor_id) and {s}(id)"}]
+    assert error.value.hint == (f"Try changing '{s}' to one of the following: '{s}!{e}_manager_id_fkey', "
+                                f"'{s}!{e}_manager_id_fkey', '{s}!{e}_mentor_id_fkey'. "
+                                f"Find the desired relationship in the 'details' key.")
+    r = db.table(e).select(f"name,mentor:{s}!{e}_mentor_id_fkey(name)").order("id").execute()
+    assert r.data == [{"name": "Ada", "mentor": None}, {"name": "Bob", "mentor": {"name": "Ada"}},
+                      {"name": "Cy", "mentor": {"name": "Bob"}}]
+    # On the view the key is also self-referencing (view -> view): the children are the view's name,
+    # but the key column names both the view's parent and the table's row (view -> table).
+    r = db.table(s).select(f"name,reports:{s}(name)").order("id").order("id", foreign_table="reports").execute()
+    assert r.data == [{"name": "Ada", "reports": [{"name": "Bob"}, {"name": "Cy"}]},
+                      {"name": "Bob", "reports": []}, {"name": "Cy", "reports": []}]
+    with pytest.raises(APIError) as error:
+        db.table(s).select("name,boss:manager_id(name)").execute()
+    assert error.value.code == "PGRST201"
+    assert error.value.details == [
+        {"cardinality": "many-to-one", "embedding": f"{s} with {e}",
+         "relationship": f"{e}_manager_id_fkey using {s}(manager_id) and {e}(id)"},
+        {"cardinality": "many-to-one", "embedding": f"{s} with {s}",
+         "relationship": f"{e}_manager_id_fkey using {s}(manager_id) and {s}(id)"}]
+
+
 def test_computed_relationships_under_rls(live, prefix):
     db = client(live)
     r = (db.table(f"{prefix}_tickets").select(f"title,{prefix}_thread(body),last:{prefix}_last_comment(body)")
