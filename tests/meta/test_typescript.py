@@ -29,6 +29,7 @@ create table public.gadgets (
   "needs quote" text
 );
 create view public.gadget_names as select id, name, upper(name) as loud from public.gadgets;
+create view public.book_titles as select id, title, author_id from public.books;
 create function public.gadgets_in_mood(m public.mood) returns setof public.gadgets language sql stable as
   $$ select * from public.gadgets where feeling = m $$;
 """
@@ -86,6 +87,15 @@ async def test_public_types_key_parts(meta):
     assert ("        Insert: {\n          id?: number | null\n          loud?: never\n          name?: string | null\n"
             "        }\n        Update: {\n") in ts
     assert "          title_upper: string | null\n" in ts
+    # Keys followed through views that keep the key's columns: view to table, table to view, view to view.
+    view_part = ts.split("      book_titles: {")[1].split("      gadget_names: {")[0]
+    assert ('            foreignKeyName: "books_author_fk"\n            columns: ["author_id"]\n'
+            '            referencedRelation: "author_names"\n') in view_part
+    assert ('            foreignKeyName: "books_author_fk"\n            columns: ["author_id"]\n'
+            '            referencedRelation: "authors"\n') in view_part
+    assert "books_editor_fk" not in view_part  # editor_id is not in the view
+    books_part = ts.split("      books: {")[1].split("      comments: {")[0]
+    assert '            referencedRelation: "author_names"\n            referencedColumns: ["id"]\n' in books_part
     assert ("      add_them:\n        | {\n            Args: {\n              a: number\n              b: number\n"
             "            }\n            Returns: number\n          }\n") in ts
     assert "      nothing: {\n        Args: never\n        Returns: undefined\n      }\n" in ts
@@ -145,6 +155,8 @@ export async function typed(): Promise<void> {
     book.isbn
     void [title, price, author]
   }
+  const { data: viewRows } = await supabase.from("book_titles").select("title, authors(name)")
+  const viewAuthor: string | undefined = viewRows?.[0]?.authors?.name
   const row: TablesInsert<"books"> = { title: "New" }
   await supabase.from("books").insert(row)
   // @ts-expect-error title is required on insert
@@ -167,7 +179,7 @@ export async function typed(): Promise<void> {
   const first: string | undefined = labels?.[0]?.label
   const { data: happy } = await supabase.rpc("gadgets_in_mood", { m: "happy" }).select("name")
   const names: string[] = (happy ?? []).map((g) => g.name)
-  void [missing, identity, feeling, wrong, moods, spot, gadget, total, first, names]
+  void [viewAuthor, missing, identity, feeling, wrong, moods, spot, gadget, total, first, names]
 }
 """
 
@@ -199,6 +211,9 @@ def compile_with_supabase_js(types: str, app: str = APP) -> subprocess.Completed
 async def test_generated_types_compile_with_supabase_js(meta):
     types = await generate(meta, "?included_schemas=public,inventory&detect_one_to_one_relationships=true")
     result = compile_with_supabase_js(types)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Every schema (auth, storage, ... included) is still valid TypeScript.
+    result = compile_with_supabase_js(await generate(meta))
     assert result.returncode == 0, result.stdout + result.stderr
     # The check is real: a query on a column that does not exist is a compile error.
     broken = APP.replace('.select("name")', '.select("nam")').replace("(g) => g.name", "(g) => g.nam")
