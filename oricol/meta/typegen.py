@@ -6,10 +6,12 @@ never); types come from every schema, since a column may use a type defined anyw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from oricol.rest import view_keys
 from oricol.sql import param
 
 from . import sqlfiles
@@ -54,8 +56,7 @@ async def read_metadata(db, schemas: SchemaFilter) -> Metadata:
     functions = await rows("functions", order='"schema", "name", "id"')
     columns = await rows("columns", order='"schema", "table", "ordinal_position"')
     relationships = await rows("relationships", order='"schema", "relation", "foreign_key_name"')
-    usages = await rows("view_key_usage", schema_column="view_schema",
-                        order='"view_schema", "view_name", "table_schema", "table_name"')
+    deps = await view_key_dependencies(db, tuple(s["name"] for s in schema_rows))
     return Metadata(
         schemas=schema_rows,
         tables=await rows("tables"),
@@ -63,37 +64,52 @@ async def read_metadata(db, schemas: SchemaFilter) -> Metadata:
         views=await rows("views"),
         materialized_views=await rows("materialized_views"),
         columns=columns,
-        relationships=relationships + through_views(relationships, usages, columns),
+        relationships=relationships + through_views(relationships, deps),
         functions=[f for f in functions if f["return_type"] not in ("trigger", "event_trigger")],
         types=await rows("types", schema_column=None, table_types=param(True, "bool"),
                          array_types=param(True, "bool")),
     )
 
 
-def through_views(relationships: list[Row], usages: list[Row], columns: list[Row]) -> list[Row]:
-    """Foreign keys followed through views: a view exposing a key's columns (under the same names) of
-    the referencing table, of the referenced table, or both, relates as that table would. postgres-meta
-    does the same from the views' rewrite rules; here the rule is the REST layer's, so the types describe
-    the embeddings our REST actually serves."""
-    exposed: dict[tuple[str, str], set[str]] = {}
-    for column in columns:
-        exposed.setdefault((column["schema"], column["table"]), set()).add(column["name"])
 
-    def views_keeping(schema: str, table: str, key: list[str]) -> list[tuple[str, str]]:
-        return [(u["view_schema"], u["view_name"]) for u in usages
-                if (u["table_schema"], u["table_name"]) == (schema, table)
-                and set(key) <= set(u["columns"]) & exposed.get((u["view_schema"], u["view_name"]), set())]
+def _rest_sql(name: str) -> str:
+    # The REST layer's catalogue queries for tracing views to keys, shared so both read views alike.
+    return (Path(view_keys.__file__).parent / "sql" / f"{name}.sql").read_text()
 
+
+async def view_key_dependencies(db, schemas: tuple[str, ...]) -> list[view_keys.KeyDep]:
+    async with db.transaction(readonly=True) as conn:
+        views = await conn.fetch(_rest_sql("view_definitions"))
+        keys = await conn.fetch(_rest_sql("key_columns"))
+    return view_keys.key_dependencies(views, keys, schemas)
+
+
+def through_views(relationships: list[Row], deps: list[view_keys.KeyDep]) -> list[Row]:
+    """Foreign keys followed through views, as PostgREST (and our REST layer) infer them from each view's
+    query tree: a view showing the key's holding columns (under any name) relates view -> table, one
+    showing its referenced columns table -> view, both view -> view. A column shown twice gives one
+    relationship per showing. postgres-meta derives the same from the same query trees."""
+    by_key: dict[tuple, list[view_keys.KeyDep]] = {}
+    for dep in deps:
+        by_key.setdefault((dep.table, dep.constraint, dep.kind), []).append(dep)
     derived = []
     for rel in relationships:
-        sources = views_keeping(rel["schema"], rel["relation"], rel["columns"])
-        targets = views_keeping(rel["referenced_schema"], rel["referenced_relation"], rel["referenced_columns"])
-        for schema, view in sources:
-            derived.append({**rel, "schema": schema, "relation": view})
-        for schema, view in targets:
-            derived.append({**rel, "referenced_schema": schema, "referenced_relation": view})
-        for source_schema, source in sources:
-            for target_schema, target in targets:
-                derived.append({**rel, "schema": source_schema, "relation": source,
-                                "referenced_schema": target_schema, "referenced_relation": target})
+        name = rel["foreign_key_name"]
+        sources = [(dep.view, dict(choice)) for dep in by_key.get(((rel["schema"], rel["relation"]), name, "f"), [])
+                   for choice in dep.column_choices()]
+        targets = [(dep.view, dict(choice)) for dep in
+                   by_key.get(((rel["referenced_schema"], rel["referenced_relation"]), name, "f_ref"), [])
+                   for choice in dep.column_choices()]
+        for (schema, view), shown in sources:
+            derived.append({**rel, "schema": schema, "relation": view,
+                            "columns": [shown[c] for c in rel["columns"]]})
+        for (schema, view), shown in targets:
+            derived.append({**rel, "referenced_schema": schema, "referenced_relation": view,
+                            "referenced_columns": [shown[c] for c in rel["referenced_columns"]]})
+        for (schema, view), shown in sources:
+            for (ref_schema, ref_view), ref_shown in targets:
+                derived.append({**rel, "schema": schema, "relation": view,
+                                "columns": [shown[c] for c in rel["columns"]],
+                                "referenced_schema": ref_schema, "referenced_relation": ref_view,
+                                "referenced_columns": [ref_shown[c] for c in rel["referenced_columns"]]})
     return derived

@@ -30,6 +30,7 @@ create table public.gadgets (
 );
 create view public.gadget_names as select id, name, upper(name) as loud from public.gadgets;
 create view public.book_titles as select id, title, author_id from public.books;
+create view public.book_refs as select id as book, author_id as writer from public.books;
 create function public.gadgets_in_mood(m public.mood) returns setof public.gadgets language sql stable as
   $$ select * from public.gadgets where feeling = m $$;
 """
@@ -94,6 +95,9 @@ async def test_public_types_key_parts(meta):
     assert ('            foreignKeyName: "books_author_fk"\n            columns: ["author_id"]\n'
             '            referencedRelation: "authors"\n') in view_part
     assert "books_editor_fk" not in view_part  # editor_id is not in the view
+    renamed = ts.split("      book_refs: {")[1].split("      book_titles: {")[0]
+    assert ('            foreignKeyName: "books_author_fk"\n            columns: ["writer"]\n'
+            '            referencedRelation: "authors"\n') in renamed
     books_part = ts.split("      books: {")[1].split("      comments: {")[0]
     assert '            referencedRelation: "author_names"\n            referencedColumns: ["id"]\n' in books_part
     assert ("      add_them:\n        | {\n            Args: {\n              a: number\n              b: number\n"
