@@ -30,7 +30,9 @@ const out = (value) => console.log(JSON.stringify(value));
 
 
 def ensure_installed() -> None:
-    if not (JS_DIR / "node_modules" / "@supabase" / "supabase-js").is_dir():
+    # Every pinned package must be there (a checkout installed before one was added lacks it).
+    wanted = ("@supabase/supabase-js", "typescript")
+    if not all((JS_DIR / "node_modules" / name).is_dir() for name in wanted):
         npm = shutil.which("npm")
         if npm is None:
             raise RuntimeError("npm is needed for the supabase-js tests")
