@@ -1,8 +1,13 @@
--- Realtime: the visibility check of 0401, answering one row per subscriber group (the visible batch
--- positions as an array) instead of one row per visible change: with 500 groups and a batch of 20
--- changes that is 500 rows to return, not 10,000. Each prepared statement named in `statements` now
--- answers (group, positions[]). A group whose query fails is returned with positions '{-1}' and sees
--- nothing.
+-- Realtime: which changed rows each subscriber may see, for many subscribers in one statement (replaces
+-- 0400's function). Each table's policy query is PREPAREd once per session by the realtime service
+-- (named after its text; it takes the group number and reads the batch's rows from the caller's typed
+-- temporary table) instead of being parsed and planned again for every subscriber; statements[g] names
+-- it for group g. For each group (a role and its JWT claims) the role and claims are switched as a
+-- request would, and the statement answers (group, positions[]) — one row per group, not one per
+-- visible change. Groups run without a subtransaction each; only if one fails are they run again one by
+-- one, and a group whose query fails answers positions '{-1}' and sees nothing. The role and claims
+-- revert when the caller's transaction ends. (An earlier 0401 of this session is folded in here.)
+drop function if exists realtime.oricol_visible_rows(text[], text[], text[], int[], json[]);
 drop function if exists realtime.oricol_visible_rows(text[], text[], text[]);
 
 create or replace function realtime.oricol_visible_rows(roles text[], claims text[], statements text[])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import asyncpg
 import pytest
+
+from tests.support import pg
 
 SCHEMA = (Path(__file__).parent.parent / "rest" / "schema.sql").read_text()
 EXTRA = """
@@ -32,12 +33,7 @@ create publication meta_test_pub for table public.books;
 
 @pytest.fixture
 async def seeded(db_url):
-    conn = await asyncpg.connect(db_url)
-    try:
-        await conn.execute(SCHEMA)
-        await conn.execute(EXTRA)
-    finally:
-        await conn.close()
+    await pg.run_sql(db_url, SCHEMA, EXTRA)
     return db_url
 
 

@@ -9,9 +9,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import asyncpg
 import pytest
 
+from tests.support import pg
 from tests.support.node import JS_DIR, ensure_installed
 
 MORE = """
@@ -38,11 +38,7 @@ create function public.gadgets_in_mood(m public.mood) returns setof public.gadge
 
 @pytest.fixture
 async def types_db(seeded):
-    conn = await asyncpg.connect(seeded)
-    try:
-        await conn.execute(MORE)
-    finally:
-        await conn.close()
+    await pg.run_sql(seeded, MORE)
     return seeded
 
 

@@ -6,10 +6,10 @@ import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from oricol import jwt
+from tests.support import pg
 from tests.support.stack import SECRETS, asgi_client
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
@@ -24,11 +24,7 @@ def user_token(sub: str, **extra) -> str:
 
 @pytest.fixture
 async def seeded(db_url):
-    conn = await asyncpg.connect(db_url)
-    try:
-        await conn.execute(SCHEMA)
-    finally:
-        await conn.close()
+    await pg.run_sql(db_url, SCHEMA)
     return db_url
 
 

@@ -67,6 +67,16 @@ def start_server() -> TestServer:
     return TestServer(admin_url=cluster.url(PASSWORD), password=PASSWORD, cluster=cluster, workdir=workdir)
 
 
+async def run_sql(url: str, *scripts: str) -> None:
+    """Run SQL scripts (several statements each) on the database at `url`, as a fixture seeds its schema."""
+    conn = await asyncpg.connect(url)
+    try:
+        for script in scripts:
+            await conn.execute(script)
+    finally:
+        await conn.close()
+
+
 async def create_template(server: TestServer) -> str:
     name = f"oricol_tpl_{os.getpid()}"
     conn = await asyncpg.connect(server.admin_url)

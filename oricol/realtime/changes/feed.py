@@ -45,7 +45,6 @@ class ChangeFeed:
         self.stats = stats
         self.node = node
         self.slot = slot
-        self.subscribers: set["Subscription"] = set()
         # who to consider for a change: by (schema, table), and those whose bindings name no one table
         self._by_table: dict[tuple[str, str], set["Subscription"]] = {}
         self._any_table: set["Subscription"] = set()
@@ -87,12 +86,10 @@ class ChangeFeed:
                                     f"has no column {binding.column!r}")
 
     def add(self, sub: "Subscription") -> None:
-        self.subscribers.add(sub)
         for key in _tables_of(sub):
             (self._any_table if key is None else self._by_table.setdefault(key, set())).add(sub)
 
     def remove(self, sub: "Subscription") -> None:
-        self.subscribers.discard(sub)
         for key in _tables_of(sub):
             if key is None:
                 self._any_table.discard(sub)

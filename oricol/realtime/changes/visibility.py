@@ -5,7 +5,7 @@ A caller must have SELECT on the table. On tables with row-level security, the c
 are evaluated as that caller (role and `request.jwt.claims` set, as for a request) on the rows as they
 were committed, staged from the WAL in typed temporary tables (`staging.py`): so a row deleted or
 changed since is judged as it was, and `auth.uid()` in a policy means the subscriber. The loop over callers runs inside
-PostgreSQL (`realtime.oricol_visible_rows`, migrations 0400-0402), so 500 distinct users cost one
+PostgreSQL (`realtime.oricol_visible_rows`, migrations 0400 and 0402), so 500 distinct users cost one
 statement, not 500 transactions; each table's policy query is prepared once per connection, so a
 subscriber costs an execution of a planned statement, not a parse and plan. A DELETE cannot be judged
 by its row; it goes to callers who may SELECT from the table, and on RLS tables only its primary key is
@@ -17,7 +17,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Hashable, Mapping
+from typing import Any, Hashable, Mapping, Optional
 
 import asyncpg
 
@@ -55,7 +55,7 @@ class Access:
     columns: frozenset[str] | None = None  # with SELECT on some columns only (column grants): those
 
 
-Columns = "frozenset[str] | None"  # what a caller may see of a visible change: None means every column
+Columns = Optional[frozenset]  # the columns a caller may see of a visible change; None: every column
 
 
 class AccessCache:
