@@ -28,6 +28,8 @@ class Job:
     sent_here: int = 0
     failed_here: int = 0
     last_sla_check: float = field(default=0.0)
+    installed: bool = False   # the helpdesk schema is there (ORICOL_HELPDESK=false runs the bare platform)
+    last_problem: str = ""
 
     @property
     def settings(self):
@@ -39,6 +41,10 @@ class Job:
 
     async def run_once(self) -> int:
         """Sends every due row (at most a batch); returns how many it handled."""
+        if not self.installed:
+            self.installed = bool(await self.pool.fetchval("select to_regclass('helpdesk.notification_outbox') is not null"))
+            if not self.installed:
+                return 0
         if time.monotonic() - self.last_sla_check >= SLA_CHECK_EVERY:
             await self.check_sla()
         handled = 0
@@ -102,7 +108,9 @@ class Job:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the database may be away for a while: keep trying
-                log.warning("helpdesk: notification job could not run", extra={"error": f"{error.__class__.__name__}: {error}"})
-                handled = 0
+                problem = f"{error.__class__.__name__}: {error}"
+                if problem != self.last_problem:  # once per new problem, not once per poll
+                    log.warning("helpdesk: notification job could not run", extra={"error": problem})
+                self.last_problem, handled = problem, 0
             if handled < self.settings.batch_size:
                 await asyncio.sleep(self.settings.poll_seconds)
