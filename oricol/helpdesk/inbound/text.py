@@ -37,7 +37,7 @@ class _TextOf(HTMLParser):
         elif tag == "blockquote":
             self.quote_depth = max(0, self.quote_depth - 1)
             self.parts.append("\n")
-        elif tag in BLOCKS:
+        elif tag in BLOCKS and tag != "li":  # an item's end is the next item's start
             self.parts.append("\n")
 
     def handle_startendtag(self, tag: str, attrs) -> None:

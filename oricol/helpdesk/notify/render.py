@@ -1,7 +1,7 @@
 """Templates of notification mails: files shipped in the package, overridden by an operator's folder.
 
 A template is `<name>.txt` (first line `Subject: ...`, a blank line, the text body) and optionally
-`<name>.html` (the HTML body). Placeholders are `{{key}}`, filled from the outbox row's payload plus
+`<name>.html` (the HTML body; without one, the HTML part is the text, escaped). Placeholders are `{{key}}`, filled from the outbox row's payload plus
 `link`; in HTML every value is escaped, so a ticket title can never inject markup. The text part
 always carries the ticket's link, even when an operator's template forgets it.
 """
@@ -79,7 +79,11 @@ def render(name: str, payload: Mapping[str, Any], *, link: str, fallback_subject
     text = _fill(body_template, values, False).rstrip() + "\n"
     if link not in text:
         text += f"\n{link}\n"
+    overridden = override is not None and (override / f"{name}.txt").is_file()
+    # An operator's text with our HTML would say two different things: their text alone, then.
     html_template = _read(name, ".html", override)
+    if overridden and not (override / f"{name}.html").is_file():
+        html_template = None
     if html_template is not None:
         body_html = _fill(html_template, values, True)
     else:
