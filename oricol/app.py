@@ -37,11 +37,12 @@ def make_services(platform: Platform, mailer: Mailer) -> dict[str, Service]:
         else:
             services[name] = module.create(platform)
     mail = platform.config.helpdesk_mail
-    if mail.notify_enabled:  # safe in every worker and node: each outbox row is claimed by one
+    helpdesk = platform.config.helpdesk.enabled
+    if helpdesk and mail.notify_enabled:  # safe in every worker and node: each outbox row is claimed by one
         from oricol.helpdesk.notify.service import create as helpdesk_notify
 
         services["helpdesk-notify"] = helpdesk_notify(platform)
-    if mail.inbound_port:  # every worker listens on the port (SO_REUSEPORT); each mail is filed once
+    if helpdesk and mail.inbound_port:  # every worker listens on the port (SO_REUSEPORT); each mail is filed once
         from oricol.helpdesk.inbound.service import create as helpdesk_inbound
 
         services["helpdesk-inbound"] = helpdesk_inbound(platform)
@@ -49,6 +50,10 @@ def make_services(platform: Platform, mailer: Mailer) -> dict[str, Service]:
         from oricol.backup.service import create as backup_schedule
 
         services["backup"] = backup_schedule(platform)
+    if platform.config.helpdesk.enabled:  # the helpdesk's jobs; its data is served by rest/realtime/storage
+        from oricol.helpdesk.service import create as helpdesk_service
+
+        services["helpdesk"] = helpdesk_service(platform)
     return services
 
 
