@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import quote
 
 import asyncpg
@@ -30,6 +31,7 @@ class Job:
     last_sla_check: float = field(default=0.0)
     installed: bool = False   # the helpdesk schema is there (ORICOL_HELPDESK=false runs the bare platform)
     last_problem: str = ""
+    on_change: Callable[[], None] | None = None  # told when rows were sent or failed (metrics refresh)
 
     @property
     def settings(self):
@@ -52,6 +54,8 @@ class Job:
             if not await self.send_next():
                 break
             handled += 1
+        if handled and self.on_change is not None:
+            self.on_change()
         return handled
 
     async def check_sla(self) -> int:

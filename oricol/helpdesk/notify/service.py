@@ -26,6 +26,9 @@ def create(platform: Platform) -> Service:
     tasks: list[asyncio.Task] = []
     counts: dict[str, float] = {}
 
+    changed = asyncio.Event()  # set by the job after it sent or failed something: counts refresh at once
+    job.on_change = changed.set
+
     async def refresh_forever() -> None:
         while True:
             try:
@@ -33,7 +36,9 @@ def create(platform: Platform) -> Service:
                     counts.update(await outbox.counts(conn, platform.config.helpdesk_mail.max_attempts))
             except Exception as error:  # the database may be down for a while; keep trying
                 log.debug("helpdesk: could not count the outbox", extra={"error": str(error)})
-            await asyncio.sleep(REFRESH_SECONDS)
+            changed.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(changed.wait(), REFRESH_SECONDS)
 
     def by_state():
         return [("oricol_helpdesk_mail_outbox", (("state", state),), counts[state]) for state in STATES if state in counts]

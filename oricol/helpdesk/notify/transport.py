@@ -10,6 +10,7 @@ import asyncio
 import smtplib
 import ssl
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -74,6 +75,11 @@ def _send_blocking(relay: Relay, message: EmailMessage) -> None:
         client.send_message(message)
 
 
+# smtplib blocks: it runs in threads of its own, not the loop's default pool. In development the
+# catcher that receives the mail lives in this same process and stores each message through the
+# default pool; sends waiting in that pool for the catcher could otherwise starve it.
+_SENDERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oricol-helpdesk-smtp")
+
+
 async def send(relay: Relay, message: EmailMessage) -> None:
-    # smtplib blocks; a worker thread keeps the event loop serving while the relay answers.
-    await asyncio.to_thread(_send_blocking, relay, message)
+    await asyncio.get_running_loop().run_in_executor(_SENDERS, _send_blocking, relay, message)
