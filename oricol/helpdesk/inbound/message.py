@@ -40,7 +40,7 @@ def parse(raw: bytes, envelope_from: str = "") -> InboundMail:
     assert isinstance(message, EmailMessage)
     name, address = parseaddr(str(message.get("From", "")))
     address = (address or envelope_from or "").strip().lower()
-    text = _text_of(message)
+    text = _text_of(message).replace("\r\n", "\n").replace("\r", "\n")  # CRLF on the wire
     return InboundMail(
         sender=address, sender_name=name.strip(), subject=" ".join(str(message.get("Subject", "")).split()),
         message_id=_first_id(message.get("Message-ID")),

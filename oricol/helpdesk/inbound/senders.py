@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 
 import asyncpg
-import orjson
 
 FIND = """
 select m.user_id, m.active from helpdesk.members m
@@ -53,7 +52,8 @@ async def create(conn: asyncpg.Connection, address: str, name: str) -> Sender:
     user_id = uuid.uuid4()
     app_meta = {"provider": "email", "providers": ["email"]}
     user_meta = {"full_name": name} if name else {}
-    await conn.execute(CREATE_USER, user_id, address, orjson.dumps(app_meta).decode(), orjson.dumps(user_meta).decode())
+    # The platform's pools encode json/jsonb from Python values (oricol.db._init_connection).
+    await conn.execute(CREATE_USER, user_id, address, app_meta, user_meta)
     identity = {"sub": str(user_id), "email": address, "email_verified": False, "phone_verified": False}
-    await conn.execute(CREATE_IDENTITY, str(user_id), user_id, orjson.dumps(identity).decode())
+    await conn.execute(CREATE_IDENTITY, str(user_id), user_id, identity)
     return Sender(user_id=str(user_id), active=True, created=True)
