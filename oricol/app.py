@@ -41,6 +41,10 @@ def make_services(platform: Platform, mailer: Mailer) -> dict[str, Service]:
         from oricol.backup.service import create as backup_schedule
 
         services["backup"] = backup_schedule(platform)
+    if platform.config.helpdesk.enabled:  # the helpdesk's jobs; its data is served by rest/realtime/storage
+        from oricol.helpdesk.service import create as helpdesk_service
+
+        services["helpdesk"] = helpdesk_service(platform)
     return services
 
 

@@ -237,7 +237,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         started_here = not (cluster.initialised and cluster.running())
         cluster = start_cluster(config)
     try:
-        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder))
+        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder,
+                                                helpdesk=config.helpdesk.enabled))
     except MigrationError as error:
         print(f"oricol: migration failed: {error}", file=sys.stderr)
         return 1

@@ -105,7 +105,8 @@ async def serve(config: Config) -> int:
             cluster = await asyncio.to_thread(start_cluster, config) if config.core.embedded else None
             url = admin_url(config, cluster)
             try:
-                await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir)
+                await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir,
+                                        helpdesk=config.helpdesk.enabled)
             except MigrationError as error:
                 print(f"oricol: migration failed, not serving: {error}", file=sys.stderr)
                 return 3
