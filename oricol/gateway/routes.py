@@ -29,6 +29,11 @@ OPEN_ROUTES = re.compile(
 
 SERVICE_ROLE_ONLY = ("meta",)
 
+# First path segments that belong to an API: an unknown path under them is a JSON 404, never the web app.
+API_SEGMENTS = frozenset({"auth", "rest", "realtime", "storage", "pg", "studio", "functions", "graphql",
+                          "metrics", "health", "analytics", "pgmeta"})
+WEB_APP = "webapp"
+
 # Storage enforces its own (per bucket) size limits while streaming, so the gateway's body limit
 # does not apply there.
 UNLIMITED_BODY = ("storage",)
@@ -40,6 +45,11 @@ def service_for(path: str) -> tuple[str | None, str]:
         if path == prefix or path.startswith(prefix + "/"):
             return service, prefix
     return None, ""
+
+
+def web_app_path(path: str) -> bool:
+    """A path the browser app answers (its pages, assets and /config.json): any outside the APIs."""
+    return path.lstrip("/").split("/", 1)[0] not in API_SEGMENTS
 
 
 def is_open(path: str) -> bool:

@@ -1,0 +1,26 @@
+import { LifeBuoy } from 'lucide-react';
+import { Suspense } from 'react';
+import { Outlet } from 'react-router-dom';
+import { AppShell, ThemeToggle } from '@/ui';
+import { useMe } from '../role';
+import { navFor } from './nav';
+import { PageLoading } from './PageLoading';
+import { UserMenu } from './UserMenu';
+
+/** The signed-in frame: navigation by role, the top bar's controls, and the routed screen. */
+export function Shell() {
+  const me = useMe();
+  const role = me.data?.role ?? 'requester';
+  return (
+    <AppShell
+      brand={<span className="flex items-center gap-2"><LifeBuoy aria-hidden className="h-5 w-5 text-primary" />Oricol Helpdesk</span>}
+      nav={navFor(role)}
+      topBar={<>
+        <div className="flex-1" />
+        <ThemeToggle />
+        <UserMenu me={me.data} />
+      </>}>
+      <Suspense fallback={<PageLoading />}><Outlet /></Suspense>
+    </AppShell>
+  );
+}
