@@ -14,6 +14,12 @@ const SignUp = lazy(() => import('./auth/SignUp'));
 const ForgotPassword = lazy(() => import('./auth/ForgotPassword'));
 const ResetPassword = lazy(() => import('./auth/ResetPassword'));
 const NotFound = lazy(() => import('./NotFound'));
+const TicketList = lazy(() => import('./tickets/TicketList'));
+const MyTickets = lazy(() => import('./tickets/TicketList').then((m) => ({ default: m.MyTickets })));
+const TicketPage = lazy(() => import('./tickets/TicketPage'));
+const NewTicket = lazy(() => import('./tickets/NewTicket'));
+const Dashboard = lazy(() => import('./dashboard/Dashboard'));
+const Account = lazy(() => import('./account/Account'));
 
 export function App() {
   const [client] = useState(makeQueryClient);
@@ -45,7 +51,15 @@ export function App() {
 
 /** The signed-in screens (extended as the desk grows; see docs/web.md "adding a screen"). */
 function routes(): ReactNode {
-  return null;
+  return [
+    <Route key="tickets" path="/tickets" element={<TicketList />} />,
+    <Route key="ticket" path="/tickets/:id" element={<TicketPage />} />,
+    <Route key="mine" path="/my-tickets" element={<MyTickets />} />,
+    <Route key="my-ticket" path="/my-tickets/:id" element={<TicketPage />} />,
+    <Route key="new" path="/new" element={<NewTicket />} />,
+    <Route key="dashboard" path="/dashboard" element={<Dashboard />} />,
+    <Route key="account" path="/account" element={<Account />} />,
+  ];
 }
 
 function RequireSession({ children }: { children: ReactNode }) {

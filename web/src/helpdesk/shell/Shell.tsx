@@ -2,7 +2,10 @@ import { LifeBuoy } from 'lucide-react';
 import { Suspense } from 'react';
 import { Outlet } from 'react-router-dom';
 import { AppShell, ThemeToggle } from '@/ui';
-import { useMe } from '../role';
+import { isStaff, useMe } from '../role';
+import { Notifications } from './Notifications';
+import { SearchBox } from './SearchBox';
+import { useShortcuts } from './shortcuts';
 import { navFor } from './nav';
 import { PageLoading } from './PageLoading';
 import { UserMenu } from './UserMenu';
@@ -11,12 +14,15 @@ import { UserMenu } from './UserMenu';
 export function Shell() {
   const me = useMe();
   const role = me.data?.role ?? 'requester';
+  useShortcuts();
   return (
     <AppShell
       brand={<span className="flex items-center gap-2"><LifeBuoy aria-hidden className="h-5 w-5 text-primary" />Oricol Helpdesk</span>}
       nav={navFor(role)}
       topBar={<>
+        <SearchBox staff={isStaff(role)} />
         <div className="flex-1" />
+        <Notifications staff={isStaff(role)} />
         <ThemeToggle />
         <UserMenu me={me.data} />
       </>}>

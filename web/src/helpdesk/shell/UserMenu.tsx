@@ -1,4 +1,4 @@
-import { LogOut, UserRound } from 'lucide-react';
+import { LogOut, ShieldCheck, UserRound } from 'lucide-react';
 import { useNavigate } from 'react-router-dom';
 import { signOut, useUser } from '@/lib/auth';
 import { Button, DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger, toast } from '@/ui';
@@ -22,6 +22,7 @@ export function UserMenu({ me }: { me?: Me }) {
           <span className="block font-normal">{user.email} · {me?.role ?? 'requester'}</span>
         </DropdownMenuLabel>
         <DropdownMenuSeparator />
+        <DropdownMenuItem onSelect={() => navigate('/account')}><ShieldCheck aria-hidden className="h-4 w-4" />Account and security</DropdownMenuItem>
         <DropdownMenuItem onSelect={leave}><LogOut aria-hidden className="h-4 w-4" />Sign out</DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
