@@ -175,8 +175,16 @@ def _print_web_app(config: configuration.Config) -> None:
 
 def _print_backup_status(config: configuration.Config) -> None:
     from oricol.backup import commands
+    from oricol.helpdesk.notify.status import status_lines as mail_lines
 
     for line in commands.status_lines(config):
+        print(line)
+    try:
+        with commands.database(config, start=False) as url:
+            lines = mail_lines(config, url)
+    except OSError:
+        lines = []
+    for line in lines:
         print(line)
 
 
