@@ -20,6 +20,7 @@ from .meta import MetaConfig
 from .realtime import RealtimeConfig
 from .rest import RestConfig
 from .storage import StorageConfig
+from .studio import StudioConfig
 
 __all__ = ["Config", "ConfigError", "Env", "load", "ALL_SERVICES", "masked"]
 
@@ -37,6 +38,7 @@ class Config:
     mail: MailConfig
     backup: BackupConfig
     meta: MetaConfig
+    studio: StudioConfig = StudioConfig()
 
 
 def from_env(env: Env) -> Config:
@@ -51,6 +53,7 @@ def from_env(env: Env) -> Config:
         mail=MailConfig.from_env(env, core),
         backup=BackupConfig.from_env(env, core),
         meta=MetaConfig.from_env(env, core),
+        studio=StudioConfig.from_env(env, core),
     )
 
 
