@@ -55,7 +55,7 @@ curl -X POST '${url}/rest/v1/${name}' \\
             className={cn('rounded-md px-3 py-1.5 text-left text-sm hover:bg-accent', n === name && 'bg-accent font-medium')}>{n}</button>
         ))}
       </nav>
-      <div className="grid min-w-0 content-start gap-4">
+      <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] content-start gap-4">
         <PageHeader title={name ? `API: ${name}` : 'API docs'}>
           <p className="text-sm text-muted-foreground">Generated from {url}/rest/v1/. Snippets use the anon key: RLS decides what they may do.</p>
         </PageHeader>

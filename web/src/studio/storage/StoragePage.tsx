@@ -37,7 +37,7 @@ export default function StoragePage() {
           <>
             <PageHeader title={bucket.name} actions={<Button variant="outline" onClick={() => setEditing(bucket)}>Bucket settings</Button>}>
               <p className="text-xs text-muted-foreground">
-                {bucket.public ? 'Public' : 'Private'} · size limit {bucket.file_size_limit ? `${bucket.file_size_limit.toLocaleString()} bytes` : 'none'}
+                {bucket.public ? 'Public' : 'Private'} · size limit {bucket.file_size_limit ? `${bucket.file_size_limit.toLocaleString()} bytes` : 'none'}{' '}
                 · types {bucket.allowed_mime_types?.join(', ') || 'any'}
               </p>
             </PageHeader>
