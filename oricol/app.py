@@ -12,7 +12,7 @@ from oricol.gateway.app import Gateway
 from oricol.gateway.observe import RequestMetrics
 from oricol.gateway.ratelimit import MemoryBuckets, RateLimiter, RedisBuckets
 from oricol.jwt import Verifier, signing_key
-from oricol.mail.mailer import Mailer, SmtpMailer
+from oricol.mailer import Mailer, SmtpMailer
 from oricol.metrics import Registry
 from oricol.service import Platform, Service
 from oricol.sharedredis import SharedRedis
@@ -22,9 +22,10 @@ GATEWAY_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio")
 
 def default_mailer(config: Config) -> Mailer:
     """Auth's outgoing mail: the configured relay, or the local catcher in development."""
-    relay = getattr(config.auth, "smtp", None)
+    relay = config.auth.smtp
     if relay is not None:
-        return relay
+        return SmtpMailer(host=relay.host, port=relay.port, sender=relay.sender, username=relay.username,
+                          password=relay.password, tls=relay.tls)
     return SmtpMailer(host="127.0.0.1", port=config.mail.smtp_port, sender="Oricol <noreply@oricol.local>")
 
 
@@ -66,6 +67,10 @@ def make_services(platform: Platform, mailer: Mailer, holder: dict | None = None
         from oricol.backup.service import create as backup_schedule
 
         services["backup"] = backup_schedule(platform)
+    if platform.config.helpdesk.enabled:  # the helpdesk's jobs; its data is served by rest/realtime/storage
+        from oricol.helpdesk.service import create as helpdesk_service
+
+        services["helpdesk"] = helpdesk_service(platform)
     return services
 
 

@@ -113,7 +113,7 @@ def cmd_stop(args: argparse.Namespace) -> int:
             stopped = True
         pid_file.unlink(missing_ok=True)
     if config.core.embedded:
-        from oricol.server import embedded_cluster
+        from oricol.pg.cluster import embedded_cluster
 
         cluster = embedded_cluster(config)
         if cluster.initialised and cluster.running():
@@ -144,7 +144,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if status == 0:
         print(f"oricol: not reachable at {config.core.public_url}")
         if config.core.embedded:
-            from oricol.server import embedded_cluster
+            from oricol.pg.cluster import embedded_cluster
 
             cluster = embedded_cluster(config)
             running = cluster.initialised and cluster.running()
@@ -226,7 +226,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from oricol import bootstrap
     from oricol.migrate import MigrationError
-    from oricol.server import admin_url, embedded_cluster, start_cluster
+    from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
     config = _load(args)
     folder = Path(args.dir) if args.dir else config.core.migrations_dir
@@ -237,7 +237,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         started_here = not (cluster.initialised and cluster.running())
         cluster = start_cluster(config)
     try:
-        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder))
+        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder,
+                                                helpdesk=config.helpdesk.enabled))
     except MigrationError as error:
         print(f"oricol: migration failed: {error}", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ from .backup import BackupConfig
 from .core import ALL_SERVICES, CoreConfig
 from .env import ConfigError, Env
 from .gateway import GatewayConfig
+from .helpdesk import HelpdeskConfig
 from .mail import MailConfig
 from .meta import MetaConfig
 from .realtime import RealtimeConfig
@@ -38,21 +39,24 @@ class Config:
     mail: MailConfig
     backup: BackupConfig
     meta: MetaConfig
+    helpdesk: HelpdeskConfig = HelpdeskConfig()
     studio: StudioConfig = StudioConfig()
 
 
 def from_env(env: Env) -> Config:
     core = CoreConfig.from_env(env)
+    helpdesk = HelpdeskConfig.from_env(env, core)
     return Config(
         core=core,
         gateway=GatewayConfig.from_env(env, core),
-        rest=RestConfig.from_env(env, core),
+        rest=RestConfig.from_env(env, core, helpdesk=helpdesk.enabled),
         auth=AuthConfig.from_env(env, core),
         storage=StorageConfig.from_env(env, core),
         realtime=RealtimeConfig.from_env(env, core),
         mail=MailConfig.from_env(env, core),
         backup=BackupConfig.from_env(env, core),
         meta=MetaConfig.from_env(env, core),
+        helpdesk=helpdesk,
         studio=StudioConfig.from_env(env, core),
     )
 

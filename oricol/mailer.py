@@ -1,4 +1,5 @@
-"""The Mailer protocol auth sends through, with an SMTP and an in-memory implementation."""
+"""Outgoing mail: the Mailer protocol services send through (auth, the helpdesk), with an SMTP and an
+in-memory implementation. In the shared layer so that no service imports the mail catcher's package."""
 from __future__ import annotations
 
 import asyncio
