@@ -17,7 +17,7 @@ from oricol.metrics import Registry
 from oricol.service import Platform, Service
 from oricol.sharedredis import SharedRedis
 
-GATEWAY_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio")
+GATEWAY_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio", "webapp")
 
 
 def default_mailer(config: Config) -> Mailer:

@@ -156,9 +156,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     workers = body.get("workers")
     if workers:
         print(f"  {'workers':<10} {workers['serving']}/{workers['wanted']} serving, {workers['restarts']} restarts")
+    _print_web_app(config)
     _print_backup_status(config)
     print(f"oricol: {body.get('status', 'unknown')} at {config.core.public_url}")
     return 0 if status == 200 else 1
+
+
+def _print_web_app(config: configuration.Config) -> None:
+    from oricol.staticfiles import WEB_DIST
+
+    if "webapp" not in config.core.services:
+        return
+    built = (WEB_DIST / "index.html").is_file()
+    state = "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
+    print(f"  {'web app':<10} {config.core.public_url}/ ({state}); Studio at {config.core.public_url}/studio/")
 
 
 def _print_backup_status(config: configuration.Config) -> None:
@@ -199,6 +210,7 @@ def keys_of(config: configuration.Config) -> dict[str, str]:
         "storage_url": f"{core.public_url}/storage/v1",
         "realtime_url": f"{core.public_url.replace('http', 'ws', 1)}/realtime/v1",
         "db_url": db_url,
+        "app_url": f"{core.public_url}/",
         "studio_url": f"{core.public_url}/studio/",
         "studio_username": core.dashboard_username,
         "studio_password": core.dashboard_password,

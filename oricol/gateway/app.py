@@ -22,7 +22,8 @@ from oricol.jwt import JwtError, Verifier
 from . import cors
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
-from .routes import SERVICE_ROLE_ONLY, UNLIMITED_BODY, console_target, error_body, is_open, route_group, service_for
+from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, error_body, is_open,
+                     route_group, service_for, web_app_path)
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 log = logging.getLogger("oricol.gateway")
@@ -85,6 +86,8 @@ class Gateway:
         console = console_target(path) if self.console_auth is not None else None
         if console is not None:
             service, prefix = console[0], console[1]
+        if service is None and WEB_APP in self.services and web_app_path(path):
+            service = WEB_APP  # the browser app: its files are public, no key, no rate limit
         identity: Identity | None = None
         try:
             if console is not None:
@@ -107,10 +110,11 @@ class Gateway:
                 return
             if service is None or service not in self.services:
                 raise Reject(404, "no Route matched with those values")
-            identity = self._identify(scope, headers, path, request_id, open_route=is_open(path))
+            identity = self._identify(scope, headers, path, request_id,
+                                      open_route=service == WEB_APP or is_open(path))
             if service in SERVICE_ROLE_ONLY and not identity.is_service_role:
                 raise Reject(403 if identity.apikey_role else 401, "This route needs the service_role key")
-            if self.limiter is not None and self.limiter.enabled:
+            if self.limiter is not None and self.limiter.enabled and service != WEB_APP:
                 client = scope.get("client")
                 wait = await self.limiter.check(service, client[0] if client else None, identity.apikey)
                 if wait:

@@ -38,6 +38,11 @@ CONSOLE_ROUTES = (
     ("/studio/api/storage/v1", "storage", "/storage/v1"),
 )
 
+# First path segments that belong to an API: an unknown path under them is a JSON 404, never the web app.
+API_SEGMENTS = frozenset({"auth", "rest", "realtime", "storage", "pg", "studio", "functions", "graphql",
+                          "metrics", "health", "analytics", "pgmeta"})
+WEB_APP = "webapp"
+
 # Storage enforces its own (per bucket) size limits while streaming, so the gateway's body limit
 # does not apply there.
 UNLIMITED_BODY = ("storage",)
@@ -57,6 +62,11 @@ def console_target(path: str) -> tuple[str, str, str] | None:
         if path == console or path.startswith(console + "/"):
             return service, prefix, prefix + path[len(console):]
     return None
+
+
+def web_app_path(path: str) -> bool:
+    """A path the browser app answers (its pages, assets and /config.json): any outside the APIs."""
+    return path.lstrip("/").split("/", 1)[0] not in API_SEGMENTS
 
 
 def is_open(path: str) -> bool:

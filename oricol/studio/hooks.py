@@ -26,4 +26,3 @@ class OpsHooks:
     backups: Callable[[], list[dict]] = list                           # finished backups, newest first
     run_backup: Callable[[], Awaitable[dict]] = _no_backup             # runs one now: {"name", "bytes"}
     backup_folder: Callable[[str], Path | None] = lambda name: None    # a backup's folder by exact name
-    web_root: Callable[[], Path | None] = lambda: None                 # the built console (index.html)

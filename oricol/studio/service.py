@@ -1,7 +1,8 @@
 """The Studio console's server side at /studio/api: its own login (sessions in PostgreSQL, CSRF, failed
 sign-ins rate limited), the logs/operations endpoints, and `authenticate` — the hook the composition
 root hands to the gateway so that the console routes (/studio/api/pg, /rest/v1, /auth/v1, /storage/v1)
-act as service_role only for a live session. The screens themselves are the built web bundle."""
+act as service_role only for a live session. Every other path under /studio is the console's single-page
+app from the web bundle (web/studio -> oricol/webapp/dist/studio), index.html for its client routes."""
 from __future__ import annotations
 
 from starlette.applications import Starlette
@@ -11,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from oricol.service import Platform, Service
+from oricol.staticfiles import WEB_DIST, StaticSite
 
 from .api_ops import OpsApi
 from .api_session import SessionApi
@@ -53,14 +55,22 @@ def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
     limits = FailedLogins(config.studio.failed_logins, config.studio.failed_window_seconds, platform.redis)
     sessions = SessionApi(store, guard, limits, config.core.dashboard_username, config.core.dashboard_password,
                           always_secure=config.core.public_url.startswith("https://"))
-    app = build_app(sessions, OpsApi(config, guard, hooks))
+    api = build_app(sessions, OpsApi(config, guard, hooks))
+    site = StaticSite(root=WEB_DIST, index="studio/index.html")
+
+    async def app(scope: dict, receive, send) -> None:
+        path = scope["path"]
+        if path == "/studio/api" or path.startswith("/studio/api/"):
+            await api(scope, receive, send)
+            return
+        # Its pages are dist/studio/*; its hashed assets are the shared /assets/, served at /.
+        await site(scope, receive, send)
 
     async def health() -> str:
         if not await store.ready():
             return "down: the sessions table is missing (migrations not applied)"
-        root = hooks.web_root()
-        if root is not None and not (root / "index.html").is_file():
-            return "down: the console is not built (web/dist/studio/index.html is missing)"
+        if not (WEB_DIST / "studio" / "index.html").is_file():
+            return "down: the console is not built (oricol/webapp/dist/studio/index.html is missing)"
         return "up"
 
     return Service(name="studio", app=app, health=health, extras={"authenticate": guard.authenticate})
