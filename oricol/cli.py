@@ -221,6 +221,8 @@ def keys_of(config: configuration.Config) -> dict[str, str]:
         "db_url": db_url,
         "app_url": f"{core.public_url}/",
         "studio_url": f"{core.public_url}/studio/",
+        "studio_username": core.dashboard_username,
+        "studio_password": core.dashboard_password,
         "mail_url": f"http://127.0.0.1:{config.mail.http_port}",
         "jwt_secret": core.jwt_secret,
         "anon_key": core.anon_key,
