@@ -168,6 +168,8 @@ def _page(payload: str, count: int, limit: int, grouped: bool) -> bytes:
         else:
             objects = [o for o in objects if o["key"] != dropped[1]]
         last_name = entries[limit - 1][1]
+    # Folders are compared with their '/' (so a cursor after `a/` skips `a/`), shown without it as Storage API does.
+    folders = [{**f, "name": f["name"].rstrip("/"), "key": f["key"].rstrip("/")} for f in folders]
     result = {"hasNext": has_next, "folders": folders, "objects": objects}
     if has_next:
         result["nextCursor"] = _encode_cursor(last_name)
