@@ -8,7 +8,8 @@ from .env import Env
 
 @dataclass(frozen=True)
 class MetaConfig:
-    # postgres-meta's PG_QUERY_TIMEOUT_SECS default: no statement of a request runs longer.
+    # postgres-meta's PG_QUERY_TIMEOUT_SECS default: no statement of a request runs longer (a /query
+    # script that does answers 408 "Query read timeout"); 0 turns the limit off.
     statement_timeout_seconds: int = 55
     # Meta has its own small pool so a long SQL-editor query never takes the platform's connections.
     pool_size: int = 3
@@ -16,7 +17,7 @@ class MetaConfig:
     @classmethod
     def from_env(cls, env: Env, core: "CoreConfig") -> "MetaConfig":
         return cls(
-            statement_timeout_seconds=env.int("ORICOL_META_STATEMENT_TIMEOUT", 55, min=1, max=3600),
+            statement_timeout_seconds=env.int("ORICOL_META_STATEMENT_TIMEOUT", 55, min=0, max=3600),
             pool_size=env.int("ORICOL_META_POOL_SIZE", 3, min=1, max=100),
         )
 
