@@ -176,7 +176,8 @@ async def write(ctx: Context) -> Response:
             mutation.nothing_cte(table, node.alias)
     else:
         cte = mutation.delete_cte(table, node, returning, limit, offset)
-    upsert = req.method == "PUT" or (req.method == "POST" and bool(req.prefer.get("resolution")))
+    upsert = (req.method == "PUT" or (req.method == "POST" and bool(req.prefer.get("resolution")))) and \
+        _tells_inserts(table)
     statement = mutation.write_statement(cte, _returned_node(ctx, node, kind), media=req.accept,
                                          strip_nulls=req.accept_params.get("nulls") == "stripped", table=table,
                                          location=req.method == "POST" and kind == "headers-only",
@@ -197,7 +198,14 @@ def _insert(ctx: Context, table, node, params, returning):
     return mutation.insert_cte(table, node.alias, columns, body.text,
                                missing_default=req.prefer.get("missing") == "default",
                                on_conflict=on_conflict, resolution=resolution, returning=returning,
-                               returned=mutation.returned_columns(_return_kind(ctx), table) if resolution else None)
+                               returned=mutation.returned_columns(_return_kind(ctx), table)
+                               if resolution and _tells_inserts(table) else None)
+
+
+def _tells_inserts(table) -> bool:
+    """Only a table's rows have the xmax that tells an inserted row from an updated one; an upsert
+    through a view answers 201 as any insert."""
+    return table.kind in ("r", "p")
 
 
 def _put(ctx: Context, table, node, params, returning):
@@ -217,7 +225,8 @@ def _put(ctx: Context, table, node, params, returning):
     columns = payload.columns_of(body, table, params.columns)
     return mutation.insert_cte(table, node.alias, columns, body.text, missing_default=False,
                                on_conflict=table.pk, resolution="merge-duplicates", returning=returning,
-                               returned=mutation.returned_columns(_return_kind(ctx), table))
+                               returned=mutation.returned_columns(_return_kind(ctx), table)
+                               if _tells_inserts(table) else None)
 
 
 def _write_check(ctx: Context, kind: str):
