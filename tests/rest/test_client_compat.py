@@ -32,6 +32,9 @@ insert into public.{p}_places values
   (2, 'bar', 'FR', '[10,20)', '{{}}', '{{}}', 'n', 8),
   (3, 'Zoë', 'DE', '[3,8)', '{{is:open}}', '{{}}', 'n', 9),
   (4, 'x', 'DZ', '[30,40)', '{{}}', '{{}}', 'n', 10);
+create table public.{p}_visits (id int primary key, place_id int references public.{p}_places(id), note text);
+grant all on public.{p}_visits to anon, authenticated, service_role;
+insert into public.{p}_visits values (1, 1, 'first'), (2, 1, 'second'), (3, 3, 'third');
 create function public.{p}_echo(t text) returns text language sql immutable as $$ select t $$;
 create function public.{p}_places_of(code text) returns setof public.{p}_places language sql stable as
   $$ select * from public.{p}_places where iso = code $$;
@@ -158,3 +161,17 @@ out({{ counted: [counted.count, counted.data], head: head.count, limited: limite
     assert result["allowed"] is None
     assert result["none"] == [200, None, None]
     assert result["one"] == {"id": 1, "iso": "DZ"}
+
+
+def test_spread_on_to_many_and_the_same_embed_twice(live, p):
+    t = db(live).table(f"{p}_places")
+    r = t.select(f"id,...{p}_visits(note)").in_("id", [1, 2, 3]).order("id").order("id", foreign_table=f"{p}_visits") \
+        .execute()
+    assert r.data == [{"id": 1, "note": ["first", "second"]}, {"id": 2, "note": []}, {"id": 3, "note": ["third"]}]
+    r = t.select(f"id,...{p}_visits!inner(visit:id,note)").order("id").order("id", foreign_table=f"{p}_visits").execute()
+    assert r.data == [{"id": 1, "visit": [1, 2], "note": ["first", "second"]}, {"id": 3, "visit": [3], "note": ["third"]}]
+    with pytest.raises(APIError) as error:
+        t.select(f"id,{p}_visits(id),{p}_visits(note)").execute()
+    assert error.value.code == "42712"
+    r = t.select(f"id,a:{p}_visits(id),b:{p}_visits(note)").eq("id", 3).execute()
+    assert r.data == [{"id": 3, "a": [{"id": 3}], "b": [{"note": "third"}]}]
