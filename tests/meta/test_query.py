@@ -124,3 +124,11 @@ async def test_a_zero_timeout_turns_the_limit_off(config):
             assert response.status_code == 200 and response.json() == [{"slept": False}]
     finally:
         await close_stack(stack)
+
+
+async def test_a_connection_string_from_the_request_is_refused(meta):
+    for path, method in (("/pg/query", "post"), ("/pg/tables", "get")):
+        response = await meta.request(method.upper(), path, json={"query": "select 1"} if method == "post" else None,
+                                      headers={"x-connection-encrypted": "U2FsdGVkX1+somewhere-else"})
+        assert response.status_code == 400
+        assert "x-connection-encrypted is not supported" in response.json()["error"]
