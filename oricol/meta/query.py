@@ -52,7 +52,7 @@ async def run_query(request: Request) -> Response:
     application_name = request.headers.get("x-pg-application-name") or None
     async with db.script_connection(statement_timeout, application_name) as conn:
         await values.prepare(conn)
-        rows = await _run(conn, statements, parameters, script, read_timeout)
+        rows = await _run(conn, statements, parameters, script, read_timeout, db.config.max_result_bytes or None)
     return http.raw_json(values.rows_json(rows))
 
 
@@ -63,7 +63,7 @@ def _read_timeout() -> errors.ApiError:
 
 
 async def _run(conn: asyncpg.Connection, statements: list[Statement], parameters: list,
-               script: str, read_timeout: int | None) -> list[asyncpg.Record]:
+               script: str, read_timeout: int | None, cap: int | None) -> list[asyncpg.Record]:
     last: list[asyncpg.Record] = []
     implicit = len(statements) > 1 and not any(TRANSACTION_CONTROL.match(s.text) for s in statements)
     transaction = conn.transaction() if implicit else None
@@ -73,9 +73,7 @@ async def _run(conn: asyncpg.Connection, statements: list[Statement], parameters
         if transaction is not None:
             await transaction.start()
         for current in statements:
-            # asyncpg cancels the statement in the server when the wait runs out
-            left = max(deadline - time.monotonic(), 0.001) if deadline is not None else None
-            rows = await conn.fetch(current.text, *parameters, timeout=left)
+            rows = await _fetch(conn, current.text, parameters, deadline, cap)
             if rows:
                 last = rows
         if transaction is not None:
@@ -87,6 +85,45 @@ async def _run(conn: asyncpg.Connection, statements: list[Statement], parameters
     except asyncpg.InterfaceError as error:
         raise _bind_error(error, parameters) from None
     return last
+
+
+CHUNK_ROWS = 500
+
+
+def _left(deadline: float | None) -> float | None:
+    """What remains of the read timeout; asyncpg cancels the statement in the server when it runs out."""
+    return max(deadline - time.monotonic(), 0.001) if deadline is not None else None
+
+
+async def _fetch(conn: asyncpg.Connection, text: str, parameters: list, deadline: float | None,
+                 cap: int | None) -> list[asyncpg.Record]:
+    """One statement's rows. With a cap, rows are read through a cursor in chunks and the answer's
+    size is counted as it grows, so an oversized result stops at the cap instead of being built whole."""
+    if cap is None:
+        return await conn.fetch(text, *parameters, timeout=_left(deadline))
+    statement = await conn.prepare(text, timeout=_left(deadline))
+    if not statement.get_attributes():  # DDL, or a write without RETURNING
+        await statement.fetch(*parameters, timeout=_left(deadline))
+        return []
+    if conn.is_in_transaction():  # the script's own, or the implicit one of several statements
+        return await _read_capped(statement, parameters, deadline, cap)
+    async with conn.transaction():  # a cursor lives in a transaction
+        return await _read_capped(statement, parameters, deadline, cap)
+
+
+async def _read_capped(statement, parameters: list, deadline: float | None, cap: int) -> list[asyncpg.Record]:
+    rows: list[asyncpg.Record] = []
+    size = 2
+    cursor = await statement.cursor(*parameters, timeout=_left(deadline))
+    while True:
+        chunk = await cursor.fetch(CHUNK_ROWS, timeout=_left(deadline))
+        size += len(values.rows_json(chunk))
+        if size > cap:
+            message = f"Query result size exceeds the limit of {cap} bytes"
+            raise errors.with_body(400, {"error": message, "code": "RESULT_SIZE_EXCEEDED", "message": message})
+        rows.extend(chunk)
+        if len(chunk) < CHUNK_ROWS:
+            return rows
 
 
 BIND_COUNT = re.compile(r"server expects (\d+) arguments? for this query, (\d+) (?:was|were) passed")

@@ -132,3 +132,21 @@ async def test_a_connection_string_from_the_request_is_refused(meta):
                                       headers={"x-connection-encrypted": "U2FsdGVkX1+somewhere-else"})
         assert response.status_code == 400
         assert "x-connection-encrypted is not supported" in response.json()["error"]
+
+
+async def test_a_result_over_the_cap_is_refused_before_it_is_built(config):
+    capped = dataclasses.replace(config, meta=dataclasses.replace(config.meta, max_result_bytes=100_000))
+    stack = await open_stack(capped)
+    try:
+        async with asgi_client(stack, key=SECRETS["service_role_key"], token=SECRETS["service_role_key"]) as http:
+            # ~1 GB if it were built: the cap stops it after the first chunks
+            big = "select repeat('x', 10000) as x from generate_series(1, 100000)"
+            response = await http.post("/pg/query", json={"query": big})
+            assert response.status_code == 400 and response.json()["code"] == "RESULT_SIZE_EXCEEDED"
+            small = await http.post("/pg/query", json={"query": "select n from generate_series(1, 1200) n"})
+            assert small.status_code == 200 and len(small.json()) == 1200  # several chunks, under the cap
+            script = await http.post("/pg/query", json={"query": "create temp table t (a int); "
+                                                                  "insert into t values (1) returning a; select 2 as b"})
+            assert script.json() == [{"b": 2}]
+    finally:
+        await close_stack(stack)
