@@ -126,3 +126,34 @@ out({ status: r.status, body: await r.text(), disposition: r.headers.get('conten
     assert result["disposition"].startswith("attachment") and "logo.txt" in result["disposition"]
     assert result["cache"] == "max-age=10"
     assert result["anonText"] == "public text"
+
+
+def test_js_list_v2_sort_by(storage_live):
+    user_id, token = user_token()
+    bucket = unique("own")
+    result = run_node(USER + """
+const admin = service();
+const user = asUser(process.env.TOKEN);
+const B = process.env.BUCKET, U = process.env.USER_ID;
+await admin.storage.createBucket(B);
+const files = user.storage.from(B);
+for (const n of ['c.txt', 'a.txt', 'sub/x.txt', 'b.txt']) {
+  const r = await files.upload(U + '/' + n, n, { contentType: 'text/plain' });
+  if (r.error) throw r.error;
+  await new Promise((r) => setTimeout(r, 20));
+}
+const names = (r) => [r.data.folders.map((f) => f.name), r.data.objects.map((o) => o.name.split('/').pop())];
+const byName = await files.listV2({ prefix: U + '/', with_delimiter: true, sortBy: { column: 'name', order: 'desc' } });
+const newest = await files.listV2({ prefix: U + '/', sortBy: { column: 'created_at', order: 'desc' } });
+const p1 = await files.listV2({ prefix: U + '/', limit: 2, sortBy: { column: 'created_at', order: 'asc' } });
+const p2 = await files.listV2({ prefix: U + '/', limit: 2, cursor: p1.data.nextCursor, sortBy: { column: 'created_at', order: 'asc' } });
+const bad = await files.listV2({ prefix: U + '/', sortBy: { column: 'size' } });
+out({ byName: names(byName), newest: names(newest), p1: [names(p1), p1.data.hasNext], p2: [names(p2), p2.data.hasNext],
+      bad: bad.error && bad.error.statusCode });
+""", storage_live, env={"TOKEN": token, "BUCKET": bucket, "USER_ID": user_id})
+    u = user_id
+    assert result["byName"] == [[f"{u}/sub"], ["c.txt", "b.txt", "a.txt"]]  # folders named without '/'
+    assert result["newest"] == [[], ["b.txt", "x.txt", "a.txt", "c.txt"]]
+    assert result["p1"] == [[[], ["c.txt", "a.txt"]], True]
+    assert result["p2"] == [[[], ["x.txt", "b.txt"]], False]
+    assert result["bad"] == "400"
