@@ -13,6 +13,7 @@ CSV = "text/csv"
 PLAN = "application/vnd.pgrst.plan"
 OCTET = "application/octet-stream"
 TEXT = "text/plain"
+ARRAY = ("application/vnd.pgrst.array+json", "application/vnd.pgrst.array")
 SUPPORTED_OUT = (JSON, OBJECT, CSV, PLAN, OCTET, TEXT)
 PREFERENCE_KEYS = {"return", "count", "resolution", "missing", "handling", "tx", "max-affected", "params",
                    "timezone"}
@@ -55,7 +56,9 @@ def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
     relative = scope["path"][len(scope.get("root_path", "")):] if scope["path"].startswith(
         scope.get("root_path", "")) else scope["path"]
     kind, name = _target(relative)
-    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    # Percent-escapes are undone byte for byte (latin-1), then the bytes are read as UTF-8 once.
+    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True,
+                      encoding="latin-1")
     query = [(_utf8(k), _utf8(v)) for k, v in query if k != "apikey"]
     accept, accept_params = negotiate(headers.get("accept", JSON))
     return ApiRequest(
@@ -124,6 +127,8 @@ def negotiate(accept: str) -> tuple[str, dict[str, str]]:
             return JSON, options
         if media.startswith(PLAN):
             return PLAN, options
+        if media in ARRAY:  # PostgREST's name for plain JSON arrays, with `nulls=stripped` (stripNulls())
+            return JSON, options
         if media in SUPPORTED_OUT:
             return media, options
     raise errors.error(406, "PGRST107", "None of these media types are available: " + accept)
