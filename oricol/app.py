@@ -174,6 +174,7 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node
                                               text=node.metrics_text if node is not None else _own_text)},
         limiter=rate_limiter(config, redis),
         metrics=RequestMetrics(registry),
+        trusted_proxies=config.gateway.trusted_proxies,
     )
     stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry, node=node)
     holder["stack"] = stack

@@ -20,6 +20,7 @@ from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
+from .clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
 from .routes import SERVICE_ROLE_ONLY, UNLIMITED_BODY, error_body, is_open, route_group, service_for
@@ -53,12 +54,14 @@ class Gateway:
     extra_routes: dict[str, ASGIApp] | None = None  # exact paths served by the gateway itself (/metrics)
     limiter: RateLimiter | None = None
     metrics: RequestMetrics | None = None
+    trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For/-Proto are believed
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
         headers = _headers(scope)
+        apply_forwarded(scope, headers, self.trusted_proxies)
         request_id = _request_id(headers)
         origin = headers.get("origin")
         started = time.perf_counter()
