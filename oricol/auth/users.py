@@ -11,7 +11,7 @@ import asyncpg
 from . import errors
 
 INSTANCE_ID = uuid.UUID(int=0)
-EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+EMAIL = re.compile(r"^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+\.[^\s@\x00-\x1f\x7f]+$")
 
 SELECT_BY_ID = "select * from auth.users where id = $1"
 SELECT_BY_EMAIL = ("select * from auth.users where lower(email) = lower($1) and is_sso_user = false "
