@@ -15,7 +15,7 @@ from oricol.config import Config
 from oricol.db import Database
 from oricol.migrate import MigrationError
 from oricol.pg.binaries import find_bindir
-from oricol.pg.embedded import Cluster
+from oricol.pg.embedded import Cluster, placement
 from oricol.httpserver import OricolHttpProtocol
 from oricol.websocket import OricolWebSocketProtocol
 
@@ -73,10 +73,12 @@ def http_options(config: Config) -> dict:
     )
 
 
-def embedded_cluster(config: Config) -> Cluster:
+def embedded_cluster(config: Config, *, create: bool = False) -> Cluster:
+    """The node's cluster; `create`: about to initialise it, so it may be placed outside a data dir the
+    PostgreSQL user cannot enter when we run as root (oricol.pg.embedded.placement)."""
     core = config.core
-    return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port,
-                   bindir=find_bindir(core.pg_bindir))
+    pg_dir, socket_dir = placement(core.data_dir, create=create)
+    return Cluster(pg_dir=pg_dir, socket_dir=socket_dir, port=core.db_port, bindir=find_bindir(core.pg_bindir))
 
 
 def admin_url(config: Config, cluster: Cluster | None) -> str:
@@ -88,7 +90,7 @@ def admin_url(config: Config, cluster: Cluster | None) -> str:
 
 
 def start_cluster(config: Config) -> Cluster:
-    cluster = embedded_cluster(config)
+    cluster = embedded_cluster(config, create=True)
     if not cluster.initialised:
         log.info("creating the embedded PostgreSQL cluster", extra={"dir": str(cluster.pg_dir)})
         cluster.init(config.core.postgres_password)
