@@ -216,6 +216,7 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node
         limiter=rate_limiter(config, redis),
         metrics=RequestMetrics(registry),
         console_auth=services["studio"].extras.get("authenticate") if "studio" in services else None,
+        trusted_proxies=config.gateway.trusted_proxies,
     )
     stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry, node=node)
     holder["stack"] = stack

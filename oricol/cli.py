@@ -79,7 +79,9 @@ def _start_detached(args: argparse.Namespace, config: configuration.Config) -> i
         command += ["--only", args.only]
     if args.workers:
         command += ["--workers", args.workers]
-    with open(log_path, "ab") as log:
+    # 0600 like .env: the server's stderr holds every log line (user ids, emails, paths).
+    with os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log:
+        os.chmod(log_path, 0o600)
         process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
     deadline = time.monotonic() + args.wait
