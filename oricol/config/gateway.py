@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oricol.gateway.clientaddr import Network, parse_networks
+from oricol.clientaddr import Network, parse_networks
 
 from .core import CoreConfig
 from .env import ConfigError, Env

@@ -20,7 +20,7 @@ from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
-from .clientaddr import Network, apply_forwarded
+from oricol.clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
 from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, error_body, is_open,
