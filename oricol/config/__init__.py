@@ -22,6 +22,7 @@ from .meta import MetaConfig
 from .realtime import RealtimeConfig
 from .rest import RestConfig
 from .storage import StorageConfig
+from .studio import StudioConfig
 
 __all__ = ["Config", "ConfigError", "Env", "load", "ALL_SERVICES", "masked"]
 
@@ -41,6 +42,7 @@ class Config:
     meta: MetaConfig
     helpdesk_mail: HelpdeskMailConfig
     helpdesk: HelpdeskConfig = HelpdeskConfig()
+    studio: StudioConfig = StudioConfig()
 
 
 def from_env(env: Env) -> Config:
@@ -59,6 +61,7 @@ def from_env(env: Env) -> Config:
         meta=MetaConfig.from_env(env, core),
         helpdesk_mail=HelpdeskMailConfig.from_env(env, core, relay=auth.smtp),
         helpdesk=helpdesk,
+        studio=StudioConfig.from_env(env, core),
     )
 
 

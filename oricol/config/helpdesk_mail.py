@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
+from .auth import SmtpRelay
 from .env import ConfigError, Env
 
 UNKNOWN_SENDER_POLICIES = ("create", "reject")
@@ -19,7 +18,7 @@ UNKNOWN_SENDER_POLICIES = ("create", "reject")
 class HelpdeskMailConfig:
     notify_enabled: bool         # the outbox job inside `oricol start`
     sender: str                  # From: of notifications, e.g. "Oricol Helpdesk <support@example.com>"
-    relay: Any                   # an oricol.mail.mailer.SmtpMailer (its host, port, tls, login), or None: the catcher
+    relay: SmtpRelay | None      # the operator's relay (ORICOL_SMTP_*, as auth's), or None: the catcher
     link_base: str               # ticket links are link_base + /tickets/HD-1001
     templates_dir: Path | None   # an operator's overrides of the packaged templates
     poll_seconds: float
@@ -35,7 +34,7 @@ class HelpdeskMailConfig:
     inbound_max_bytes: int
 
     @classmethod
-    def from_env(cls, env: Env, core: "CoreConfig", relay: Any = None) -> "HelpdeskMailConfig":
+    def from_env(cls, env: Env, core: "CoreConfig", relay: "SmtpRelay | None" = None) -> "HelpdeskMailConfig":
         support = env.str("ORICOL_HELPDESK_SUPPORT_ADDRESS", "support@oricol.local").strip()
         if "@" not in support or " " in support or "<" in support:
             raise ConfigError(f"ORICOL_HELPDESK_SUPPORT_ADDRESS must be a bare address like support@example.com, got {support!r}")

@@ -184,15 +184,15 @@ async def test_attachments_go_to_storage_as_the_sender(server, people, admin):
     (ticket,) = await tickets(admin)
     row = await admin.fetchrow("select * from helpdesk.ticket_attachments where ticket_id = $1", ticket["id"])
     assert (row["file_name"], row["content_type"], row["size_bytes"], row["bucket"]) == (
-        "screen shot.png", "image/png", len(png), "ticket-attachments")
+        "screen shot.png", "image/png", len(png), "helpdesk-attachments")
     assert row["object_path"].startswith(f"{ticket['id']}/") and row["object_path"].endswith("-screen shot.png")
     assert str(row["uploaded_by"]) == people["ann"]
-    owner = await admin.fetchval("select owner_id from storage.objects where bucket_id = 'ticket-attachments' "
+    owner = await admin.fetchval("select owner_id from storage.objects where bucket_id = 'helpdesk-attachments' "
                                  "and name = $1", row["object_path"])
     assert owner == people["ann"]
     async with httpx.AsyncClient(base_url=server.url, headers={"apikey": server.service_role_key,
                                  "authorization": f"Bearer {server.service_role_key}"}) as http:
-        download = await http.get(f"/storage/v1/object/ticket-attachments/{row['object_path']}")
+        download = await http.get(f"/storage/v1/object/helpdesk-attachments/{row['object_path']}")
     assert download.status_code == 200 and download.content == png
     # A reply's attachment belongs to its comment.
     reply = message(subject=f"Re: {ticket['number']}", text="and the log")

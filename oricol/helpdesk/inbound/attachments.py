@@ -1,4 +1,4 @@
-"""Attachments of inbound mail into the `ticket-attachments` bucket, as the sender.
+"""Attachments of inbound mail into the `helpdesk-attachments` bucket, as the sender.
 
 The bytes go through the storage API of this node's gateway (POST /storage/v1/object/...), with a
 short-lived token of the sender, rather than into the object store directly: the storage service owns
@@ -20,7 +20,7 @@ from oricol import jwt as jwtlib
 
 from .message import Attachment
 
-BUCKET = "ticket-attachments"
+BUCKET = "helpdesk-attachments"
 TOKEN_SECONDS = 300
 log = logging.getLogger("oricol.helpdesk.inbound")
 
