@@ -114,6 +114,17 @@ async def test_an_agent_can_answer_by_mail_too(server, people, admin):
     assert await admin.fetchval("select first_responded_at is not null from helpdesk.tickets where id = $1", ticket["id"])
 
 
+async def test_a_manager_who_may_not_comment_is_refused(server, people, admin):
+    mia = await make_member(admin, "mia@example.com", "manager", "Mia Manager")
+    await send(server, message())
+    (ticket,) = await tickets(admin)
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        await send(server, message(sender="mia@example.com", subject=f"Re: {ticket['number']}", text="Hurry up"))
+    assert refused.value.smtp_code == 550 and ticket["number"].encode() in refused.value.smtp_error
+    assert await admin.fetchval("select count(*) from helpdesk.ticket_comments") == 0
+    assert mia and len(await tickets(admin)) == 1  # and no ticket made of it either
+
+
 async def test_nobody_comments_on_a_ticket_they_cannot_see(server, people, admin):
     await send(server, message())
     (ticket,) = await tickets(admin)

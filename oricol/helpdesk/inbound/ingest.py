@@ -15,6 +15,7 @@ from . import attachments, senders
 from .message import InboundMail
 
 NUMBER = re.compile(r"\bHD-(\d{1,12})\b", re.IGNORECASE)
+PREFIXES = re.compile(r"^(?:(?:re|fw|fwd|aw|sv|wg)\s*:\s*)+", re.IGNORECASE)
 log = logging.getLogger("oricol.helpdesk.inbound")
 
 OURS = "select exists (select 1 from helpdesk.notification_outbox where message_id = $1)"
@@ -134,13 +135,18 @@ async def _comment(conn: asyncpg.Connection, sender: senders.Sender, ticket: asy
 
 
 async def _ticket(conn: asyncpg.Connection, sender: senders.Sender, mail: InboundMail) -> Outcome:
-    title = NUMBER.sub("", mail.subject).strip(" :-[]") or mail.subject or "(no subject)"
-    title = re.sub(r"^((re|fw|fwd|aw|sv)\s*:\s*)+", "", title, flags=re.IGNORECASE).strip() or "(no subject)"
     try:
-        row = await conn.fetchrow(NEW_TICKET, title[:200], mail.body[:100_000], sender.user_id)
+        row = await conn.fetchrow(NEW_TICKET, title_of(mail.subject), mail.body[:100_000], sender.user_id)
     except asyncpg.InsufficientPrivilegeError:
         raise Refused("550 5.7.1 You may not open tickets here") from None
     return Outcome("created", row["number"])
+
+
+def title_of(subject: str) -> str:
+    """A ticket title from a subject: without reply/forward prefixes or a ticket number it mentions."""
+    title = re.sub(r"\[?\s*\bHD-\d+\b\s*\]?", " ", subject, flags=re.IGNORECASE)
+    title = PREFIXES.sub("", " ".join(title.split()) + " ").strip(" :-")
+    return title[:200] or "(no subject)"
 
 
 async def _store_attachments(pool: asyncpg.Pool, settings: Settings, caller: Caller, sender: senders.Sender,
