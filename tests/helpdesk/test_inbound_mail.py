@@ -222,3 +222,15 @@ async def test_other_recipients_and_oversized_mail_are_refused(server, people, a
     if hasattr(refused.value, "smtp_code"):
         assert refused.value.smtp_code == 552
     assert await tickets(admin) == []
+
+
+async def test_the_support_address_set_by_an_admin_is_ours_too(server, catcher, people, admin):
+    await admin.execute("insert into helpdesk.settings (key, value) values ('support_address', '\"desk@example.org\"')")
+    await send(server, message(), to=["Desk@Example.org"])
+    (ticket,) = await tickets(admin)
+    (ack,) = await wait_for_mail(catcher, "ann")
+    assert ack["header"]["Reply-To"] == ["desk@example.org"]  # replies go where the admin said
+    await send(server, message(sender="desk@example.org", subject=f"Re: {ticket['number']}"), to=[SUPPORT])
+    assert await admin.fetchval("select count(*) from helpdesk.ticket_comments") == 0  # our own address: a loop
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        await send(server, message(), to=["other@example.org"])

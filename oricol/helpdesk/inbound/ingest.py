@@ -75,9 +75,9 @@ def caller_for(user_id: str, email: str) -> Caller:
 async def ingest(pool: asyncpg.Pool, admin: asyncpg.Pool, settings: Settings, mail: InboundMail) -> Outcome:
     if mail.automatic:
         return Outcome("ignored", reason=mail.automatic)
-    if not mail.sender or mail.sender == settings.support_address:
-        return Outcome("ignored", reason="sent by the helpdesk itself")
     async with admin.acquire() as conn:
+        if not mail.sender or mail.sender in await senders.support_addresses(conn, settings.support_address):
+            return Outcome("ignored", reason="sent by the helpdesk itself")
         if mail.message_id and await conn.fetchval(OURS, mail.message_id):
             return Outcome("ignored", reason="one of our own messages")
         async with conn.transaction():
