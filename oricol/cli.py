@@ -211,6 +211,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
                                                             healthy=lambda: _health(config)[0] != 0))
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from oricol.moving import commands
+
+    return commands.import_supabase(_load(args), args.db_url, args.storage_url, args.service_key, args.plan,
+                                    args.yes)
+
+
 def keys_of(config: configuration.Config) -> dict[str, str]:
     core = config.core
     db_url = core.database_url or f"postgresql://postgres:{core.postgres_password}@127.0.0.1:{core.db_port}/postgres"
@@ -395,6 +402,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("backup", help="a backup's name (see `oricol backups`) or its folder")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("import", help="bring a Supabase project into this installation")
+    kinds = p.add_subparsers(dest="import_kind", required=True)
+    q = kinds.add_parser("supabase", help="database, auth users (passwords kept), storage buckets and objects")
+    q.add_argument("--db-url", required=True,
+                   help="the project's database URL (postgresql://postgres:...@db.<ref>.supabase.co:5432/postgres, "
+                        "or its pooler URL in session mode)")
+    q.add_argument("--storage-url", help="the project's URL or Storage API URL, to fetch the objects' bytes")
+    q.add_argument("--service-key", help="the project's service_role key, for --storage-url")
+    q.add_argument("--plan", action="store_true", help="print what would be imported and change nothing")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.set_defaults(func=cmd_import)
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.set_defaults(func=cmd_psql)
