@@ -37,6 +37,11 @@ def requesters_for(tickets: int) -> int:
     return max(40, min(5000, tickets // 80))
 
 
+def agents_for(tickets: int) -> int:
+    """About one agent per 2,500 tickets in 90 days (~28 a day each), 12 at least: a desk that copes."""
+    return max(12, min(60, tickets // 2500))
+
+
 async def load(conn: asyncpg.Connection, *, tickets: int = 2000, comments_per_ticket: float = 4.0,
                progress: Callable[[str], None] = lambda line: None) -> Summary:
     if tickets < 0 or comments_per_ticket < 0:
@@ -52,7 +57,8 @@ async def load(conn: asyncpg.Connection, *, tickets: int = 2000, comments_per_ti
         await conn.execute(q.ORGANISATION)
         progress("demo: branches, teams, categories, SLA policies, business hours")
         await conn.execute(q.MEMBERS[0], requesters_for(tickets),
-                           hashes["admin"], hashes["manager"], hashes["agent"], hashes["requester"])
+                           hashes["admin"], hashes["manager"], hashes["agent"], hashes["requester"],
+                           agents_for(tickets))
         await conn.execute(q.MEMBERS[1].split(";")[0])
         for statement in q.MEMBERS[1].split(";")[1:] + q.MEMBERS[2:]:
             await _run(conn, statement, DOMAIN)
