@@ -59,8 +59,7 @@ async def load(conn: asyncpg.Connection, *, tickets: int = 2000, comments_per_ti
         await conn.execute(q.MEMBERS[0], requesters_for(tickets),
                            hashes["admin"], hashes["manager"], hashes["agent"], hashes["requester"],
                            agents_for(tickets))
-        await conn.execute(q.MEMBERS[1].split(";")[0])
-        for statement in q.MEMBERS[1].split(";")[1:] + q.MEMBERS[2:]:
+        for statement in q.MEMBERS[1:]:
             await _run(conn, statement, DOMAIN)
         progress("demo: members of every role")
         for statement in q.INVENTORY:

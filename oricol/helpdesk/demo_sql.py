@@ -72,10 +72,8 @@ cross join (select array[{LAST_NAMES}] as names) l
 """
 MEMBERS = [
     MEMBERS_PLAN,
-    """
-alter table demo_people add column email text;
-update demo_people set email = lower(replace(first || '.' || last, ' ', '')) || n || '@' || $1
-""",
+    "alter table demo_people add column email text",
+    "update demo_people set email = lower(replace(first || '.' || last, ' ', '')) || n || '@' || $1",
     """
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
                         raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
