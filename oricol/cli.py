@@ -79,7 +79,9 @@ def _start_detached(args: argparse.Namespace, config: configuration.Config) -> i
         command += ["--only", args.only]
     if args.workers:
         command += ["--workers", args.workers]
-    with open(log_path, "ab") as log:
+    # 0600 like .env: the server's stderr holds every log line (user ids, emails, paths).
+    with os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log:
+        os.chmod(log_path, 0o600)
         process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
     deadline = time.monotonic() + args.wait
@@ -114,7 +116,7 @@ def cmd_stop(args: argparse.Namespace) -> int:
             stopped = True
         pid_file.unlink(missing_ok=True)
     if config.core.embedded:
-        from oricol.server import embedded_cluster
+        from oricol.pg.cluster import embedded_cluster
 
         cluster = embedded_cluster(config)
         if cluster.initialised and cluster.running():
@@ -145,7 +147,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if status == 0:
         print(f"oricol: not reachable at {config.core.public_url}")
         if config.core.embedded:
-            from oricol.server import embedded_cluster
+            from oricol.pg.cluster import embedded_cluster
 
             cluster = embedded_cluster(config)
             running = cluster.initialised and cluster.running()
@@ -157,15 +159,34 @@ def cmd_status(args: argparse.Namespace) -> int:
     workers = body.get("workers")
     if workers:
         print(f"  {'workers':<10} {workers['serving']}/{workers['wanted']} serving, {workers['restarts']} restarts")
+    _print_web_app(config)
     _print_backup_status(config)
     print(f"oricol: {body.get('status', 'unknown')} at {config.core.public_url}")
     return 0 if status == 200 else 1
 
 
+def _print_web_app(config: configuration.Config) -> None:
+    from oricol.staticfiles import WEB_DIST
+
+    if "webapp" not in config.core.services:
+        return
+    built = (WEB_DIST / "index.html").is_file()
+    state = "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
+    print(f"  {'web app':<10} {config.core.public_url}/ ({state}); Studio at {config.core.public_url}/studio/")
+
+
 def _print_backup_status(config: configuration.Config) -> None:
     from oricol.backup import commands
+    from oricol.helpdesk.notify.status import status_lines as mail_lines
 
     for line in commands.status_lines(config):
+        print(line)
+    try:
+        with commands.database(config, start=False) as url:
+            lines = mail_lines(config, url)
+    except OSError:
+        lines = []
+    for line in lines:
         print(line)
 
 
@@ -200,7 +221,10 @@ def keys_of(config: configuration.Config) -> dict[str, str]:
         "storage_url": f"{core.public_url}/storage/v1",
         "realtime_url": f"{core.public_url.replace('http', 'ws', 1)}/realtime/v1",
         "db_url": db_url,
-        "studio_url": f"{core.public_url}/studio",
+        "app_url": f"{core.public_url}/",
+        "studio_url": f"{core.public_url}/studio/",
+        "studio_username": core.dashboard_username,
+        "studio_password": core.dashboard_password,
         "mail_url": f"http://127.0.0.1:{config.mail.http_port}",
         "jwt_secret": core.jwt_secret,
         "anon_key": core.anon_key,
@@ -227,7 +251,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from oricol import bootstrap
     from oricol.migrate import MigrationError
-    from oricol.server import admin_url, embedded_cluster, start_cluster
+    from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
     config = _load(args)
     folder = Path(args.dir) if args.dir else config.core.migrations_dir

@@ -22,7 +22,7 @@ from .demo import DemoError
 def database(config: Config) -> Iterator[str]:
     """The superuser URL of the project's database, migrated, with the embedded server running."""
     from oricol import bootstrap
-    from oricol.server import admin_url, embedded_cluster, start_cluster
+    from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
     cluster = None
     started_here = False

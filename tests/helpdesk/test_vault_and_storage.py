@@ -51,7 +51,7 @@ def test_the_sealing_functions_are_out_of_reach(org):
 
 
 def _bucket(person):
-    return person.client.storage.from_("ticket-attachments")
+    return person.client.storage.from_("helpdesk-attachments")
 
 
 def test_attachments_follow_the_ticket(org, tickets):
@@ -91,10 +91,10 @@ def test_attachment_of_an_internal_note_is_hidden_from_the_requester(org, ticket
 
 def test_documents_are_for_staff(org):
     path = f"policies/{org.tag}-acceptable-use.txt"
-    org["agent"].client.storage.from_("documents").upload(path, b"be nice", {"content-type": "text/plain"})
-    assert org["manager"].client.storage.from_("documents").download(path) == b"be nice"
+    org["agent"].client.storage.from_("helpdesk-documents").upload(path, b"be nice", {"content-type": "text/plain"})
+    assert org["manager"].client.storage.from_("helpdesk-documents").download(path) == b"be nice"
     with pytest.raises(StorageApiError):
-        org["req_a"].client.storage.from_("documents").download(path)
+        org["req_a"].client.storage.from_("helpdesk-documents").download(path)
     with pytest.raises(StorageApiError):
-        org["manager"].client.storage.from_("documents").upload(f"policies/{org.tag}-m.txt", b"x",
+        org["manager"].client.storage.from_("helpdesk-documents").upload(f"policies/{org.tag}-m.txt", b"x",
                                                                 {"content-type": "text/plain"})
