@@ -63,6 +63,16 @@ def make_services(platform: Platform, mailer: Mailer, holder: dict | None = None
             services[name] = module.create(platform, studio_hooks(platform, holder if holder is not None else {}))
         else:
             services[name] = module.create(platform)
+    mail = platform.config.helpdesk_mail
+    helpdesk = platform.config.helpdesk.enabled
+    if helpdesk and mail.notify_enabled:  # safe in every worker and node: each outbox row is claimed by one
+        from oricol.helpdesk.notify.service import create as helpdesk_notify
+
+        services["helpdesk-notify"] = helpdesk_notify(platform)
+    if helpdesk and mail.inbound_port:  # every worker listens on the port (SO_REUSEPORT); each mail is filed once
+        from oricol.helpdesk.inbound.service import create as helpdesk_inbound
+
+        services["helpdesk-inbound"] = helpdesk_inbound(platform)
     if platform.config.backup.enabled:  # a background schedule, not a gateway service
         from oricol.backup.service import create as backup_schedule
 
@@ -206,6 +216,7 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node
         limiter=rate_limiter(config, redis),
         metrics=RequestMetrics(registry),
         console_auth=services["studio"].extras.get("authenticate") if "studio" in services else None,
+        trusted_proxies=config.gateway.trusted_proxies,
     )
     stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry, node=node)
     holder["stack"] = stack

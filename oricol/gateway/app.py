@@ -20,6 +20,7 @@ from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
+from oricol.clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
 from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, error_body, is_open,
@@ -56,12 +57,14 @@ class Gateway:
     metrics: RequestMetrics | None = None
     # Studio's session check for the console routes: None when allowed, else (status, message).
     console_auth: Callable[[dict], Awaitable[tuple[int, str] | None]] | None = None
+    trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For/-Proto are believed
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
         headers = _headers(scope)
+        apply_forwarded(scope, headers, self.trusted_proxies)
         request_id = _request_id(headers)
         origin = headers.get("origin")
         started = time.perf_counter()
