@@ -168,11 +168,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _print_web_app(config: configuration.Config) -> None:
     from oricol.staticfiles import WEB_DIST
 
-    if "webapp" not in config.core.services:
-        return
-    built = (WEB_DIST / "index.html").is_file()
-    state = "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
-    print(f"  {'web app':<10} {config.core.public_url}/ ({state}); Studio at {config.core.public_url}/studio/")
+    def state(page: str) -> str:
+        built = (WEB_DIST / page).is_file()
+        return "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
+
+    if "webapp" in config.core.services:
+        print(f"  {'web app':<10} {config.core.public_url}/ ({state('index.html')})")
+    if "studio" in config.core.services:
+        print(f"  {'console':<10} {config.core.public_url}/studio/ ({state('studio/index.html')}); "
+              f"sign in as {config.core.dashboard_username!r}, see `oricol keys`")
 
 
 def _print_backup_status(config: configuration.Config) -> None:
