@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote
 
-from . import errors
+from . import errors, limits
 
 JSON = "application/json"
 OBJECT = "application/vnd.pgrst.object+json"
@@ -56,9 +56,11 @@ def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
     relative = scope["path"][len(scope.get("root_path", "")):] if scope["path"].startswith(
         scope.get("root_path", "")) else scope["path"]
     kind, name = _target(relative)
+    raw_query = scope.get("query_string", b"")
+    if len(raw_query) > limits.MAX_QUERY_BYTES:
+        raise limits.too_large("query string", limits.MAX_QUERY_BYTES)
     # Percent-escapes are undone byte for byte (latin-1), then the bytes are read as UTF-8 once.
-    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True,
-                      encoding="latin-1")
+    query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
     query = [(_utf8(k), _utf8(v)) for k, v in query if k != "apikey"]
     accept, accept_params = negotiate(headers.get("accept", JSON))
     return ApiRequest(
