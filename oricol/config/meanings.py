@@ -35,6 +35,8 @@ MEANINGS = {
     "ORICOL_TRUSTED_PROXIES": "CIDRs of proxies whose X-Forwarded-For/-Proto are believed; empty = none",
     "ORICOL_METRICS_PUBLIC": "serve /metrics on the gateway port without the service_role key",
     "ORICOL_RATE_LIMIT_IP": "requests per client IP and route group, e.g. `auth=300/60,rest=6000/60`; unset = unlimited",
+    "ORICOL_TLS_CERT": "PEM certificate (chain) file: the gateway serves HTTPS and WSS itself; reloaded on SIGHUP",
+    "ORICOL_TLS_KEY": "PEM private key file of ORICOL_TLS_CERT",
     "ORICOL_RATE_LIMIT_KEY": "requests per API key and route group, same form as ORICOL_RATE_LIMIT_IP",
     # auth
     "ORICOL_AUTH_PASSWORD_REQUIRED_CHARACTERS": "character classes a password must contain (GoTrue's PASSWORD_REQUIRED_CHARACTERS)",
