@@ -3,7 +3,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: start install install-test test bench clean
+.PHONY: start install install-test test bench clean web
+
+# The web app (web/ → oricol/webapp/dist): rebuilt when missing or older than any of its sources.
+WEB_DIST := oricol/webapp/dist/index.html
+WEB_SRC  := $(shell find web/src web/studio web/index.html web/package.json web/package-lock.json \
+              web/vite.config.ts web/tsconfig.json web/tailwind.config.js web/postcss.config.js -type f 2>/dev/null)
+NPM_QUIET := --no-audit --no-fund --loglevel=error
 
 $(BIN)/oricol: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +19,28 @@ $(BIN)/oricol: pyproject.toml
 
 install: $(BIN)/oricol
 
-# Installs, writes .env with fresh secrets on the first run, and starts the whole stack.
-start: install
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v npm >/dev/null || { echo "make: Node.js >= 20 and npm are needed to build the web app (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	cd web && npm ci $(NPM_QUIET)
+	@touch $@
+
+$(WEB_DIST): web/node_modules/.package-lock.json $(WEB_SRC)
+	cd web && npm run build
+	@touch $@
+
+# Builds the web bundle. Without Node the API still starts, and / says how to build the app.
+web:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory $(WEB_DIST); \
+	else echo "make: Node.js >= 20 and npm are not installed, so the web app is not built (the API still runs; Debian: apt-get install nodejs npm)" >&2; fi
+
+# Installs, builds the web app when stale, writes .env with fresh secrets on the first run, starts the whole stack.
+start: install web
 	$(BIN)/oricol init --if-missing
 	$(BIN)/oricol start
 
-install-test: install
+install-test: install web
 	$(BIN)/pip install --quiet -e '.[test,s3]'
-	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/js && npm ci $(NPM_QUIET)
 
 # Installs what the tests need and runs the whole suite.
 test: install-test
@@ -30,4 +50,4 @@ bench: install-test
 	$(BIN)/python bench/startup.py
 
 clean:
-	rm -rf $(VENV) tests/js/node_modules
+	rm -rf $(VENV) tests/js/node_modules web/node_modules oricol/webapp/dist

@@ -24,13 +24,19 @@ async def connect_admin(url: str, *, timeout: float = 30.0) -> asyncpg.Connectio
             await asyncio.sleep(0.2)
 
 
-async def prepare(admin_url: str, login_password: str, migrations_dir: Path | None) -> list[migrate.Migration]:
-    """Applies the platform migrations, sets the service login's password, applies the app's."""
+async def prepare(admin_url: str, login_password: str, migrations_dir: Path | None, *,
+                  helpdesk: bool = True) -> list[migrate.Migration]:
+    """Applies the platform migrations, sets the service login's password, then the helpdesk's (unless the
+    bare platform was asked for) and the app's, so an operator's own migrations may build on the helpdesk.
+    The helpdesk's names stay apart from an app's: its tables live in the schema `helpdesk` and its
+    buckets are named `helpdesk-*`."""
     conn = await connect_admin(admin_url)
     try:
         applied = await migrate.apply(conn, migrate.platform_migrations())
         await conn.execute(f"alter role {quote_ident(SERVICE_LOGIN_ROLE)} with login password "
                            f"{quote_literal(login_password)}")
+        if helpdesk:
+            applied += await migrate.apply(conn, migrate.helpdesk_migrations())
         if migrations_dir is not None:
             applied += await migrate.apply(conn, migrate.app_migrations(migrations_dir))
         return applied

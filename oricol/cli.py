@@ -1,4 +1,5 @@
-"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql, backup, restore."""
+"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql, backup, restore, and the
+helpdesk's users and demo."""
 from __future__ import annotations
 
 import argparse
@@ -115,7 +116,7 @@ def cmd_stop(args: argparse.Namespace) -> int:
             stopped = True
         pid_file.unlink(missing_ok=True)
     if config.core.embedded:
-        from oricol.server import embedded_cluster
+        from oricol.pg.cluster import embedded_cluster
 
         cluster = embedded_cluster(config)
         if cluster.initialised and cluster.running():
@@ -146,7 +147,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if status == 0:
         print(f"oricol: not reachable at {config.core.public_url}")
         if config.core.embedded:
-            from oricol.server import embedded_cluster
+            from oricol.pg.cluster import embedded_cluster
 
             cluster = embedded_cluster(config)
             running = cluster.initialised and cluster.running()
@@ -158,15 +159,34 @@ def cmd_status(args: argparse.Namespace) -> int:
     workers = body.get("workers")
     if workers:
         print(f"  {'workers':<10} {workers['serving']}/{workers['wanted']} serving, {workers['restarts']} restarts")
+    _print_web_app(config)
     _print_backup_status(config)
     print(f"oricol: {body.get('status', 'unknown')} at {config.core.public_url}")
     return 0 if status == 200 else 1
 
 
+def _print_web_app(config: configuration.Config) -> None:
+    from oricol.staticfiles import WEB_DIST
+
+    if "webapp" not in config.core.services:
+        return
+    built = (WEB_DIST / "index.html").is_file()
+    state = "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
+    print(f"  {'web app':<10} {config.core.public_url}/ ({state}); Studio at {config.core.public_url}/studio/")
+
+
 def _print_backup_status(config: configuration.Config) -> None:
     from oricol.backup import commands
+    from oricol.helpdesk.notify.status import status_lines as mail_lines
 
     for line in commands.status_lines(config):
+        print(line)
+    try:
+        with commands.database(config, start=False) as url:
+            lines = mail_lines(config, url)
+    except OSError:
+        lines = []
+    for line in lines:
         print(line)
 
 
@@ -201,7 +221,10 @@ def keys_of(config: configuration.Config) -> dict[str, str]:
         "storage_url": f"{core.public_url}/storage/v1",
         "realtime_url": f"{core.public_url.replace('http', 'ws', 1)}/realtime/v1",
         "db_url": db_url,
-        "studio_url": f"{core.public_url}/studio",
+        "app_url": f"{core.public_url}/",
+        "studio_url": f"{core.public_url}/studio/",
+        "studio_username": core.dashboard_username,
+        "studio_password": core.dashboard_password,
         "mail_url": f"http://127.0.0.1:{config.mail.http_port}",
         "jwt_secret": core.jwt_secret,
         "anon_key": core.anon_key,
@@ -228,7 +251,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from oricol import bootstrap
     from oricol.migrate import MigrationError
-    from oricol.server import admin_url, embedded_cluster, start_cluster
+    from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
     if args.dir and not Path(args.dir).is_dir():
         print(f"oricol: the migrations folder {args.dir} does not exist", file=sys.stderr)
@@ -245,7 +268,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         started_here = not (cluster.initialised and cluster.running())
         cluster = start_cluster(config)
     try:
-        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder))
+        applied = asyncio.run(bootstrap.prepare(admin_url(config, cluster), config.core.postgres_password, folder,
+                                                helpdesk=config.helpdesk.enabled))
     except MigrationError as error:
         print(f"oricol: migration failed: {error}", file=sys.stderr)
         return 1
@@ -290,6 +314,45 @@ def cmd_logs(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from oricol.helpdesk import commands
+
+    config = _load(args)
+    if args.users_command == "add":
+        return commands.users_add(config, args.email, args.role, args.name, args.password_stdin)
+    if args.users_command == "role":
+        return commands.users_role(config, args.email, args.role)
+    return commands.users_list(config)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from oricol.helpdesk import commands
+
+    return commands.demo(_load(args), args.tickets, args.comments_per_ticket)
+
+
+def _helpdesk_parsers(sub) -> None:
+    roles = ("requester", "agent", "manager", "admin")
+    p = sub.add_parser("users", help="helpdesk users: add (with a role), list, change a role")
+    p.set_defaults(func=cmd_users)
+    users = p.add_subparsers(dest="users_command", required=True)
+    q = users.add_parser("add", help="create a confirmed user with a helpdesk role")
+    q.add_argument("email")
+    q.add_argument("--role", choices=roles, default="requester")
+    q.add_argument("--name", help="full name")
+    q.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input (otherwise one is generated and printed once)")
+    users.add_parser("list", help="every helpdesk member with role and state")
+    q = users.add_parser("role", help="change a member's role")
+    q.add_argument("email")
+    q.add_argument("role", choices=roles)
+
+    p = sub.add_parser("demo", help="load a demo organisation with tickets into the helpdesk")
+    p.add_argument("--tickets", type=int, default=2000, help="how many tickets (default 2000)")
+    p.add_argument("--comments-per-ticket", type=float, default=4.0, help="average comments per ticket (default 4)")
+    p.set_defaults(func=cmd_demo)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -343,6 +406,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.set_defaults(func=cmd_psql)
+    _helpdesk_parsers(sub)
     return top
 
 

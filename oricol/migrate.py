@@ -16,6 +16,7 @@ import asyncpg
 from oricol.sqlsplit import line_of, split
 
 PLATFORM_DIR = Path(__file__).parent / "migrations"
+HELPDESK_DIR = Path(__file__).parent / "helpdesk" / "migrations"
 LOCK_KEY = 0x0_07_1C_01  # pg_advisory_lock key owned by the migrator
 APP_FILE = re.compile(r"^(\d+)_?([^/]*)\.sql$")
 
@@ -119,6 +120,12 @@ def _int(value: object) -> int | None:
 
 def platform_migrations() -> list[Migration]:
     return discover(PLATFORM_DIR, "platform")
+
+
+def helpdesk_migrations() -> list[Migration]:
+    """The Oricol Helpdesk's schema, shipped in the package; recorded under its own source so its
+    versions never mix with the platform's or an app's."""
+    return discover(HELPDESK_DIR, "helpdesk")
 
 
 def app_migrations(folder: Path) -> list[Migration]:

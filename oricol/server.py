@@ -14,9 +14,10 @@ from oricol.app import build_stack
 from oricol.config import Config
 from oricol.db import Database
 from oricol.migrate import MigrationError
-from oricol.pg.binaries import find_bindir
-from oricol.pg.embedded import Cluster, placement
 from oricol.httpserver import OricolHttpProtocol
+from oricol.pg import cluster as pg_cluster
+from oricol.pg.cluster import admin_url
+from oricol.pg.embedded import Cluster
 from oricol.websocket import OricolWebSocketProtocol
 
 log = logging.getLogger("oricol.server")
@@ -82,7 +83,7 @@ def http_options(config: Config) -> dict:
     """How uvicorn serves the gateway (shared with the test suite's live server)."""
     return dict(
         host=config.core.host, port=config.core.port, lifespan="off", log_config=None, access_log=False,
-        # Forwarded headers are read by the gateway, only from ORICOL_TRUSTED_PROXIES (oricol/gateway/clientaddr.py).
+        # Forwarded headers are read by the gateway, only from ORICOL_TRUSTED_PROXIES (oricol/clientaddr.py).
         proxy_headers=False, server_header=False, timeout_graceful_shutdown=10,
         # Realtime sends its own Phoenix heartbeats; and no permessage-deflate, as Phoenix's default:
         # compressing every frame for every subscriber cost a third of the CPU per delivery. Our protocol
@@ -96,34 +97,14 @@ def http_options(config: Config) -> dict:
     )
 
 
-def embedded_cluster(config: Config, *, create: bool = False) -> Cluster:
-    """The node's cluster; `create`: about to initialise it, so it may be placed outside a data dir the
-    PostgreSQL user cannot enter when we run as root (oricol.pg.embedded.placement)."""
-    core = config.core
-    pg_dir, socket_dir = placement(core.data_dir, create=create)
-    return Cluster(pg_dir=pg_dir, socket_dir=socket_dir, port=core.db_port, bindir=find_bindir(core.pg_bindir))
-
-
-def admin_url(config: Config, cluster: Cluster | None) -> str:
-    if cluster is None:
-        assert config.core.database_url is not None
-        return config.core.database_url
-    # The private socket: trust auth inside a 0700 data dir, and faster than TCP for small queries.
-    return cluster.socket_url()
-
-
 def start_cluster(config: Config) -> Cluster:
-    cluster = embedded_cluster(config, create=True)
-    if not cluster.initialised:
-        log.info("creating the embedded PostgreSQL cluster", extra={"dir": str(cluster.pg_dir)})
-        cluster.init(config.core.postgres_password)
+    """The embedded cluster, started with room for every worker's pools when there are several."""
     settings = None
-    if config.core.workers > 1:  # every worker has its own pools: room for all of them
+    if config.core.workers > 1:
         from oricol.workers.budget import embedded_max_connections
 
         settings = {"max_connections": str(embedded_max_connections(config))}
-    cluster.start(settings=settings)
-    return cluster
+    return pg_cluster.start_cluster(config, settings)
 
 
 @contextlib.contextmanager
@@ -150,7 +131,8 @@ async def serve(config: Config) -> int:
             cluster = await asyncio.to_thread(start_cluster, config) if config.core.embedded else None
             url = admin_url(config, cluster)
             try:
-                await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir)
+                await bootstrap.prepare(url, config.core.postgres_password, config.core.migrations_dir,
+                                        helpdesk=config.helpdesk.enabled)
             except MigrationError as error:
                 print(f"oricol: migration failed, not serving: {error}", file=sys.stderr)
                 return 3

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from oricol.errors import ApiError
+from oricol.mailer import OutgoingMail
 
 from . import errors
 
@@ -63,8 +64,6 @@ def confirmation_url(external_url: str, token: str, verify_type: str, redirect_t
 
 async def send(state: Any, kind: str, to: str, values: dict[str, Any]) -> None:
     """Renders `kind` for `to` and hands it to the mailer; a relay failure is GoTrue's 500."""
-    # Imported here: the mail package is given to us as an argument and only its data type is needed.
-    from oricol.mail.mailer import OutgoingMail
 
     await state.limiter.hit("email")
     subject, custom = state.config.templates.get(kind, (kind, None))

@@ -41,6 +41,10 @@ def allowed(config: AuthConfig, url: str) -> bool:
     site = urlsplit(config.site_url)
     if target.scheme in ("http", "https") and target.hostname and target.hostname == site.hostname:
         return True
+    # The helpdesk app is served by this same server (at /), so its own origin is always a safe target.
+    own = urlsplit(config.external_url)
+    if (target.scheme, target.netloc) == (own.scheme, own.netloc):
+        return True
     return any(_compile(pattern).match(url) for pattern in config.redirect_allow_list)
 
 

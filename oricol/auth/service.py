@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from oricol import jwt as jwtlib
+from oricol.mailer import Mailer
 from oricol.service import Platform, Service
 
 from . import errors
@@ -18,7 +19,7 @@ from .state import AuthState
 from .tokens import Signer
 
 
-def create(platform: Platform, mailer: object) -> Service:
+def create(platform: Platform, mailer: Mailer) -> Service:
     config = platform.config.auth
     key = jwtlib.signing_key(config.jwt_key_file, config.jwt_algorithm) if config.jwt_key_file else None
     hasher = PasswordHasher()

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import asyncpg
 
 from oricol.config.auth import AuthConfig
 from oricol.config.core import CoreConfig
+from oricol.mailer import Mailer
 
 from .limits import Limiter
 from .passwords import PasswordHasher
@@ -20,7 +20,7 @@ class AuthState:
     config: AuthConfig
     core: CoreConfig
     pool: asyncpg.Pool  # the platform's admin pool: auth's tables are platform bookkeeping
-    mailer: Any  # oricol.mail.mailer.Mailer
+    mailer: Mailer | None  # None: mails are not sent (no relay and no catcher)
     signer: Signer
     limiter: Limiter
     hasher: PasswordHasher

@@ -31,7 +31,7 @@ def database(config: Config, start: bool = True) -> Iterator[str | None]:
     if not config.core.embedded:
         yield config.core.database_url
         return
-    from oricol.server import admin_url, embedded_cluster, start_cluster
+    from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
     cluster = embedded_cluster(config)
     running = cluster.initialised and cluster.running()

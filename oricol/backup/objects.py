@@ -1,5 +1,5 @@
 """Storage object bytes in and out of a backup, through the storage service's backend interface
-(`oricol.storage.backends`: the local disk or an S3-compatible store).
+(`oricol.objectstore`: the local disk or an S3-compatible store).
 
 Bytes are filed by (object id, version) and every version is written once, never changed, so a copy
 is never torn. In the backup each version is `objects/<id[:2]>/<id>.<version>`, whatever the backend.
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from oricol.config import Config
-from oricol.storage.backends import Backend, make_backend
+from oricol.objectstore import Backend, make_backend
 
 from . import manifest as manifest_file
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .env import ConfigError, Env
 
@@ -63,6 +62,18 @@ class ExternalProvider:
 
 
 @dataclass(frozen=True)
+class SmtpRelay:
+    """Where outgoing mail goes when ORICOL_SMTP_HOST is set (the composition root builds the mailer)."""
+
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    tls: str = "auto"  # auto | none | starttls | ssl
+
+
+@dataclass(frozen=True)
 class AuthConfig:
     site_url: str = "http://localhost:8080"
     external_url: str = "http://127.0.0.1:8000/auth/v1"
@@ -86,7 +97,7 @@ class AuthConfig:
     mfa_max_factors: int = 10
     rate_limits: RateLimits = field(default_factory=RateLimits)
     custom_access_token_hook: str | None = None  # schema.function
-    smtp: Any = None  # an oricol.mail.mailer.SmtpMailer when ORICOL_SMTP_HOST is set, else None
+    smtp: SmtpRelay | None = None  # the outgoing relay when ORICOL_SMTP_HOST is set; else the local catcher
     templates: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # kind -> (subject, html or None)
     external: dict[str, ExternalProvider] = field(default_factory=dict)  # name -> provider, every known name
     # GoTrue's MAILER_ALLOW_UNVERIFIED_EMAIL_SIGN_INS: a provider's unverified address may still sign in.
@@ -184,19 +195,16 @@ def _hook(env: Env) -> str | None:
     return f"{match.group(1)}.{match.group(2)}"
 
 
-def _smtp(env: Env) -> Any:
+def _smtp(env: Env) -> SmtpRelay | None:
     host = env.opt("ORICOL_SMTP_HOST")
     if host is None:
         return None
-    # Imported here: the mailer is a leaf module that needs only the standard library.
-    from oricol.mail.mailer import SmtpMailer
-
     address = env.str("ORICOL_SMTP_SENDER", env.str("ORICOL_SMTP_ADMIN_EMAIL", "noreply@oricol.local"))
     name = env.str("ORICOL_SMTP_SENDER_NAME", "Oricol")
     port = env.int("ORICOL_SMTP_PORT", 587, min=1, max=65535)
     # `auto` (GoTrue's behaviour): implicit TLS on 465, else STARTTLS when the relay offers it. A required
     # STARTTLS by default made every mail to a plain relay (a local catcher) fail with a 500.
-    return SmtpMailer(
+    return SmtpRelay(
         host=host,
         port=port,
         sender=f"{name} <{address}>",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .env import ConfigError, Env
 
-ALL_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio", "mail")
+ALL_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio", "webapp", "mail")
 
 # The public secret of Supabase's self-hosting guide. Anything signed with it is a demo key.
 DEMO_JWT_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from oricol.gateway.clientaddr import Network, parse_networks
+from oricol.clientaddr import Network, parse_networks
 
 from .core import CoreConfig
 from .env import ConfigError, Env

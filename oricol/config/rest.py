@@ -21,8 +21,9 @@ class RestConfig:
     openapi_enabled: bool = True
 
     @classmethod
-    def from_env(cls, env: Env, core: "CoreConfig") -> "RestConfig":
-        schemas = env.list("ORICOL_REST_SCHEMAS", ("public",))
+    def from_env(cls, env: Env, core: "CoreConfig", *, helpdesk: bool = False) -> "RestConfig":
+        # The helpdesk's schema is exposed by default when the helpdesk is installed.
+        schemas = env.list("ORICOL_REST_SCHEMAS", ("public", "helpdesk") if helpdesk else ("public",))
         if not schemas:
             raise ConfigError("ORICOL_REST_SCHEMAS must name at least one schema")
         max_rows = env.int("ORICOL_REST_MAX_ROWS", 1000, min=0)

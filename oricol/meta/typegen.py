@@ -6,12 +6,12 @@ never); types come from every schema, since a column may use a type defined anyw
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import orjson
 
-from oricol.rest import view_keys
+from oricol import catalogue
+from oricol.catalogue import view_keys
 from oricol.sql import param
 
 from . import sqlfiles
@@ -72,16 +72,9 @@ async def read_metadata(db, schemas: SchemaFilter) -> Metadata:
 
 
 
-def _rest_sql(name: str) -> str:
-    # The REST layer's catalogue queries for tracing views to keys, shared so both read views alike.
-    return (Path(view_keys.__file__).parent / "sql" / f"{name}.sql").read_text()
-
-
 async def view_key_dependencies(db, schemas: tuple[str, ...]) -> list[view_keys.KeyDep]:
     async with db.transaction(readonly=True) as conn:
-        views = await conn.fetch(_rest_sql("view_definitions"))
-        keys = await conn.fetch(_rest_sql("key_columns"))
-    return view_keys.key_dependencies(views, keys, schemas)
+        return await catalogue.view_key_dependencies(conn, schemas)
 
 
 def through_views(relationships: list[Row], deps: list[view_keys.KeyDep]) -> list[Row]:

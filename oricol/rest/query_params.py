@@ -242,7 +242,9 @@ def _column_prefix(text: str) -> tuple[str, str, str]:
 
 
 def _split_top(text: str, whole: str) -> list[str]:
-    parts, depth, quoted, start, index = [], 0, False, 0, 0
+    """Splits on the commas outside parentheses, braces (array and range literals such as
+    `tags.cs.{a,b}`) and double quotes."""
+    parts, depth, braces, quoted, start, index = [], 0, 0, False, 0, 0
     while index < len(text):
         char = text[index]
         if char == "\\":
@@ -250,13 +252,17 @@ def _split_top(text: str, whole: str) -> list[str]:
             continue
         if char == '"':
             quoted = not quoted
+        elif not quoted and char == "{":
+            braces += 1
+        elif not quoted and char == "}" and braces:
+            braces -= 1
         elif not quoted and char == "(":
             depth += 1
         elif not quoted and char == ")":
             depth -= 1
             if depth < 0:
                 raise errors.parse_error(f'"failed to parse logic tree ({whole})"', "unbalanced parentheses")
-        elif not quoted and depth == 0 and char == ",":
+        elif not quoted and depth == 0 and braces == 0 and char == ",":
             parts.append(text[start:index])
             start = index + 1
         index += 1
@@ -411,7 +417,11 @@ class _SelectParser:
         while self.peek("->"):
             arrow = "->>" if self.peek("->>") else "->"
             self.pos += len(arrow)
-            steps.append(JsonStep(arrow, self.name()))
+            key = self.name()
+            if not key:
+                # `col->>""` would name its output after an empty key: PostgREST refuses it.
+                self.fail("unexpected empty json key")
+            steps.append(JsonStep(arrow, key))
             limits.check_count(len(steps), "json path")
         cast = self.cast()
         aggregate = None

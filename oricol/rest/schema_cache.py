@@ -12,7 +12,8 @@ from pathlib import Path
 
 import asyncpg
 
-from oricol.rest import view_keys
+from oricol import catalogue
+from oricol.catalogue import view_keys
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -196,8 +197,7 @@ async def load(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> SchemaCach
     for row in await conn.fetch(_sql("functions"), wanted):
         function = _function(row)
         cache.functions.setdefault((function.schema, function.name), []).append(function)
-    deps = view_keys.key_dependencies(await conn.fetch(_sql("view_definitions")),
-                                      await conn.fetch(_sql("key_columns")), schemas)
+    deps = await catalogue.view_key_dependencies(conn, schemas)
     for key, table in cache.tables.items():
         if table.is_view:
             table.pk = view_keys.view_primary_key(deps, key)

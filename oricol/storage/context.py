@@ -11,7 +11,7 @@ from oricol.config.storage import StorageConfig
 from oricol.db import Caller
 from oricol.identity import identity_of
 
-from .backends import Backend
+from oricol.objectstore import Backend
 
 
 @dataclass

@@ -17,7 +17,7 @@ from oricol.errors import ApiError
 from oricol.service import Platform, Service
 
 from . import errors, tus
-from .backends import make_backend
+from oricol.objectstore import make_backend
 from .context import Context
 from .http import error_response
 from .routes import routes

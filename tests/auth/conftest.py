@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from oricol.mail.mailer import MemoryMailer
+from oricol.mailer import MemoryMailer
 from tests.support import pg
 from tests.support.stack import LiveServer, config_for
 

@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
-from oricol.mail.mailer import MemoryMailer
+from oricol.mailer import MemoryMailer
 from tests.auth.conftest import Mailbox, link_in, unique_email
 from tests.support import pg
 from tests.support.idp import IdentityProvider

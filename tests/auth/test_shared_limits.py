@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from oricol.mail.mailer import MemoryMailer
+from oricol.mailer import MemoryMailer
 from tests.auth.conftest import unique_email
 from tests.support.pg import free_port
 from tests.support.stack import asgi_client, close_stack, config_for, open_stack

@@ -105,7 +105,7 @@ def test_verify_names_every_problem(tmp_path: Path):
 async def test_disk_inventory_lists_only_storage_layout_names(tmp_path: Path):
     import uuid
 
-    from oricol.storage.backends.disk import DiskBackend
+    from oricol.objectstore.disk import DiskBackend
 
     backend = DiskBackend(tmp_path)
     await backend.start()

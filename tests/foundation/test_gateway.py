@@ -44,8 +44,10 @@ async def test_api_key_in_query_parameter_is_accepted(stack):
     assert response.status_code != 401
 
 
-async def test_unknown_route_is_json_404(client):
-    response = await client.get("/nowhere/at/all")
+async def test_unknown_api_route_is_json_404(client):
+    # Paths outside the APIs belong to the web app (tests/web/test_serving.py); under an API's segment
+    # an unknown route is Kong's JSON 404.
+    response = await client.get("/rest/v9/nowhere/at/all")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
     assert response.json() == {"message": "no Route matched with those values"}

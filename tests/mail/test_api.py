@@ -5,7 +5,7 @@ import asyncio
 import hashlib
 import smtplib
 
-from oricol.mail.mailer import OutgoingMail, SmtpMailer
+from oricol.mailer import OutgoingMail, SmtpMailer
 
 from .conftest import listing, message, send
 

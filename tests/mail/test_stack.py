@@ -7,7 +7,7 @@ import socket
 import httpx
 
 from oricol.app import default_mailer
-from oricol.mail.mailer import OutgoingMail
+from oricol.mailer import OutgoingMail
 from tests.support.stack import close_stack, config_for, open_stack
 
 

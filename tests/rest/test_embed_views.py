@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from oricol.rest import view_keys
+from oricol.catalogue import view_keys
 
 
 async def _wait_for(client, path: str) -> None:

@@ -5,7 +5,7 @@ import os
 import socket
 import subprocess
 
-from oricol.storage.backends import scratch
+from oricol.objectstore import scratch
 
 
 def test_sweep_removes_only_dead_processes_leftovers(tmp_path):
