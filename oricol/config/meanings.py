@@ -113,4 +113,14 @@ MEANINGS = {
     # backup
     "ORICOL_BACKUP_DIR": "where backups are written and looked up by name; put it on another disk in production",
     "ORICOL_BACKUP_AT": "time of day (UTC, HH:MM) of the daily backup",
+    # helpdesk
+    "ORICOL_HELPDESK": "run the Oricol Helpdesk on the platform (its migrations, jobs and schema); false = the bare platform",
+    "ORICOL_HELPDESK_TEMPLATES_DIR": "folder of an operator's overrides of the helpdesk's mail templates",
+    "ORICOL_HELPDESK_SUPPORT_ADDRESS": "the helpdesk's own address (bare, e.g. support@example.com): mail to it becomes tickets",
+    "ORICOL_HELPDESK_NOTIFY_POLL_SECONDS": "how often the notification outbox is read, in seconds",
+    "ORICOL_HELPDESK_NOTIFY_BATCH": "notifications sent per read of the outbox",
+    "ORICOL_HELPDESK_NOTIFY_MAX_ATTEMPTS": "attempts before a notification is given up",
+    "ORICOL_HELPDESK_NOTIFY_RETRY_MAX_SECONDS": "longest wait between two attempts of one notification",
+    "ORICOL_HELPDESK_INBOUND_HOST": "address the inbound SMTP listener (email to ticket) binds to",
+    "ORICOL_HELPDESK_INBOUND_MAX_BYTES": "largest inbound mail accepted, in bytes",
 }

@@ -110,11 +110,12 @@ def _owners(tree: ast.Module) -> dict[int, str]:
     """For each env call (by id), the dataclass field it fills: the keyword it is passed as, or the local
     name it is assigned to."""
     owners: dict[int, str] = {}
-    for node in ast.walk(tree):
+    for node in ast.walk(tree):  # breadth first: an inner keyword overrides the call it sits in
         if isinstance(node, ast.keyword) and node.arg:
             for inner in ast.walk(node.value):
-                owners.setdefault(id(inner), node.arg)
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                owners[id(inner)] = node.arg
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             for inner in ast.walk(node.value):
                 owners.setdefault(id(inner), node.targets[0].id)
     return owners
