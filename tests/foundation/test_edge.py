@@ -42,13 +42,13 @@ def _statuses(server: LiveServer, forwarded: list[str | None]) -> list[int]:
 
 def test_forwarded_for_does_not_escape_the_per_ip_limit_by_default(live_with):
     """Before: uvicorn trusted X-Forwarded-For from 127.0.0.1, so each request named a new address."""
-    server = live_with(ORICOL_RATE_LIMIT_IP="rest=3/60")
+    server = live_with(ORICOL_RATE_LIMIT_IP="rest=3/3600")
     statuses = _statuses(server, [f"203.0.113.{n}" for n in range(5)])
     assert statuses[:3].count(429) == 0 and statuses[3:] == [429, 429]
 
 
 def test_forwarded_for_is_believed_from_a_trusted_proxy_only(live_with):
-    server = live_with(ORICOL_RATE_LIMIT_IP="rest=2/60", ORICOL_TRUSTED_PROXIES="127.0.0.0/8")
+    server = live_with(ORICOL_RATE_LIMIT_IP="rest=2/3600", ORICOL_TRUSTED_PROXIES="127.0.0.0/8")
     # Each client address has its own bucket; a client-chosen address left of the proxy's is ignored.
     assert _statuses(server, ["203.0.113.1", "203.0.113.2", "203.0.113.3"]).count(429) == 0
     assert _statuses(server, ["198.51.100.7", "10.9.9.9, 198.51.100.7", "1.1.1.1, 198.51.100.7"])[2] == 429
