@@ -264,8 +264,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from oricol.migrate import MigrationError
     from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
+    if args.dir and not Path(args.dir).is_dir():
+        print(f"oricol: the migrations folder {args.dir} does not exist", file=sys.stderr)
+        return 1
     config = _load(args)
     folder = Path(args.dir) if args.dir else config.core.migrations_dir
+    if not folder.is_dir():
+        print(f"oricol: no migrations folder at {folder} (set ORICOL_MIGRATIONS_DIR or pass one); "
+              "applying the platform's migrations only")
     cluster = None
     started_here = False
     if config.core.embedded:
@@ -375,17 +381,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated services to run, e.g. rest,auth")
     p.add_argument("--workers", help="worker processes serving the gateway, or `auto` for one per CPU "
                                      "(default: ORICOL_WORKERS, else 1)")
-    p.add_argument("--wait", type=float, default=120, help="with --detach: seconds to wait for health")
+    p.add_argument("--wait", type=float, default=120,
+                   help="with --detach: seconds to wait for the stack to be healthy (default 120)")
     p.set_defaults(func=cmd_start)
 
     p = sub.add_parser("stop", help="stop a running stack")
-    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--timeout", type=float, default=60,
+                   help="seconds to wait for the server to stop before giving up (default 60)")
     p.set_defaults(func=cmd_stop)
 
     sub.add_parser("status", help="health of every part; non-zero exit if any is down").set_defaults(func=cmd_status)
 
     p = sub.add_parser("keys", help="URLs and keys, as `supabase status` prints them")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print them as one JSON object, for scripts")
     p.set_defaults(func=cmd_keys)
 
     sub.add_parser("config", help="the effective configuration, secrets masked").set_defaults(func=cmd_config)
@@ -396,7 +404,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("logs", help="show (and follow) the JSON logs, filtered by key=value or text")
     p.add_argument("filter", nargs="*", help="e.g. service=rest status=500, or any text")
-    p.add_argument("-f", "--follow", action="store_true")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines as they are written")
     p.add_argument("-n", "--lines", type=int, default=200, help="how many of the last lines to show first")
     p.set_defaults(func=cmd_logs)
 
