@@ -40,7 +40,7 @@ class SmtpMailer:
     sender: str
     username: str | None = None
     password: str | None = None
-    tls: str = "none"  # none | starttls | ssl
+    tls: str = "none"  # none | auto (STARTTLS when the relay offers it) | starttls | ssl
     timeout: float = 15.0
 
     def _message(self, mail: OutgoingMail) -> EmailMessage:
@@ -61,7 +61,15 @@ class SmtpMailer:
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         with client:
-            if self.tls == "starttls":
+            if self.tls == "auto":
+                client.ehlo()
+                if client.has_extn("starttls"):
+                    client.starttls(context=context)
+                elif self.username:
+                    raise smtplib.SMTPNotSupportedError(
+                        "the relay offers no STARTTLS; not sending the password in the clear "
+                        "(set ORICOL_SMTP_TLS=none to allow it, or ssl/starttls)")
+            elif self.tls == "starttls":
                 client.starttls(context=context)
             if self.username:
                 client.login(self.username, self.password or "")

@@ -2,8 +2,8 @@
 -- realtime, and the RPC functions the web app calls.
 
 insert into storage.buckets (id, name, public) values
-  ('ticket-attachments', 'ticket-attachments', false),
-  ('documents', 'documents', false)
+  ('helpdesk-attachments', 'helpdesk-attachments', false),
+  ('helpdesk-documents', 'helpdesk-documents', false)
 on conflict (id) do nothing;
 
 -- The ticket an attachment object belongs to: its first folder, when that is a uuid.
@@ -20,29 +20,29 @@ language sql stable security definer set search_path = '' as $$
   select helpdesk.can_see_ticket(helpdesk.ticket_of_object(name))
      and (helpdesk.is_staff() or not exists (
            select 1 from helpdesk.ticket_attachments a join helpdesk.ticket_comments c on c.id = a.comment_id
-           where a.bucket = 'ticket-attachments' and a.object_path = name and c.internal))
+           where a.bucket = 'helpdesk-attachments' and a.object_path = name and c.internal))
 $$;
 
 create policy helpdesk_attachments_read on storage.objects for select to authenticated
-  using (bucket_id = 'ticket-attachments' and helpdesk.can_read_attachment(name));
+  using (bucket_id = 'helpdesk-attachments' and helpdesk.can_read_attachment(name));
 create policy helpdesk_attachments_upload on storage.objects for insert to authenticated
-  with check (bucket_id = 'ticket-attachments' and helpdesk.my_role() in ('requester', 'agent', 'admin')
+  with check (bucket_id = 'helpdesk-attachments' and helpdesk.my_role() in ('requester', 'agent', 'admin')
               and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name)));
 create policy helpdesk_attachments_update on storage.objects for update to authenticated
-  using (bucket_id = 'ticket-attachments' and owner = auth.uid() and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name)))
-  with check (bucket_id = 'ticket-attachments' and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name)));
+  using (bucket_id = 'helpdesk-attachments' and owner = auth.uid() and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name)))
+  with check (bucket_id = 'helpdesk-attachments' and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name)));
 create policy helpdesk_attachments_delete on storage.objects for delete to authenticated
-  using (bucket_id = 'ticket-attachments' and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name))
+  using (bucket_id = 'helpdesk-attachments' and helpdesk.can_see_ticket(helpdesk.ticket_of_object(name))
          and (owner = auth.uid() or helpdesk.my_role() = 'admin'));
 
 create policy helpdesk_documents_read on storage.objects for select to authenticated
-  using (bucket_id = 'documents' and helpdesk.is_staff());
+  using (bucket_id = 'helpdesk-documents' and helpdesk.is_staff());
 create policy helpdesk_documents_write on storage.objects for insert to authenticated
-  with check (bucket_id = 'documents' and helpdesk.is_worker());
+  with check (bucket_id = 'helpdesk-documents' and helpdesk.is_worker());
 create policy helpdesk_documents_update on storage.objects for update to authenticated
-  using (bucket_id = 'documents' and helpdesk.is_worker()) with check (bucket_id = 'documents' and helpdesk.is_worker());
+  using (bucket_id = 'helpdesk-documents' and helpdesk.is_worker()) with check (bucket_id = 'helpdesk-documents' and helpdesk.is_worker());
 create policy helpdesk_documents_delete on storage.objects for delete to authenticated
-  using (bucket_id = 'documents' and helpdesk.is_worker());
+  using (bucket_id = 'helpdesk-documents' and helpdesk.is_worker());
 
 -- Live updates (RLS decides who receives each change).
 alter publication supabase_realtime add table helpdesk.tickets, helpdesk.ticket_comments,

@@ -1,9 +1,9 @@
-// Ticket attachments: files in the private `ticket-attachments` bucket at <ticket id>/<uuid>-<name>, one
+// Ticket attachments: files in the private `helpdesk-attachments` bucket at <ticket id>/<uuid>-<name>, one
 // row each in helpdesk.ticket_attachments. Storage policies follow the ticket's visibility.
 import { useQuery } from '@tanstack/react-query';
 import { helpdesk, supabase } from '@/lib/supabase';
 
-export const BUCKET = 'ticket-attachments';
+export const BUCKET = 'helpdesk-attachments';
 export const MAX_BYTES = 10 * 1024 * 1024;
 
 export interface Attachment {
