@@ -14,12 +14,21 @@ SPECS = sorted((WEB_DIR / "e2e").glob("*.test.mjs"))
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 
+def dotenv(path: Path) -> dict[str, str]:
+    """The KEY=value lines `oricol init` wrote."""
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line and not line.startswith("#"))
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
 @pytest.mark.parametrize("spec", SPECS, ids=[spec.name.removesuffix(".test.mjs") for spec in SPECS])
 def test_browser(spec: Path, web_project):
     assert CHROMIUM.exists(), "Debian's chromium is needed at /usr/bin/chromium (apt-get install chromium)"
     keys = web_project.keys()
+    dashboard = dotenv(web_project.root / ".env")  # Studio's own sign-in (web/e2e/studio.test.mjs)
     env = {**os.environ, "ORICOL_URL": web_project.url, "ANON_KEY": keys["anon_key"],
            "SERVICE_ROLE_KEY": keys["service_role_key"], "MAIL_URL": keys["mail_url"],
+           "DASHBOARD_USERNAME": dashboard.get("ORICOL_DASHBOARD_USERNAME", "admin"),
+           "DASHBOARD_PASSWORD": dashboard.get("ORICOL_DASHBOARD_PASSWORD", ""),
            "SCREENSHOT_DIR": str(SCREENSHOTS)}
     result = subprocess.run(["node", "--experimental-websocket", "--test", "--test-reporter=spec", str(spec)],
                             cwd=WEB_DIR, env=env, capture_output=True, text=True, timeout=600)
