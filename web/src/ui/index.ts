@@ -24,4 +24,3 @@ export { Tabs, TabsContent, TabsList, TabsTrigger } from './Tabs';
 export { ThemeToggle } from './ThemeToggle';
 export { Toaster, toast } from './toast';
 export { Tooltip, TooltipProvider } from './Tooltip';
-export { QrCode, qrPath } from './QrCode';

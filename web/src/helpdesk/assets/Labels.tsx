@@ -1,7 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { Printer } from 'lucide-react';
 import { useSearchParams } from 'react-router-dom';
-import { Button, EmptyState, ErrorMessage, PageHeader, QrCode, Skeleton } from '@/ui';
+import { Button, EmptyState, ErrorMessage, PageHeader, Skeleton } from '@/ui';
+// Not from the kit's barrel: the QR encoder then loads only with this page.
+import { QrCode } from '@/ui/QrCode';
 import { fetchAssetsByIds } from './queries';
 
 /** The URL a label's QR code opens: the asset's page by tag. */
@@ -33,7 +35,7 @@ export default function Labels() {
           <li key={a.id} className="label flex items-center gap-3 rounded-md border border-border bg-white p-3 text-black">
             <QrCode value={assetUrl(a.tag)} size={96} label={`QR code for ${a.tag}`} />
             <div className="min-w-0">
-              <p className="text-lg font-bold">{a.tag}</p>
+              <p className="text-base font-bold [overflow-wrap:anywhere]">{a.tag}</p>
               <p className="truncate text-sm">{a.name}</p>
               {a.serial && <p className="truncate text-xs">S/N {a.serial}</p>}
               <p className="text-xs">Scan to report a problem</p>

@@ -1,10 +1,10 @@
 import { forwardRef, useRef, type DragEvent, type KeyboardEvent, type PointerEvent } from 'react';
 import type { DLink, DNode } from './queries';
 
-export const WIDTH = 1200;
-export const HEIGHT = 700;
-const NODE_W = 132;
-const NODE_H = 46;
+export const WIDTH = 960;
+export const HEIGHT = 600;
+const NODE_W = 150;
+const NODE_H = 50;
 const COLOURS: Record<string, string> = {
   router: '#2563eb', switch: '#0891b2', firewall: '#dc2626', access_point: '#7c3aed', server: '#059669', printer: '#d97706',
 };
@@ -92,9 +92,9 @@ export const Canvas = forwardRef<SVGSVGElement, {
             <rect x={-NODE_W / 2} y={-NODE_H / 2} width={NODE_W} height={NODE_H} rx={8} fill="#ffffff" stroke={colour}
               strokeWidth={selected === n.id ? 4 : 2} />
             <rect x={-NODE_W / 2} y={-NODE_H / 2} width={8} height={NODE_H} rx={3} fill={colour} />
-            <text x={4} y={-3} textAnchor="middle" fontSize={13} fontWeight={600} fill="#0f172a" fontFamily="sans-serif">
-              {(n.label ?? '').length > 16 ? `${n.label!.slice(0, 15)}…` : n.label}</text>
-            <text x={4} y={14} textAnchor="middle" fontSize={11} fill="#64748b" fontFamily="sans-serif">{(n.kind ?? '').replace('_', ' ')}</text>
+            <text x={4} y={-4} textAnchor="middle" fontSize={14} fontWeight={600} fill="#0f172a" fontFamily="sans-serif">
+              {(n.label ?? '').length > 18 ? `${n.label!.slice(0, 17)}…` : n.label}</text>
+            <text x={4} y={15} textAnchor="middle" fontSize={12} fill="#64748b" fontFamily="sans-serif">{(n.kind ?? '').replace('_', ' ')}</text>
           </g>);
       })}
     </svg>

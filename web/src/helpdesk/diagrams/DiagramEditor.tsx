@@ -97,9 +97,9 @@ export default function DiagramEditor() {
       </>}>
         <span className="text-sm text-muted-foreground">{d.branch?.name ?? 'Company-wide'} · <span role="status">{saving > 0 ? 'Saving…' : 'All changes saved'}</span></span>
       </PageHeader>
-      <div className="grid gap-3 lg:grid-cols-[16rem_1fr]">
+      <div className="grid gap-3 lg:grid-cols-[16rem_minmax(0,1fr)]">
         {editable && <Palette items={palette.data ?? []} placed={placed} loading={palette.isLoading} onAdd={(k) => place(k)} />}
-        <div className="grid gap-2 overflow-x-auto">
+        <div className="grid min-w-0 gap-2">
           <Canvas ref={svg} nodes={nodes} links={links} selected={selected} editable={editable} onSelect={setSelected}
             onMoving={moving} onMoved={moved} onDropItem={(k, x, y) => place(k, x, y)} />
           {editable && (
