@@ -96,6 +96,7 @@ test('on a phone, the label link lets a requester report a problem linked to the
   // The agent sees it on the asset's page.
   await agentPage.goto(`${BASE}/inventory/PR-${RUN}-2`);
   await agentPage.getByText(`Printer shows error E5 ${RUN}`).waitFor();
+  await screenshot(agentPage, 'itops-asset-detail');
 });
 
 test('a licence seat is assigned; the next one warns about over-allocation', async () => {
@@ -122,6 +123,12 @@ test('two agents build a two-node diagram and each sees the other live', async (
     { branch_id: branch.id, name: `Floor switch ${RUN}`, kind: 'switch', ip_address: '10.0.0.2' },
   ]);
   assert.ifError(devices.error);
+  // The branch page lists its devices and assets.
+  await agentPage.goto(`${BASE}/branches`);
+  await agentPage.getByRole('link', { name: `Harbour ${RUN} (H${RUN})` }).click();
+  await agentPage.getByRole('list', { name: 'Network devices' }).getByText(`Core router ${RUN}`).waitFor();
+  await agentPage.getByText(`LT-${RUN}-1`).waitFor();
+  await screenshot(agentPage, 'itops-branch');
   await agentPage.goto(`${BASE}/diagrams`);
   await agentPage.getByRole('button', { name: 'New diagram' }).click();
   await agentPage.getByLabel('Diagram name').fill(`Harbour LAN ${RUN}`);
