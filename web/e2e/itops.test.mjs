@@ -148,7 +148,7 @@ test('two agents build a two-node diagram and each sees the other live', async (
 
   // Drag the router from the device list onto the canvas; place the switch with its button.
   const canvas = agentPage.getByRole('application', { name: 'Diagram canvas' });
-  await agentPage.getByRole('listitem', { name: `Core router ${RUN}` }).dragTo(canvas, { targetPosition: { x: 150, y: 120 } });
+  await agentPage.getByRole('listitem', { name: `Core router ${RUN}` }).dragTo(canvas, { targetPosition: { x: 420, y: 300 } });
   await agentPage.locator('[data-node-id]').first().waitFor();
   await agentPage.getByRole('button', { name: `Place Floor switch ${RUN}` }).click();
   await agentPage.locator('[data-node-id]').nth(1).waitFor();

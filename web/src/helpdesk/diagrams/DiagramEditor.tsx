@@ -7,6 +7,7 @@ import { Button, EmptyState, ErrorMessage, PageHeader, Skeleton, toast } from '@
 import { isStaff, useMe } from '../role';
 import { Canvas, HEIGHT, WIDTH } from './Canvas';
 import { downloadPng, downloadSvg } from './exportImage';
+import { freeSpot } from './layout';
 import { LinkForm } from './LinkForm';
 import { initials, useDiagramLive, type DiagramEvent } from './live';
 import { Palette } from './Palette';
@@ -62,8 +63,8 @@ export default function DiagramEditor() {
   function place(key: string, x?: number, y?: number) {
     const item = palette.data?.find((p) => p.key === key);
     if (!item) return;
-    const px = x ?? 120 + ((nodes.length * 170) % (WIDTH - 240));
-    const py = y ?? 100 + Math.floor((nodes.length * 170) / (WIDTH - 240)) * 110 % (HEIGHT - 150);
+    const spot = x != null && y != null ? { x, y } : freeSpot(nodes, WIDTH, HEIGHT);
+    const [px, py] = [spot.x, spot.y];
     write(async () => { const n = await diagramApi.addNode(id, item, px, py); setNodes((ns) => [...ns, n]); });
   }
   function link(source: string, target: string, label: string | null) {
