@@ -3,7 +3,7 @@
 // the asset); a licence seat is assigned; two agents build a diagram together and see each other live.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { admin, BASE, createUser, launch, screenshot, signIn } from './support.mjs';
+import { admin, anon, BASE, createUser, launch, screenshot, signIn } from './support.mjs';
 
 const RUN = Date.now().toString(36).toUpperCase();
 const db = () => admin().schema('helpdesk');
@@ -97,6 +97,19 @@ test('on a phone, the label link lets a requester report a problem linked to the
   await agentPage.goto(`${BASE}/inventory/PR-${RUN}-2`);
   await agentPage.getByText(`Printer shows error E5 ${RUN}`).waitFor();
   await screenshot(agentPage, 'itops-asset-detail');
+});
+
+test('the API shows a requester only the label of an asset not assigned to them, and nothing to anon', async () => {
+  const client = anon();
+  const { error: signInError } = await client.auth.signInWithPassword({ email: requester.email, password: requester.password });
+  assert.ifError(signInError);
+  const rows = await client.schema('helpdesk').from('assets').select('id, serial').eq('tag', `PR-${RUN}-2`);
+  assert.deepEqual(rows.data, [], 'RLS hides the row itself');
+  const label = await client.schema('helpdesk').rpc('asset_label', { key: `PR-${RUN}-2` });
+  assert.ifError(label.error);
+  assert.deepEqual(Object.keys(label.data[0]).sort(), ['branch_name', 'id', 'name', 'tag', 'type']);
+  const stranger = await anon().schema('helpdesk').rpc('asset_label', { key: `PR-${RUN}-2` });
+  assert.ok(stranger.error, 'anon may not call asset_label');
 });
 
 test('a licence seat is assigned; the next one warns about over-allocation', async () => {
