@@ -7,6 +7,7 @@ import { Toaster, TooltipProvider } from '@/ui';
 import { PageLoading } from './shell/PageLoading';
 import { Shell } from './shell/Shell';
 import { Home } from './Home';
+import { itopsRoutes } from './itopsRoutes';
 
 // Every screen is its own chunk: the first load carries only the shell and the screen asked for.
 const SignIn = lazy(() => import('./auth/SignIn'));
@@ -59,6 +60,7 @@ function routes(): ReactNode {
     <Route key="new" path="/new" element={<NewTicket />} />,
     <Route key="dashboard" path="/dashboard" element={<Dashboard />} />,
     <Route key="account" path="/account" element={<Account />} />,
+    ...itopsRoutes(),
   ];
 }
 

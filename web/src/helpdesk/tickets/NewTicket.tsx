@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
-import { useNavigate } from 'react-router-dom';
+import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { useUser } from '@/lib/auth';
@@ -12,6 +12,7 @@ import { AttachmentPicker } from './AttachmentPicker';
 import { uploadAttachments } from './attachments';
 import { PRIORITIES, PRIORITY_LABEL, type Priority } from './model';
 import { useReference } from './queries';
+import { AssetNote } from '../assets/AssetNote';
 
 const schema = z.object({
   title: z.string().trim().min(3, 'Give the ticket a short title (3 characters or more)').max(200, 'Keep the title under 200 characters'),
@@ -28,6 +29,8 @@ export default function NewTicket() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const reference = useReference();
+  const [params] = useSearchParams();
+  const assetId = params.get('asset'); // set by an asset's "Report a problem with this"
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -37,7 +40,7 @@ export default function NewTicket() {
     setError(null);
     const { data, error: failed } = await helpdesk().from('tickets').insert({
       title: values.title, description: values.description, priority: values.priority,
-      category: values.category || null, requester_id: user.id, source: 'web',
+      category: values.category || null, requester_id: user.id, source: 'web', asset_id: assetId || null,
     }).select('id, number').single();
     if (failed) { setError(failed); return; }
     const ticket = data as { id: string; number: string };
@@ -59,6 +62,7 @@ export default function NewTicket() {
       <PageHeader title="New ticket" />
       <Card className="p-4 sm:p-6">
         <form className="grid gap-4" onSubmit={form.handleSubmit(submit)} noValidate>
+          {assetId && <AssetNote id={assetId} />}
           <FormField label="Title" error={errors.title?.message}>
             <Input autoFocus placeholder="e.g. Laptop does not start" {...form.register('title')} />
           </FormField>
