@@ -1,4 +1,4 @@
-import { BarChart3, Inbox, PlusCircle, Ticket } from 'lucide-react';
+import { BarChart3, FileText, Inbox, LineChart, MessageCircle, PlusCircle, Settings, Ticket } from 'lucide-react';
 import type { NavItem } from '@/ui';
 import type { Role } from '../role';
 
@@ -8,11 +8,16 @@ export function navFor(role: Role): NavItem[] {
     return [
       { to: '/my-tickets', label: 'My tickets', icon: Ticket },
       { to: '/new', label: 'New ticket', icon: PlusCircle },
+      { to: '/chat', label: 'Chat with support', icon: MessageCircle },
     ];
   }
   return [
     { to: '/tickets', label: 'Tickets', icon: Inbox },
     { to: '/dashboard', label: 'Dashboard', icon: BarChart3 },
     { to: '/new', label: 'New ticket', icon: PlusCircle },
+    { to: '/documents', label: 'Documents', icon: FileText },
+    { to: '/chat', label: 'Live chat', icon: MessageCircle },
+    { to: '/reports', label: 'Reports', icon: LineChart },
+    ...(role === 'admin' ? [{ to: '/admin', label: 'Administration', icon: Settings }] : []),
   ];
 }
