@@ -1,0 +1,99 @@
+// Administration: an admin makes a requester an agent and the member's navigation changes (after a
+// reload); a requester reaches no admin screen, and the API refuses them (role change, vault, audit).
+// The vault's reveal is logged in the audit history.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { createClient } from '@supabase/supabase-js';
+import { ANON_KEY, BASE, admin as service, createUser, launch, screenshot, signIn } from './support.mjs';
+
+const RUN = Date.now().toString(36);
+let browser, adminUser, member, adminPage, memberPage;
+
+before(async () => {
+  browser = await launch();
+  adminUser = await createUser('adm', { role: 'admin', fullName: 'Ada Admin' });
+  member = await createUser('mem', { fullName: `Milo Member ${RUN}` });
+  adminPage = await browser.newPage();
+  memberPage = await browser.newPage();
+  await signIn(adminPage, adminUser);
+  await signIn(memberPage, member);
+});
+after(async () => { await browser?.close(); });
+
+const nav = (page) => page.getByRole('navigation', { name: 'Main' });
+
+test('a requester reaches no admin screen and the API refuses them', async () => {
+  assert.equal(await nav(memberPage).getByRole('link', { name: 'Administration' }).count(), 0);
+  for (const path of ['/admin', '/admin/members', '/admin/vault', '/admin/audit', '/admin/sla']) {
+    await memberPage.goto(`${BASE}${path}`);
+    await memberPage.getByRole('heading', { name: 'Administrators only' }).waitFor();
+    assert.equal(await memberPage.getByRole('table').count(), 0);
+  }
+  await screenshot(memberPage, 'admin-refused-requester');
+
+  const client = createClient(BASE, ANON_KEY, { auth: { persistSession: false } });
+  await client.auth.signInWithPassword({ email: member.email, password: member.password });
+  const hd = client.schema('helpdesk');
+  const raise = await hd.rpc('set_member_role', { user_id: member.id, role: 'admin' });
+  assert.equal(raise.error?.code, '42501');
+  const other = await hd.rpc('set_member_role', { user_id: adminUser.id, role: 'requester' });
+  assert.equal(other.error?.code, '42501');
+  assert.deepEqual((await hd.from('credentials').select('id')).data, []);
+  assert.deepEqual((await hd.from('audit_log').select('id')).data, []);
+  const write = await hd.from('teams').insert({ name: `Sneaky ${RUN}` });
+  assert.ok(write.error, 'a requester must not add a team');
+  const self = await hd.from('members').update({ role: 'admin' }).eq('user_id', member.id).select('role');
+  assert.ok(self.error || self.data?.[0]?.role !== 'admin', 'a requester must not raise their own role');
+  const row = await service().schema('helpdesk').from('members').select('role').eq('user_id', member.id).single();
+  assert.equal(row.data.role, 'requester');
+});
+
+test("an admin makes the member an agent and the member's navigation changes", async () => {
+  await nav(adminPage).getByRole('link', { name: 'Administration' }).click();
+  await adminPage.getByRole('heading', { name: 'Members and roles' }).waitFor();
+  await adminPage.getByLabel('Find a member').fill(`Milo Member ${RUN}`);
+  const select = adminPage.getByRole('combobox', { name: `Role of Milo Member ${RUN}` });
+  await select.click();
+  await adminPage.getByRole('option', { name: 'Agent' }).click();
+  await adminPage.getByText('Role changed').first().waitFor();
+  await screenshot(adminPage, 'admin-members');
+
+  await memberPage.goto(`${BASE}/`);
+  await memberPage.reload();
+  await nav(memberPage).getByRole('link', { name: 'Tickets' }).waitFor();
+  await nav(memberPage).getByRole('link', { name: 'Documents' }).waitFor();
+  assert.equal(await nav(memberPage).getByRole('link', { name: 'Administration' }).count(), 0);
+
+  await adminPage.getByRole('link', { name: 'Audit history' }).click();
+  await adminPage.getByLabel('Action').fill('member.role');
+  await adminPage.getByRole('table', { name: 'Audit entries' }).getByRole('row').filter({ hasText: 'member.role' }).first().waitFor();
+});
+
+test('an admin stores a credential and reveals it once, which the audit history shows', async () => {
+  await adminPage.getByRole('link', { name: 'Vault' }).click();
+  await adminPage.getByRole('button', { name: 'Add credential' }).click();
+  const dialog = adminPage.getByRole('dialog', { name: 'Add credential' });
+  await dialog.getByLabel('Name').fill(`Branch VPN ${RUN}`);
+  await dialog.getByLabel('Username').fill('vpnadmin');
+  await dialog.getByLabel('Secret').fill(`s3cret-${RUN}`);
+  await dialog.getByRole('button', { name: 'Save credential' }).click();
+  await adminPage.getByRole('button', { name: `Reveal secret of Branch VPN ${RUN}` }).click();
+  const secret = adminPage.getByLabel(`Secret of Branch VPN ${RUN}`);
+  await secret.waitFor();
+  assert.equal(await secret.textContent(), `s3cret-${RUN}`);
+  await screenshot(adminPage, 'admin-vault-revealed');
+  await adminPage.getByRole('button', { name: `Hide secret of Branch VPN ${RUN}` }).click();
+
+  await adminPage.getByRole('link', { name: 'Audit history' }).click();
+  await adminPage.getByLabel('Action').fill('credential.reveal');
+  await adminPage.getByRole('table', { name: 'Audit entries' }).getByRole('row').filter({ hasText: 'Ada Admin' }).first().waitFor();
+  await screenshot(adminPage, 'admin-audit');
+});
+
+test('administration on a phone', async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await signIn(phone, adminUser);
+  await phone.goto(`${BASE}/admin/sla`);
+  await phone.getByRole('heading', { name: 'SLA policies' }).waitFor();
+  await screenshot(phone, 'admin-sla-phone');
+});
