@@ -27,7 +27,7 @@ test('a requester starts a chat and the agent sees it arrive with an unread coun
   await requesterPage.getByRole('heading', { name: 'Chat with support' }).waitFor();
   await requesterPage.getByText(/1 agent online/).waitFor(); // presence on the shared support channel
   await requesterPage.getByLabel('Subject').fill(`VPN drops ${RUN}`);
-  await requesterPage.getByLabel('Message').fill('My VPN disconnects every ten minutes.');
+  await requesterPage.getByRole('textbox', { name: 'Message' }).fill('My VPN disconnects every ten minutes.');
   await requesterPage.getByRole('button', { name: 'Start chat' }).click();
   await requesterPage.getByRole('log', { name: 'Messages' }).getByText('My VPN disconnects every ten minutes.').waitFor();
 
@@ -42,16 +42,16 @@ test('a requester starts a chat and the agent sees it arrive with an unread coun
 
 test('the agent answers and the requester sees typing, then the message, live', async () => {
   await requesterPage.getByText(/Here now: Alex Agent/).waitFor();
-  await agentPage.getByLabel('Message').pressSequentially('Which office');
+  await agentPage.getByRole('textbox', { name: 'Message' }).pressSequentially('Which office');
   await requesterPage.getByText('Alex Agent is typing…').waitFor();
-  await agentPage.getByLabel('Message').fill('Which office are you in? I will check the tunnel.');
+  await agentPage.getByRole('textbox', { name: 'Message' }).fill('Which office are you in? I will check the tunnel.');
   await agentPage.getByRole('button', { name: 'Send message' }).click();
   const arrived = requesterPage.getByRole('log', { name: 'Messages' }).getByRole('listitem', { name: 'Message from Alex Agent' });
   await arrived.waitFor({ timeout: 10_000 });
   assert.match(await arrived.textContent(), /Which office are you in\?/);
   await screenshot(requesterPage, 'chat-requester-phone');
 
-  await requesterPage.getByLabel('Message').fill('Cape Town, second floor.');
+  await requesterPage.getByRole('textbox', { name: 'Message' }).fill('Cape Town, second floor.');
   await requesterPage.keyboard.press('Enter');
   await agentPage.getByRole('log', { name: 'Messages' }).getByText('Cape Town, second floor.').waitFor({ timeout: 10_000 });
   await screenshot(agentPage, 'chat-agent-desktop');

@@ -28,7 +28,12 @@ export default function Admin() {
   const me = useMe();
   if (me.isLoading) return <Skeleton className="h-40" />;
   if (me.data?.role !== 'admin') {
-    return <EmptyState icon={ShieldAlert} title="Administrators only" description="This area is for helpdesk administrators. Ask one if you need something changed." />;
+    return (
+      <div>
+        <PageHeader title="Administrators only" />
+        <EmptyState icon={ShieldAlert} title="You cannot open this page" description="This area is for helpdesk administrators. Ask one if you need something changed." />
+      </div>
+    );
   }
   return (
     <div>
