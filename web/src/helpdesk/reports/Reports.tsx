@@ -7,7 +7,7 @@ import {
 } from '@/ui';
 import { downloadCsv } from './csv';
 import {
-  compliance, pivot, useAssetReport, useSlaReport, useTicketReport, type AssetRow, type Dimension, type Period, type SlaRow,
+  compliance, periodStarts, pivot, useAssetReport, useSlaReport, useTicketReport, type AssetRow, type Dimension, type Period, type SlaRow,
 } from './queries';
 
 const COLORS = ['#3b82f6', '#8b5cf6', '#f59e0b', '#22c55e', '#ef4444', '#14b8a6', '#94a3b8'];
@@ -74,7 +74,7 @@ function TicketsSection({ range, dimension, period, set }: {
 }) {
   const report = useTicketReport(range, dimension, period);
   const rows = report.data ?? [];
-  const created = pivot(rows, 'created');
+  const created = pivot(rows, 'created', periodStarts(range.from, range.to, period));
   const totals = [...rows.reduce((m, r) => {
     const t = m.get(r.key) ?? { key: r.key, label: r.label, created: 0, resolved: 0 };
     t.created += r.created; t.resolved += r.resolved; m.set(r.key, t); return m;

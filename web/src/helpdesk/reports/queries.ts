@@ -52,8 +52,27 @@ export function compliance(met: number, breached: number): number | null {
   return decided ? Math.round((Number(met) / decided) * 1000) / 10 : null;
 }
 
-/** Pivots rows into one object per period with a numeric field per key (top `limit` keys, rest as "Other"). */
-export function pivot(rows: TicketRow[], field: 'created' | 'resolved', limit = 6) {
+/** Every period start (as PostgreSQL's date_trunc gives it: weeks on Monday) from `from` to `to`, 'YYYY-MM-DD'. */
+export function periodStarts(from: string, to: string, period: Period): string[] {
+  const out: string[] = [];
+  const d = new Date(`${from}T00:00:00Z`);
+  if (period === 'week') d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  if (period === 'month') d.setUTCDate(1);
+  const end = new Date(`${to}T00:00:00Z`);
+  while (d <= end && out.length < 4000) {
+    out.push(d.toISOString().slice(0, 10));
+    if (period === 'day') d.setUTCDate(d.getUTCDate() + 1);
+    else if (period === 'week') d.setUTCDate(d.getUTCDate() + 7);
+    else d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return out;
+}
+
+/**
+ * Pivots rows into one object per period (every period of `starts`, empty ones as zero) with a numeric
+ * field per key: the top `limit` keys, the rest summed as "Other".
+ */
+export function pivot(rows: TicketRow[], field: 'created' | 'resolved', starts: string[] = [], limit = 6) {
   const totals = new Map<string, { label: string; n: number }>();
   for (const r of rows) {
     const t = totals.get(r.key) ?? { label: r.label, n: 0 };
@@ -66,6 +85,7 @@ export function pivot(rows: TicketRow[], field: 'created' | 'resolved', limit = 
   const hasOther = totals.size > top.length;
   if (hasOther) series.push({ key: '__other__', label: 'Other' });
   const byPeriod = new Map<string, Record<string, number | string>>();
+  for (const p of starts) byPeriod.set(p, Object.fromEntries([['period', p], ...series.map((x) => [x.key, 0])]));
   for (const r of rows) {
     const p = byPeriod.get(r.period_start) ?? { period: r.period_start };
     const k = keep.has(r.key) ? r.key : '__other__';
