@@ -29,14 +29,50 @@ def default_mailer(config: Config) -> Mailer:
     return SmtpMailer(host="127.0.0.1", port=config.mail.smtp_port, sender="Oricol <noreply@oricol.local>")
 
 
-def make_services(platform: Platform, mailer: Mailer) -> dict[str, Service]:
+def studio_hooks(platform: Platform, holder: dict[str, "Stack"]) -> "OpsHooks":
+    """What the console's Operations screen reads, wired here so the studio imports neither the backup
+    package nor the stack: health and metrics of this node, the backup folder, a backup run now."""
+    from oricol.backup import job, listing
+    from oricol.studio.hooks import OpsHooks
+
+    config = platform.config
+
+    async def health() -> tuple[int, dict]:
+        return await holder["stack"].health()
+
+    async def metrics_text() -> str:
+        stack = holder["stack"]
+        return await (stack.node.metrics_text(stack.registry) if stack.node else _own_text(stack.registry))
+
+    async def run_backup() -> dict:
+        written = await job.run(config, platform.db.admin_url, "studio")
+        return {"name": written.name, "bytes": written.bytes, "missing": written.missing}
+
+    return OpsHooks(health=health, metrics_text=metrics_text, run_backup=run_backup,
+                    backups=lambda: listing.describe(config.backup.dir),
+                    backup_folder=lambda name: listing.folder_of(config.backup.dir, name))
+
+
+def make_services(platform: Platform, mailer: Mailer, holder: dict | None = None) -> dict[str, Service]:
     services: dict[str, Service] = {}
     for name in platform.config.core.services:
         module = importlib.import_module(f"oricol.{name}.service")
         if name == "auth":
             services[name] = module.create(platform, mailer)
+        elif name == "studio":
+            services[name] = module.create(platform, studio_hooks(platform, holder if holder is not None else {}))
         else:
             services[name] = module.create(platform)
+    mail = platform.config.helpdesk_mail
+    helpdesk = platform.config.helpdesk.enabled
+    if helpdesk and mail.notify_enabled:  # safe in every worker and node: each outbox row is claimed by one
+        from oricol.helpdesk.notify.service import create as helpdesk_notify
+
+        services["helpdesk-notify"] = helpdesk_notify(platform)
+    if helpdesk and mail.inbound_port:  # every worker listens on the port (SO_REUSEPORT); each mail is filed once
+        from oricol.helpdesk.inbound.service import create as helpdesk_inbound
+
+        services["helpdesk-inbound"] = helpdesk_inbound(platform)
     if platform.config.backup.enabled:  # a background schedule, not a gateway service
         from oricol.backup.service import create as backup_schedule
 
@@ -155,8 +191,8 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node
     # One lazy client per process (no connection until the first counter) for the gateway and auth limits.
     redis = SharedRedis.from_url(config.core.redis_url, db.admin_url) if config.core.redis_url else None
     platform = Platform(config=config, db=db, verifier=verifier, redis=redis)
-    services = make_services(platform, mailer or default_mailer(config))
     holder: dict[str, Stack] = {}
+    services = make_services(platform, mailer or default_mailer(config), holder)
     registry = Registry()
     registry.collector("oricol_db_pool_connections", "gauge", "Database pool connections by pool and state",
                        lambda: pool_samples(db))
@@ -179,6 +215,8 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node
                                               text=node.metrics_text if node is not None else _own_text)},
         limiter=rate_limiter(config, redis),
         metrics=RequestMetrics(registry),
+        console_auth=services["studio"].extras.get("authenticate") if "studio" in services else None,
+        trusted_proxies=config.gateway.trusted_proxies,
     )
     stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry, node=node)
     holder["stack"] = stack

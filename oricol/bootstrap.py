@@ -26,8 +26,10 @@ async def connect_admin(url: str, *, timeout: float = 30.0) -> asyncpg.Connectio
 
 async def prepare(admin_url: str, login_password: str, migrations_dir: Path | None, *,
                   helpdesk: bool = True) -> list[migrate.Migration]:
-    """Applies the platform migrations, sets the service login's password, applies the helpdesk's
-    (unless the bare platform was asked for) and then the app's."""
+    """Applies the platform migrations, sets the service login's password, then the helpdesk's (unless the
+    bare platform was asked for) and the app's, so an operator's own migrations may build on the helpdesk.
+    The helpdesk's names stay apart from an app's: its tables live in the schema `helpdesk` and its
+    buckets are named `helpdesk-*`."""
     conn = await connect_admin(admin_url)
     try:
         applied = await migrate.apply(conn, migrate.platform_migrations())

@@ -1,4 +1,5 @@
-"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql, backup, restore."""
+"""The `oricol` command: init, start, stop, status, keys, config, migrate, psql, backup, restore, and the
+helpdesk's users and demo."""
 from __future__ import annotations
 
 import argparse
@@ -78,7 +79,9 @@ def _start_detached(args: argparse.Namespace, config: configuration.Config) -> i
         command += ["--only", args.only]
     if args.workers:
         command += ["--workers", args.workers]
-    with open(log_path, "ab") as log:
+    # 0600 like .env: the server's stderr holds every log line (user ids, emails, paths).
+    with os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as log:
+        os.chmod(log_path, 0o600)
         process = subprocess.Popen(command, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
     deadline = time.monotonic() + args.wait
@@ -174,8 +177,16 @@ def _print_web_app(config: configuration.Config) -> None:
 
 def _print_backup_status(config: configuration.Config) -> None:
     from oricol.backup import commands
+    from oricol.helpdesk.notify.status import status_lines as mail_lines
 
     for line in commands.status_lines(config):
+        print(line)
+    try:
+        with commands.database(config, start=False) as url:
+            lines = mail_lines(config, url)
+    except OSError:
+        lines = []
+    for line in lines:
         print(line)
 
 
@@ -212,6 +223,8 @@ def keys_of(config: configuration.Config) -> dict[str, str]:
         "db_url": db_url,
         "app_url": f"{core.public_url}/",
         "studio_url": f"{core.public_url}/studio/",
+        "studio_username": core.dashboard_username,
+        "studio_password": core.dashboard_password,
         "mail_url": f"http://127.0.0.1:{config.mail.http_port}",
         "jwt_secret": core.jwt_secret,
         "anon_key": core.anon_key,
@@ -297,6 +310,45 @@ def cmd_logs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from oricol.helpdesk import commands
+
+    config = _load(args)
+    if args.users_command == "add":
+        return commands.users_add(config, args.email, args.role, args.name, args.password_stdin)
+    if args.users_command == "role":
+        return commands.users_role(config, args.email, args.role)
+    return commands.users_list(config)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from oricol.helpdesk import commands
+
+    return commands.demo(_load(args), args.tickets, args.comments_per_ticket)
+
+
+def _helpdesk_parsers(sub) -> None:
+    roles = ("requester", "agent", "manager", "admin")
+    p = sub.add_parser("users", help="helpdesk users: add (with a role), list, change a role")
+    p.set_defaults(func=cmd_users)
+    users = p.add_subparsers(dest="users_command", required=True)
+    q = users.add_parser("add", help="create a confirmed user with a helpdesk role")
+    q.add_argument("email")
+    q.add_argument("--role", choices=roles, default="requester")
+    q.add_argument("--name", help="full name")
+    q.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input (otherwise one is generated and printed once)")
+    users.add_parser("list", help="every helpdesk member with role and state")
+    q = users.add_parser("role", help="change a member's role")
+    q.add_argument("email")
+    q.add_argument("role", choices=roles)
+
+    p = sub.add_parser("demo", help="load a demo organisation with tickets into the helpdesk")
+    p.add_argument("--tickets", type=int, default=2000, help="how many tickets (default 2000)")
+    p.add_argument("--comments-per-ticket", type=float, default=4.0, help="average comments per ticket (default 4)")
+    p.set_defaults(func=cmd_demo)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="oricol", description="Oricol: a self-hosted Supabase-compatible stack")
     top.add_argument("--env-file", help="configuration file (default: .env in the current directory)")
@@ -346,6 +398,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.set_defaults(func=cmd_psql)
+    _helpdesk_parsers(sub)
     return top
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -11,6 +13,42 @@ from typing import Iterator
 import orjson
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+# uvicorn's records carry an ANSI-coloured copy of the message for its own console formatter.
+_DROPPED = {"color_message"}
+# Query parameters that carry credentials: realtime clients send `apikey=` (even the service_role key)
+# and `access_token=` in the websocket URL, and uvicorn writes that URL in its access line.
+SECRET_PARAMS = ("apikey", "api_key", "access_token", "refresh_token", "id_token", "token", "token_hash",
+                 "password", "secret", "code", "code_verifier", "key", "jwt", "authorization")
+_SECRET_IN_QUERY = re.compile(r"(?i)([?&;]|\b)(" + "|".join(SECRET_PARAMS) + r")=[^&\s\"']*")
+
+
+class _LifecycleOnce(logging.Filter):
+    """A node runs several uvicorn servers in one process (the gateway, the mail catcher's web UI, the
+    metrics port), and each announces "Started server process [pid]" and its shutdown steps on the one
+    `uvicorn.error` logger: those lines are kept once per process."""
+
+    PREFIXES = ("Started server process", "Waiting for application", "Application startup",
+                "Shutting down", "Waiting for connections to close", "Finished server process")
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith(self.PREFIXES):
+            return True
+        if message in self.seen:
+            return False
+        self.seen.add(message)
+        return True
+
+
+def redact(text: str) -> str:
+    """Replaces the value of every credential-carrying query parameter in `text` with `redacted`."""
+    if "=" not in text:
+        return text
+    return _SECRET_IN_QUERY.sub(lambda m: f"{m.group(1)}{m.group(2)}=redacted", text)
 
 
 MAX_BYTES = 20 * 2**20
@@ -27,14 +65,14 @@ class JsonFormatter(logging.Formatter):
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
             **self.fields,
         }
         for key, value in record.__dict__.items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = value
+            if key not in _STANDARD and key not in _DROPPED and not key.startswith("_"):
+                entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
+            entry["exc"] = redact(self.formatException(record.exc_info))
         return orjson.dumps(entry, default=str).decode()
 
 
@@ -52,10 +90,11 @@ def configure(level: str = "info", stream=None, log_file: Path | None = None, *,
     handlers: list[logging.Handler] = [handler]
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(log_file)
         if shared_file:
-            to_file: logging.Handler = logging.handlers.WatchedFileHandler(log_file)
+            to_file: logging.Handler = _PrivateWatchedHandler(log_file)
         else:
-            to_file = logging.handlers.RotatingFileHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS)
+            to_file = _PrivateRotatingHandler(log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS)
         to_file.setFormatter(JsonFormatter(fields))
         handlers.append(to_file)
     root = logging.getLogger()
@@ -63,7 +102,32 @@ def configure(level: str = "info", stream=None, log_file: Path | None = None, *,
     root.setLevel(level.upper())
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True
-    logging.getLogger("uvicorn.error").setLevel(max(logging.INFO, root.level))
+    uvicorn_error = logging.getLogger("uvicorn.error")
+    uvicorn_error.setLevel(max(logging.INFO, root.level))
+    uvicorn_error.filters[:] = [f for f in uvicorn_error.filters if not isinstance(f, _LifecycleOnce)]
+    uvicorn_error.addFilter(_LifecycleOnce())
+
+
+def _create_private(path: Path) -> None:
+    """Log lines hold user ids, emails and paths: the file is created 0600 like `.env` (and an existing
+    one is narrowed), before any handler opens it with the process umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Each new file after a rotation is 0600 too."""
+
+    def _open(self):
+        _create_private(Path(self.baseFilename))
+        return super()._open()
+
+
+class _PrivateWatchedHandler(logging.handlers.WatchedFileHandler):
+    def _open(self):
+        _create_private(Path(self.baseFilename))
+        return super()._open()
 
 
 def rotate_if_large(path: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> bool:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
+
+
+# smtplib blocks: it runs in threads of its own, not the loop's default pool. In development the catcher
+# that receives the mail lives in this same process and stores each message through the default pool;
+# sends waiting in that pool for the catcher could otherwise starve it.
+_SENDERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="oricol-smtp")
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class SmtpMailer:
     sender: str
     username: str | None = None
     password: str | None = None
-    tls: str = "none"  # none | starttls | ssl
+    tls: str = "none"  # none | auto (STARTTLS when the relay offers it) | starttls | ssl
     timeout: float = 15.0
 
     def _message(self, mail: OutgoingMail) -> EmailMessage:
@@ -54,19 +61,31 @@ class SmtpMailer:
         message.add_alternative(mail.html, subtype="html")
         return message
 
-    def _send_blocking(self, mail: OutgoingMail) -> None:
+    def deliver_blocking(self, message: EmailMessage) -> None:
+        """Hands a built message to the relay (blocking: call through `send_message`)."""
         context = ssl.create_default_context()
         if self.tls == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         with client:
-            if self.tls == "starttls":
+            if self.tls == "auto":
+                client.ehlo()
+                if client.has_extn("starttls"):
+                    client.starttls(context=context)
+                elif self.username:
+                    raise smtplib.SMTPNotSupportedError(
+                        "the relay offers no STARTTLS; not sending the password in the clear "
+                        "(set ORICOL_SMTP_TLS=none to allow it, or ssl/starttls)")
+            elif self.tls == "starttls":
                 client.starttls(context=context)
             if self.username:
                 client.login(self.username, self.password or "")
-            client.send_message(self._message(mail))
+            client.send_message(message)
 
     async def send(self, mail: OutgoingMail) -> None:
-        # smtplib blocks; a worker thread keeps the event loop free while the relay answers.
-        await asyncio.to_thread(self._send_blocking, mail)
+        await self.send_message(self._message(mail))
+
+    async def send_message(self, message: EmailMessage) -> None:
+        """Sends a message the caller built (for headers of its own: Message-ID, References, Reply-To)."""
+        await asyncio.get_running_loop().run_in_executor(_SENDERS, self.deliver_blocking, message)

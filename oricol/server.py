@@ -14,6 +14,7 @@ from oricol.app import build_stack
 from oricol.config import Config
 from oricol.db import Database
 from oricol.migrate import MigrationError
+from oricol.httpserver import OricolHttpProtocol
 from oricol.pg import cluster as pg_cluster
 from oricol.pg.cluster import admin_url
 from oricol.pg.embedded import Cluster
@@ -62,11 +63,13 @@ def http_options(config: Config) -> dict:
     """How uvicorn serves the gateway (shared with the test suite's live server)."""
     return dict(
         host=config.core.host, port=config.core.port, lifespan="off", log_config=None, access_log=False,
-        proxy_headers=True, server_header=False, timeout_graceful_shutdown=10,
+        # Forwarded headers are read by the gateway, only from ORICOL_TRUSTED_PROXIES (oricol/gateway/clientaddr.py).
+        proxy_headers=False, server_header=False, timeout_graceful_shutdown=10,
         # Realtime sends its own Phoenix heartbeats; and no permessage-deflate, as Phoenix's default:
         # compressing every frame for every subscriber cost a third of the CPU per delivery. Our protocol
         # (uvicorn's sans-I/O one plus a synchronous frame writer, see oricol/websocket.py) lets realtime
         # write a batch of frames to a socket in one call instead of one awaited ASGI send per frame.
+        http=OricolHttpProtocol,  # header and body read timeouts for slow clients
         ws=OricolWebSocketProtocol, ws_ping_interval=None, ws_per_message_deflate=False,
     )
 

@@ -43,13 +43,21 @@ def _dict_field(body: dict[str, Any], *names: str) -> dict[str, Any] | None:
     return None
 
 
+def _page_number(text: str | None, default: int) -> int:
+    """An unsigned number as GoTrue parses it (strconv.ParseUint), with its words when it is not."""
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit():
+        raise errors.validation(f'Bad Pagination Parameters: strconv.ParseUint: parsing "{text}": invalid syntax')
+    return int(text)
+
+
 async def list_users(req: AuthRequest) -> Response:
     current.require_service_role(req)
-    try:
-        page = max(1, int(req.query.get("page") or 1))
-        per_page = min(1000, max(1, int(req.query.get("per_page") or 50)))
-    except ValueError:
-        raise errors.validation("page and per_page must be numbers") from None
+    page = _page_number(req.query.get("page"), 1)
+    per_page = min(1000, max(1, _page_number(req.query.get("per_page"), 50)))
+    if page < 1:
+        raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
 
     async def work(conn: asyncpg.Connection) -> tuple[list[dict[str, Any]], int]:
         total = await conn.fetchval("select count(*) from auth.users where deleted_at is null")

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import Response
 
-from . import audit, current, errors, sessions, tokens, txn, users
+from . import api_disabled, audit, current, errors, sessions, tokens, txn, users
 from .http import AuthRequest, json_response, no_content
 
 FLOW_STATE_LIFETIME = dt.timedelta(minutes=5)
@@ -90,7 +90,8 @@ async def pkce_grant(req: AuthRequest) -> dict[str, Any]:
     return await txn.run(req.state.pool, work)
 
 
-GRANTS = {"password": password_grant, "refresh_token": refresh_grant, "pkce": pkce_grant}
+GRANTS = {"password": password_grant, "refresh_token": refresh_grant, "pkce": pkce_grant,
+          "web3": api_disabled.web3_grant}
 
 
 async def logout(req: AuthRequest) -> Response:

@@ -71,7 +71,43 @@ class AuthRequest:
                 if not isinstance(parsed, dict):
                     raise errors.bad_json()
                 self._body = parsed
+            if any(key in FIELD_TYPES and value is not None and not isinstance(value, FIELD_TYPES[key])
+                   for key, value in self._body.items()):
+                raise errors.bad_json()  # as Go's decoder refuses a number where a string belongs
+            if _holds_nul(self._body):
+                raise errors.validation("NUL characters are not allowed in the request")
         return self._body
+
+
+# The type of every body field an endpoint reads: GoTrue decodes bodies into typed structs, so a
+# `redirect_to` of 1 is a 400 there; here it reached code expecting text and was a 500.
+_TEXT = ("email", "phone", "password", "redirect_to", "type", "refresh_token", "factor_type", "ban_duration",
+         "role", "password_hash", "id", "token_hash", "token", "nonce", "new_email", "issuer", "id_token",
+         "friendly_name", "code_verifier", "code_challenge_method", "code_challenge", "code", "challenge_id",
+         "auth_code", "access_token", "channel", "provider", "provider_id", "domain", "current_password")
+FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    **{name: str for name in _TEXT},
+    **{name: dict for name in ("data", "user_metadata", "app_metadata", "gotrue_meta_security", "options")},
+    **{name: bool for name in ("email_confirm", "phone_confirm", "create_user", "should_soft_delete",
+                               "skip_http_redirect")},
+}
+
+
+def _holds_nul(value: Any) -> bool:
+    """Whether any key or string inside `value` has a NUL, which PostgreSQL text and jsonb cannot store
+    (an email with one was a 500). Iterative: a body may nest as deep as the JSON parser allows."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 Handler = Callable[[AuthRequest], Awaitable[Response]]

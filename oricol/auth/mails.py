@@ -6,6 +6,7 @@ Values are HTML-escaped before they are put in; unknown placeholders become empt
 from __future__ import annotations
 
 import html
+import logging
 import re
 from typing import Any
 from urllib.parse import urlencode
@@ -37,6 +38,8 @@ DEFAULTS = {
 }
 PLACEHOLDER = re.compile(r"\{\{\s*\.([A-Za-z]+)(?:\.([A-Za-z0-9_]+))?\s*\}\}")
 TEXT_TAGS = re.compile(r"<[^>]+>")
+LINK = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(["'])(.*?)\1[^>]*>(.*?)</a\s*>""", re.IGNORECASE | re.DOTALL)
+log = logging.getLogger("oricol.auth.mail")
 
 
 def render(template: str, values: dict[str, Any]) -> str:
@@ -46,6 +49,13 @@ def render(template: str, values: dict[str, Any]) -> str:
             value = value.get(match.group(2)) if isinstance(value, dict) else None
         return "" if value is None else html.escape(str(value), quote=True)
     return PLACEHOLDER.sub(substitute, template)
+
+
+def text_part(body: str) -> str:
+    """The plain-text alternative of an HTML mail: tags dropped, but every link kept as `label: url`, so a
+    reader without HTML (or a script reading the text part) still has the confirmation link."""
+    with_links = LINK.sub(lambda m: f"{TEXT_TAGS.sub('', m.group(3)).strip()}: {m.group(2)}", body)
+    return html.unescape(TEXT_TAGS.sub("", with_links))
 
 
 def confirmation_url(external_url: str, token: str, verify_type: str, redirect_to: str) -> str:
@@ -59,10 +69,12 @@ async def send(state: Any, kind: str, to: str, values: dict[str, Any]) -> None:
     subject, custom = state.config.templates.get(kind, (kind, None))
     values = {"SiteURL": state.config.site_url, "Email": to, **values}
     body = render(custom or DEFAULTS[kind], values)
-    text = html.unescape(TEXT_TAGS.sub("", body))
+    text = text_part(body)
     try:
         await state.mailer.send(OutgoingMail(to=to, subject=render(subject, values), html=body, text=text))
     except ApiError:
         raise
     except Exception as err:  # the relay refused or is down: say so, without leaking its reply
+        # The operator needs the cause (refused STARTTLS, wrong port, authentication); the client does not.
+        log.warning("mail delivery failed", extra={"kind": kind, "error": f"{type(err).__name__}: {err}"})
         raise errors.error(500, "unexpected_failure", f"Error sending {kind.replace('_', ' ')} email") from err

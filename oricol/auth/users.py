@@ -11,7 +11,10 @@ import asyncpg
 from . import errors
 
 INSTANCE_ID = uuid.UUID(int=0)
-EMAIL = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
+# GoTrue's check (checkmail's format): a local part of the characters RFC 5322 allows unquoted, and a
+# domain of dot-separated labels of letters, digits and inner hyphens (no empty label: `a@b..com` fails).
+EMAIL = re.compile(r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+                   r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$")
 
 SELECT_BY_ID = "select * from auth.users where id = $1"
 SELECT_BY_EMAIL = ("select * from auth.users where lower(email) = lower($1) and is_sso_user = false "
@@ -37,7 +40,9 @@ def normalize_email(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise errors.validation("An email address is required")
     email = value.strip().lower()
-    if len(email) > 255 or not EMAIL.match(email):
+    if len(email) > 255:
+        raise errors.validation("An email address is too long")
+    if not EMAIL.match(email):
         raise errors.validation("Unable to validate email address: invalid format")
     return email
 

@@ -16,11 +16,13 @@ from .core import ALL_SERVICES, CoreConfig
 from .env import ConfigError, Env
 from .gateway import GatewayConfig
 from .helpdesk import HelpdeskConfig
+from .helpdesk_mail import HelpdeskMailConfig
 from .mail import MailConfig
 from .meta import MetaConfig
 from .realtime import RealtimeConfig
 from .rest import RestConfig
 from .storage import StorageConfig
+from .studio import StudioConfig
 
 __all__ = ["Config", "ConfigError", "Env", "load", "ALL_SERVICES", "masked"]
 
@@ -38,23 +40,28 @@ class Config:
     mail: MailConfig
     backup: BackupConfig
     meta: MetaConfig
+    helpdesk_mail: HelpdeskMailConfig
     helpdesk: HelpdeskConfig = HelpdeskConfig()
+    studio: StudioConfig = StudioConfig()
 
 
 def from_env(env: Env) -> Config:
     core = CoreConfig.from_env(env)
     helpdesk = HelpdeskConfig.from_env(env, core)
+    auth = AuthConfig.from_env(env, core)
     return Config(
         core=core,
         gateway=GatewayConfig.from_env(env, core),
         rest=RestConfig.from_env(env, core, helpdesk=helpdesk.enabled),
-        auth=AuthConfig.from_env(env, core),
+        auth=auth,
         storage=StorageConfig.from_env(env, core),
         realtime=RealtimeConfig.from_env(env, core),
         mail=MailConfig.from_env(env, core),
         backup=BackupConfig.from_env(env, core),
         meta=MetaConfig.from_env(env, core),
+        helpdesk_mail=HelpdeskMailConfig.from_env(env, core, relay=auth.smtp),
         helpdesk=helpdesk,
+        studio=StudioConfig.from_env(env, core),
     )
 
 

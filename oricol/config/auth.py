@@ -70,7 +70,7 @@ class SmtpRelay:
     sender: str
     username: str | None = None
     password: str | None = None
-    tls: str = "starttls"  # none | starttls | ssl
+    tls: str = "auto"  # auto | none | starttls | ssl
 
 
 @dataclass(frozen=True)
@@ -201,13 +201,16 @@ def _smtp(env: Env) -> SmtpRelay | None:
         return None
     address = env.str("ORICOL_SMTP_SENDER", env.str("ORICOL_SMTP_ADMIN_EMAIL", "noreply@oricol.local"))
     name = env.str("ORICOL_SMTP_SENDER_NAME", "Oricol")
+    port = env.int("ORICOL_SMTP_PORT", 587, min=1, max=65535)
+    # `auto` (GoTrue's behaviour): implicit TLS on 465, else STARTTLS when the relay offers it. A required
+    # STARTTLS by default made every mail to a plain relay (a local catcher) fail with a 500.
     return SmtpRelay(
         host=host,
-        port=env.int("ORICOL_SMTP_PORT", 587, min=1, max=65535),
+        port=port,
         sender=f"{name} <{address}>",
         username=env.opt("ORICOL_SMTP_USER"),
         password=env.opt("ORICOL_SMTP_PASS"),
-        tls=env.choice("ORICOL_SMTP_TLS", "starttls", ("none", "starttls", "ssl")),
+        tls=env.choice("ORICOL_SMTP_TLS", "ssl" if port == 465 else "auto", ("auto", "none", "starttls", "ssl")),
     )
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oricol.clientaddr import Network, parse_networks
+
 from .core import CoreConfig
 from .env import ConfigError, Env
 
@@ -23,6 +25,8 @@ class GatewayConfig:
     rate_limit_key: dict[str, Rate]
     metrics_port: int | None
     metrics_public: bool
+    # Peers (CIDRs) whose X-Forwarded-For / X-Forwarded-Proto are believed; empty: none, the socket's peer is the client.
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_env(cls, env: Env, core: CoreConfig) -> "GatewayConfig":
@@ -32,7 +36,15 @@ class GatewayConfig:
             rate_limit_key=parse_rates("ORICOL_RATE_LIMIT_KEY", env.opt("ORICOL_RATE_LIMIT_KEY")),
             metrics_port=port or None,
             metrics_public=env.bool("ORICOL_METRICS_PUBLIC", False),
+            trusted_proxies=_trusted_proxies(env),
         )
+
+
+def _trusted_proxies(env: Env) -> tuple[Network, ...]:
+    try:
+        return parse_networks(env.list("ORICOL_TRUSTED_PROXIES", ()))
+    except ValueError as error:
+        raise ConfigError(f"ORICOL_TRUSTED_PROXIES: {error}") from None
 
 
 def parse_rates(name: str, text: str | None) -> dict[str, Rate]:

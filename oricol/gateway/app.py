@@ -20,10 +20,11 @@ from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
+from oricol.clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
-from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, error_body, is_open, route_group, service_for,
-                     web_app_path)
+from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, error_body, is_open,
+                     route_group, service_for, web_app_path)
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 log = logging.getLogger("oricol.gateway")
@@ -54,12 +55,16 @@ class Gateway:
     extra_routes: dict[str, ASGIApp] | None = None  # exact paths served by the gateway itself (/metrics)
     limiter: RateLimiter | None = None
     metrics: RequestMetrics | None = None
+    # Studio's session check for the console routes: None when allowed, else (status, message).
+    console_auth: Callable[[dict], Awaitable[tuple[int, str] | None]] | None = None
+    trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For/-Proto are believed
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
         headers = _headers(scope)
+        apply_forwarded(scope, headers, self.trusted_proxies)
         request_id = _request_id(headers)
         origin = headers.get("origin")
         started = time.perf_counter()
@@ -81,10 +86,16 @@ class Gateway:
 
         path = scope["path"]
         service, prefix = service_for(path)
+        console = console_target(path) if self.console_auth is not None else None
+        if console is not None:
+            service, prefix = console[0], console[1]
         if service is None and WEB_APP in self.services and web_app_path(path):
             service = WEB_APP  # the browser app: its files are public, no key, no rate limit
         identity: Identity | None = None
         try:
+            if console is not None:
+                scope = await self._enter_console(scope, console[2])
+                headers, path = _headers(scope), scope["path"]
             if scope["type"] == "http" and scope["method"] == "OPTIONS" and origin and \
                     "access-control-request-method" in headers:
                 await _respond(send, 200, b"", cors.preflight_headers(origin, headers.get("access-control-request-headers"))
@@ -145,6 +156,17 @@ class Gateway:
                     self.metrics.record(service or "gateway", route_group(service, path, prefix), scope["method"],
                                         state["status"], elapsed, state["received"], state["sent"],
                                         _grant(scope, service, path))
+
+    async def _enter_console(self, scope: dict, inner_path: str) -> dict:
+        """A console request with a live Studio session becomes a service_role request to the service's
+        own path: the browser's cookie and any key it sent are dropped, the service key is added here."""
+        refused = await self.console_auth(scope)
+        if refused is not None:
+            raise Reject(*refused)
+        kept = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in (b"cookie", b"apikey", b"authorization")]
+        key = self.service_role_key.encode()
+        return {**scope, "path": inner_path, "raw_path": inner_path.encode(),
+                "headers": kept + [(b"apikey", key), (b"authorization", b"Bearer " + key)]}
 
     def _identify(self, scope: dict, headers: Mapping[str, str], path: str, request_id: str,
                   *, open_route: bool) -> Identity:

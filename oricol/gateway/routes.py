@@ -29,6 +29,15 @@ OPEN_ROUTES = re.compile(
 
 SERVICE_ROLE_ONLY = ("meta",)
 
+# The Studio console's data calls: a live console session (cookie, plus CSRF on writes) is mapped to the
+# service_role identity for these paths only, so the service key itself never reaches the browser.
+CONSOLE_ROUTES = (
+    ("/studio/api/pg", "meta", "/pg"),
+    ("/studio/api/rest/v1", "rest", "/rest/v1"),
+    ("/studio/api/auth/v1", "auth", "/auth/v1"),
+    ("/studio/api/storage/v1", "storage", "/storage/v1"),
+)
+
 # First path segments that belong to an API: an unknown path under them is a JSON 404, never the web app.
 API_SEGMENTS = frozenset({"auth", "rest", "realtime", "storage", "pg", "studio", "functions", "graphql",
                           "metrics", "health", "analytics", "pgmeta"})
@@ -45,6 +54,14 @@ def service_for(path: str) -> tuple[str | None, str]:
         if path == prefix or path.startswith(prefix + "/"):
             return service, prefix
     return None, ""
+
+
+def console_target(path: str) -> tuple[str, str, str] | None:
+    """For a console route: (service, its prefix, the path the service sees), else None."""
+    for console, service, prefix in CONSOLE_ROUTES:
+        if path == console or path.startswith(console + "/"):
+            return service, prefix, prefix + path[len(console):]
+    return None
 
 
 def web_app_path(path: str) -> bool:

@@ -55,12 +55,14 @@ class MetaDb:
             return await conn.fetchval(text, *args)
 
     @asynccontextmanager
-    async def script_connection(self, timeout_seconds: int) -> AsyncIterator[asyncpg.Connection]:
-        """A new connection for one script, closed afterwards; at most pool_size of them at once."""
+    async def script_connection(self, timeout_seconds: int | None,
+                                application_name: str | None = None) -> AsyncIterator[asyncpg.Connection]:
+        """A new connection for one script, closed afterwards; at most pool_size of them at once.
+        `timeout_seconds` is PostgreSQL's statement_timeout (None: none, the caller bounds the wait)."""
         async with self.scripts:
             conn = await asyncpg.connect(self.admin_url, statement_cache_size=0,
-                                         server_settings={"application_name": "oricol-meta query",
-                                                          "statement_timeout": self.timeout_setting(timeout_seconds)})
+                                         server_settings={"application_name": application_name or "oricol-meta query",
+                                                          "statement_timeout": f"{timeout_seconds or 0}s"})
             try:
                 yield conn
             finally:

@@ -1,5 +1,6 @@
 """/pg/generators/typescript: the database's TypeScript types, as `supabase gen types typescript` asks
-postgres-meta for them. The answer is `{"types": "<source>"}`; a failure is a 500 `{"error": ...}`."""
+postgres-meta for them. The answer is the bare source as text/plain, as postgres-meta's route returns a
+string (Studio wraps it as `{"types": ...}` itself); a failure is a 500 `{"error": ...}`."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -18,4 +19,4 @@ async def typescript_types(request: Request) -> Response:
     meta = await read_metadata(request.app.state.db, schemas)
     source = typescript.generate(meta, one_to_one=one_to_one,
                                  postgrest_version=request.query_params.get("postgrest_version"))
-    return http.json_response({"types": source})
+    return Response(source, media_type="text/plain; charset=utf-8")

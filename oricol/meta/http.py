@@ -42,6 +42,7 @@ def endpoint(*, listing: bool = False) -> Callable[[Handler], Handler]:
         @functools.wraps(handler)
         async def wrapped(request: Request) -> Response:
             try:
+                refuse_other_databases(request)
                 return await handler(request)
             except ClientDisconnect:
                 return Response(status_code=499)
@@ -51,6 +52,17 @@ def endpoint(*, listing: bool = False) -> Callable[[Handler], Handler]:
         return wrapped
 
     return decorate
+
+
+def refuse_other_databases(request: Request) -> None:
+    """postgres-meta lets a caller name the database with `x-connection-encrypted` (a connection string
+    encrypted with a key the server shares). Here meta serves only its own project's database: taking
+    a connection string from the request would let whoever holds the service key make this server
+    connect anywhere its network reaches. Refused, never silently ignored (answering for another
+    database than the one asked for would mislead)."""
+    if "x-connection-encrypted" in request.headers:
+        raise errors.bad_request("x-connection-encrypted is not supported: this server manages only its own "
+                                 "database")
 
 
 async def json_body(request: Request) -> dict[str, Any]:

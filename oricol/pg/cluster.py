@@ -7,15 +7,17 @@ import logging
 from oricol.config import Config
 
 from .binaries import find_bindir
-from .embedded import Cluster
+from .embedded import Cluster, placement
 
 log = logging.getLogger("oricol.server")
 
 
-def embedded_cluster(config: Config) -> Cluster:
+def embedded_cluster(config: Config, *, create: bool = False) -> Cluster:
+    """The node's cluster; `create`: about to initialise it, so it may be placed outside a data dir the
+    PostgreSQL user cannot enter when we run as root (oricol.pg.embedded.placement)."""
     core = config.core
-    return Cluster(pg_dir=core.pg_dir, socket_dir=core.socket_dir, port=core.db_port,
-                   bindir=find_bindir(core.pg_bindir))
+    pg_dir, socket_dir = placement(core.data_dir, create=create)
+    return Cluster(pg_dir=pg_dir, socket_dir=socket_dir, port=core.db_port, bindir=find_bindir(core.pg_bindir))
 
 
 def admin_url(config: Config, cluster: Cluster | None) -> str:
@@ -28,7 +30,7 @@ def admin_url(config: Config, cluster: Cluster | None) -> str:
 
 def start_cluster(config: Config, settings: dict[str, str] | None = None) -> Cluster:
     """Initialises the cluster on first use and starts it; `settings` override postgresql.conf values."""
-    cluster = embedded_cluster(config)
+    cluster = embedded_cluster(config, create=True)
     if not cluster.initialised:
         log.info("creating the embedded PostgreSQL cluster", extra={"dir": str(cluster.pg_dir)})
         cluster.init(config.core.postgres_password)

@@ -1,7 +1,9 @@
 """An embedded PostgreSQL cluster in the data dir: initdb on first start, start, stop, crash recovery.
 
 PostgreSQL refuses to run as root, so when Oricol runs as root the cluster is owned by and runs as
-the `postgres` system user (or `nobody` where there is none).
+the `postgres` system user (or `nobody` where there is none). That user must reach the cluster's
+folder; when the data dir lies where it cannot (a `mktemp -d`, /root/...), `placement` puts the
+cluster under RELOCATED_ROOT instead and leaves a symlink `<data dir>/postgres` pointing at it.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from .binaries import find_bindir
 
 SUPERUSER = "postgres"
+RELOCATED_ROOT = Path("/var/lib/oricol-embedded")
 SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes; leave room for "/.s.PGSQL.NNNNN"
 
 SERVER_SETTINGS = {
@@ -63,9 +66,13 @@ def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
 
 
 def _blocking_parent(path: Path, user: pwd.struct_passwd) -> Path | None:
-    """The first folder above `path` that `user` may not enter, if any."""
+    """The first folder above `path` that `user` may not enter, if any (folders not made yet will be
+    made by us with the usual 0755)."""
     for parent in reversed(path.resolve().parents):
-        info = parent.stat()
+        try:
+            info = parent.stat()
+        except FileNotFoundError:
+            continue
         if info.st_uid == user.pw_uid:
             ok = info.st_mode & 0o100
         elif info.st_gid == user.pw_gid:
@@ -75,6 +82,31 @@ def _blocking_parent(path: Path, user: pwd.struct_passwd) -> Path | None:
         if not ok:
             return parent
     return None
+
+
+def placement(data_dir: Path, *, create: bool) -> tuple[Path, Path]:
+    """(cluster folder, socket folder) for a data dir: `<data dir>/postgres` and `<data dir>/run`, unless
+    we run as root and the PostgreSQL user cannot enter the data dir. Then (with `create`) the cluster
+    gets a fresh folder under RELOCATED_ROOT, recorded by the symlink `<data dir>/postgres`: deleting
+    the data dir forgets it, so a new .env never meets an old cluster with another password."""
+    link, sockets = data_dir / "postgres", data_dir / "run"
+    if link.is_symlink():
+        target = Path(os.readlink(link))
+        return target, target.parent / "run"
+    user = _run_as()
+    if user is None or (link / "PG_VERSION").is_file() or _blocking_parent(link, user) is None:
+        return link, sockets
+    if not create:
+        return link, sockets
+    if link.is_dir():
+        link.rmdir()  # an empty folder left by an earlier failed start (not empty: OSError, nothing lost)
+    RELOCATED_ROOT.mkdir(parents=True, exist_ok=True)
+    os.chmod(RELOCATED_ROOT, 0o755)
+    base = Path(tempfile.mkdtemp(prefix="cluster-", dir=RELOCATED_ROOT))
+    os.chmod(base, 0o755)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(base / "postgres")
+    return base / "postgres", base / "run"
 
 
 def _reachable_bindir(bindir: Path, user: pwd.struct_passwd, beside: Path) -> Path:

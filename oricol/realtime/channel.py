@@ -42,6 +42,7 @@ class Subscription:
     private: bool = False
     can_write: bool = True
     bindings: tuple[Binding, ...] = ()
+    bindings_error: str | None = None  # why changes cannot flow; told in a `system` message after the join
     expires_at: float | None = None
     tracked: bool = False
     replay: "replay.Replay | None" = None
@@ -110,7 +111,7 @@ async def join(realtime: "Realtime", conn: "Connection", topic: str, join_ref: s
             raise JoinError(f"Unauthorized: You do not have permissions to read from this Channel topic: {sub.name}")
         sub.can_write = permissions.write
     if sub.bindings:
-        await realtime.changes.check_bindings(sub.bindings)
+        sub.bindings_error = await realtime.changes.check_bindings(sub.bindings)
     return sub
 
 

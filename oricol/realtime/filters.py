@@ -40,14 +40,13 @@ class Binding:
     column: str | None = None
     op: str | None = None
     values: tuple[str, ...] = ()
+    sent: tuple[tuple[str, Any], ...] = ()  # the binding's fields exactly as the client sent them
 
     def reply(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"id": self.id, "event": self.event, "schema": self.schema}
-        if self.table is not None:
-            body["table"] = self.table
-        if self.filter is not None:
-            body["filter"] = self.filter
-        return body
+        """The binding as sent plus its id: clients (supabase-py field by field, realtime-js by event,
+        schema, table and filter) compare it with what they sent, so defaults filled in here for
+        matching (schema `public`, event `*`) must not show."""
+        return {**dict(self.sent), "id": self.id}
 
     def wants(self, schema: str, table: str, event: str) -> bool:
         return (self.event in ("*", event)
@@ -95,7 +94,8 @@ def parse_binding(raw: Any) -> Binding:
                                "eq, neq, lt, lte, gt, gte, in")
         column, op, value_text = match.groups()
         values = _in_list(value_text) if op == "in" else (value_text,)
-    return Binding(next(_ids), event, schema, table, text_filter, column, op, values)
+    sent = tuple((key, raw[key]) for key in ("event", "schema", "table", "filter") if key in raw)
+    return Binding(next(_ids), event, schema, table, text_filter, column, op, values, sent)
 
 
 def _in_list(text: str) -> tuple[str, ...]:

@@ -58,7 +58,8 @@ async def join(realtime: "Realtime", conn: "Connection", msg: Message) -> None:
         for message in messages:
             conn.push(msg.topic, "broadcast", message)
     if sub.bindings:
-        realtime.changes.add(sub)
+        if sub.bindings_error is None:
+            realtime.changes.add(sub)
         await realtime.changes.announce_when_ready(sub)
     else:
         try:

@@ -37,6 +37,15 @@ def _value(table: Table, column: str, missing_default: bool) -> Sql:
     return value
 
 
+def returned_columns(kind: str, table: Table) -> list[str]:
+    """The columns a write returns into `pgrst_source` (none for return=minimal)."""
+    if kind == "representation":
+        return list(table.columns)
+    if kind == "headers-only" and table.pk:
+        return list(table.pk)
+    return []
+
+
 def returning_sql(kind: str, table: Table, alias: str) -> Sql:
     if kind == "representation":
         return raw(" returning ") + ident(alias) + raw(".*")
@@ -45,8 +54,23 @@ def returning_sql(kind: str, table: Table, alias: str) -> Sql:
     return raw(" returning 1")
 
 
+INSERTED = "_pgrst_inserted"
+
+
+def _counting_inserts(insert: Sql, columns: list[str]) -> Sql:
+    """An upsert answers 201 only when it inserted a row and 200 when it only updated, as PostgREST
+    does; `xmax = 0` tells a freshly inserted row from an updated one. The flag stays out of
+    `pgrst_source`, whose columns are the table's (a `select=*` must not see it)."""
+    kept = join(", ", [ident(c) for c in columns]) if columns else raw("1")
+    return (raw(f"_pgrst_written as (") + insert + raw(f", (xmax = 0) as {INSERTED}), {SOURCE} as (select ")
+            + kept + raw(" from _pgrst_written)"))
+
+
 def insert_cte(table: Table, alias: str, columns: list[str], payload: str, *, missing_default: bool,
-               on_conflict: tuple[str, ...] | None, resolution: str | None, returning: Sql) -> Sql:
+               on_conflict: tuple[str, ...] | None, resolution: str | None, returning: Sql,
+               returned: list[str] | None = None) -> Sql:
+    """INSERT as `pgrst_source`; with `returned` (the columns `returning` gives) it also counts the
+    rows inserted rather than updated, in `_pgrst_written`."""
     target = ident(table.schema, table.name) + raw(" as ") + ident(alias)
     values = join(", ", [_value(table, c, missing_default) for c in columns])
     column_list = raw(" (") + join(", ", [ident(c) for c in columns]) + raw(")") if columns else EMPTY
@@ -61,6 +85,8 @@ def insert_cte(table: Table, alias: str, columns: list[str], payload: str, *, mi
                 ident(c) + raw(" = excluded.") + ident(c) for c in updatable])
     insert = (raw("insert into ") + target + column_list + raw(" select ") + values + raw(" from ") + _rows(table)
               + conflict + returning)
+    if returned is not None:
+        return raw("with ") + _payload(payload) + raw(", ") + _counting_inserts(insert, returned)
     return raw("with ") + _payload(payload) + raw(", ") + raw(SOURCE) + raw(" as (") + insert + raw(")")
 
 
@@ -103,7 +129,7 @@ def nothing_cte(table: Table, alias: str) -> Sql:
 
 
 def write_statement(cte: Sql, returned: ReadNode | None, *, media: str, strip_nulls: bool, table: Table,
-                    location: bool) -> Sql:
+                    location: bool, counts_inserts: bool = False) -> Sql:
     body = raw("null::text")
     if returned is not None:
         source = raw(SOURCE + " as ") + ident(returned.alias)
@@ -113,5 +139,7 @@ def write_statement(cte: Sql, returned: ReadNode | None, *, media: str, strip_nu
     if location and table.pk:
         where = (raw("(select row_to_json(_pgrst_k)::text from (select ") + join(", ", [ident(c) for c in table.pk])
                  + raw(" from " + SOURCE + " limit 1) as _pgrst_k)"))
+    inserted = raw(f"(select count(*) from _pgrst_written where {INSERTED})" if counts_inserts else "null::bigint")
     return (cte + raw(" select null::bigint as total, (select count(*) from " + SOURCE + ") as page, ") + body
-            + raw(" as body, ") + where + raw(" as location, ") + RESPONSE_GUCS)
+            + raw(" as body, ") + where + raw(" as location, ") + inserted + raw(" as inserted, ")
+            + RESPONSE_GUCS)

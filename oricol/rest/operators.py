@@ -19,11 +19,21 @@ class Operator:
     build: Callable[[Sql, object, str, "str | None", "str | None"], Sql]
 
 
+# The catalogue names some types without their modifier, and the bare name means a different type
+# in a cast: `character` is char(1) (a value 'DZ' would be cut to 'D'), `bit` is bit(1).
+UNBOUNDED = {"character": "bpchar", "bit": "varbit"}
+
+
+def cast_name(pg_type: str) -> str:
+    element, array = (pg_type[:-2], "[]") if pg_type.endswith("[]") else (pg_type, "")
+    return UNBOUNDED.get(element, element) + array
+
+
 def typed(value: str, pg_type: str) -> Sql:
     """A text parameter converted to `pg_type` by its input function."""
     if pg_type in ("text", "unknown"):
         return param(value, "text")
-    return param(value, "text") + raw(f"::{pg_type}")
+    return param(value, "text") + raw(f"::{cast_name(pg_type)}")
 
 
 def typed_array(values: tuple[str, ...], pg_type: str) -> Sql:
@@ -31,7 +41,7 @@ def typed_array(values: tuple[str, ...], pg_type: str) -> Sql:
     if pg_type in ("text", "unknown"):
         return base
     element = pg_type[:-2] if pg_type.endswith("[]") else pg_type
-    return base + raw(f"::{element}[]")
+    return base + raw(f"::{cast_name(element)}[]")
 
 
 def _comparison(symbol: str) -> Operator:
@@ -90,8 +100,8 @@ OPERATORS: dict[str, Operator] = {
     "fts": _fts("to_tsquery"), "plfts": _fts("plainto_tsquery"), "phfts": _fts("phraseto_tsquery"),
     "wfts": _fts("websearch_to_tsquery"),
     "cs": _typed_binary("@>"), "cd": _typed_binary("<@"), "ov": _typed_binary("&&"),
-    "sl": _typed_binary("<<"), "sr": _typed_binary(">>"), "nxl": _typed_binary("&<"),
-    "nxr": _typed_binary("&>"), "adj": _typed_binary("-|-"),
+    "sl": _typed_binary("<<"), "sr": _typed_binary(">>"), "nxl": _typed_binary("&>"),
+    "nxr": _typed_binary("&<"), "adj": _typed_binary("-|-"),
 }
 
 QUANTIFIABLE = {"eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch"}

@@ -193,10 +193,14 @@ def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter,
         child_path = path + (item.name,)  # filters may name the embed by its alias or by its table
     child = _plan_node(cache, target, item.items if item.items else (), params, child_path,
                        counter.next_alias(), counter, aggregates)
-    if item.spread and not relationship.to_one:
+    if item.spread and not relationship.to_one and any(o.aggregate or o.kind == "count" for o in child.outputs):
         raise errors.error(400, "PGRST119", "A spread operation on '" + item.name + "' is not possible",
-                           f"'{node.source.name}' and '{item.name}' do not form a many-to-one or one-to-one relationship")
-    if item.spread:
+                           "Aggregates are not supported in a spread of a to-many relationship")
+    if any(e.key == key for e in node.embeds):
+        # PostgREST names each embed's subquery after the parent and the embed: the same embed twice
+        # without an alias makes PostgreSQL refuse the statement, and PostgREST relays that.
+        raise errors.error(400, "42712", f'table name "{node.source.name}_{key}" specified more than once')
+    if item.spread and relationship.to_one:
         # As PostgREST does, `...rel(col.sum())` sums in the parent, grouped by the parent's other columns;
         # inside the embed's own subquery (one parent row) the aggregate would mean nothing.
         for output in child.outputs:

@@ -162,6 +162,8 @@ def embed_from(embed: Embed, parent_alias: str) -> Sql:
 def _lateral(embed: Embed, parent_alias: str) -> Sql:
     child_sql = node_sql(embed.node, embed_from(embed, parent_alias), join_condition(embed, parent_alias))
     alias = ident(embed.node.alias)
+    if embed.spread and not embed.relationship.to_one:
+        return _spread_many(embed, child_sql)
     if embed.spread:
         kind = "inner join lateral" if embed.inner else "left join lateral"
         return raw(f" {kind} (") + child_sql + raw(") as ") + alias + raw(" on true")
@@ -169,6 +171,19 @@ def _lateral(embed: Embed, parent_alias: str) -> Sql:
     aggregate = "row_to_json" if embed.relationship.to_one else "json_agg"
     return (raw(f" left join lateral (select {aggregate}(") + inner + raw(") as body from (") + child_sql
             + raw(") as ") + inner + raw(") as ") + alias + raw(" on true"))
+
+
+def _spread_many(embed: Embed, child_sql: Sql) -> Sql:
+    """`...rel(a,b)` on a to-many relationship (PostgREST 13): each column becomes the array of its
+    values over the related rows, `[]` when there are none (no parent row with `!inner`)."""
+    inner = ident(embed.node.alias + "_x")
+    columns = [name for name, _ in spread_columns(embed.node)]
+    arrays = join(", ", [raw("coalesce(json_agg(") + inner + raw(".") + ident(name) + raw("), '[]'::json) as ")
+                         + ident(name) for name in columns]) if columns else raw("1 as _pgrst_none")
+    having = raw(" having count(*) > 0") if embed.inner else EMPTY
+    kind = "inner join lateral" if embed.inner else "left join lateral"
+    return (raw(f" {kind} (select ") + arrays + raw(" from (") + child_sql + raw(") as ") + inner + having
+            + raw(") as ") + ident(embed.node.alias) + raw(" on true"))
 
 
 def from_source(node: ReadNode) -> Sql:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from . import errors
+from . import errors, limits
 from .ast import (EmbedNullFilter, Field, Filter, JsonStep, Logic, Node, OrderTerm, QueryParams, SelectEmbed,
                   SelectField, SelectItem, Star)
 from .operators import OPERATORS, QUANTIFIABLE
@@ -30,6 +30,8 @@ def parse(pairs: Iterable[tuple[str, str]], rpc_args: set[str] | None = None) ->
     query = QueryParams(select=None, nodes={(): Node()})
     for key, value in pairs:
         _parse_pair(query, key, value, rpc_args)
+    for path, node in query.nodes.items():
+        limits.check_count(len(node.conditions), "list of filters")
     return query
 
 
@@ -44,6 +46,7 @@ def _parse_pair(query: QueryParams, key: str, value: str, rpc_args: set[str] | N
         query.rpc_args.setdefault(key, []).append(value)
     else:
         path, last = _embed_path(key)
+        limits.check_depth(len(path), limits.MAX_EMBED_DEPTH, "embedding")
         node = query.node(path)
         if last == "order":
             node.order = parse_order(value)
@@ -63,6 +66,7 @@ def _parse_filter_pair(query: QueryParams, key: str, value: str) -> None:
     if not names or any(not n for n in names):
         raise errors.parse_error(f'"failed to parse filter ({key})"', "unexpected empty column name")
     path, column = tuple(names[:-1]), names[-1]
+    limits.check_depth(len(path), limits.MAX_EMBED_DEPTH, "embedding")
     condition = parse_filter(Field(column, json_path), value)
     if not json_path and condition.op == "is" and condition.value == "null" and not path:
         # `rel=is.null` on an embed is decided by the planner, which knows the embeds.
@@ -124,6 +128,7 @@ def _split_json(text: str, context: str) -> tuple[list[str], tuple[JsonStep, ...
         if not key:
             raise errors.parse_error(f'"failed to parse json path ({context})"', "unexpected empty json key")
         steps.append(JsonStep(arrow, key))
+        limits.check_count(len(steps), "json path")
         rest = "" if nxt is None else rest[nxt.start():]
     return [n.strip() for n in head.split(".")], tuple(steps)
 
@@ -202,18 +207,21 @@ def split_list(text: str, whole: str) -> list[str]:
 
 # ---------------------------------------------------------------- logic trees
 
-def parse_logic(op: str, value: str, negated: bool) -> Logic:
+def parse_logic(op: str, value: str, negated: bool, depth: int = 1) -> Logic:
+    limits.check_depth(depth, limits.MAX_LOGIC_DEPTH, "logic tree")
     if not (value.startswith("(") and value.endswith(")")):
         raise errors.parse_error(f'"failed to parse logic tree ({value})"', "expecting \"(\"")
-    return Logic(op, tuple(_logic_child(part, value) for part in _split_top(value[1:-1], value)), negated)
+    parts = _split_top(value[1:-1], value)
+    limits.check_count(len(parts), "logic tree")
+    return Logic(op, tuple(_logic_child(part, value, depth) for part in parts), negated)
 
 
-def _logic_child(text: str, whole: str):
+def _logic_child(text: str, whole: str, depth: int):
     text = text.strip()
     for prefix, op, negated in (("and(", "and", False), ("or(", "or", False),
                                 ("not.and(", "and", True), ("not.or(", "or", True)):
         if text.startswith(prefix):
-            return parse_logic(op, text[len(prefix) - 1:], negated)
+            return parse_logic(op, text[len(prefix) - 1:], negated, depth + 1)
     column, dot, rest = _column_prefix(text)
     if not dot or not column:
         raise errors.parse_error(f'"failed to parse logic tree ({whole})"', f"unexpected {text!r}")
@@ -234,7 +242,9 @@ def _column_prefix(text: str) -> tuple[str, str, str]:
 
 
 def _split_top(text: str, whole: str) -> list[str]:
-    parts, depth, quoted, start, index = [], 0, False, 0, 0
+    """Splits on the commas outside parentheses, braces (array and range literals such as
+    `tags.cs.{a,b}`) and double quotes."""
+    parts, depth, braces, quoted, start, index = [], 0, 0, False, 0, 0
     while index < len(text):
         char = text[index]
         if char == "\\":
@@ -242,13 +252,17 @@ def _split_top(text: str, whole: str) -> list[str]:
             continue
         if char == '"':
             quoted = not quoted
+        elif not quoted and char == "{":
+            braces += 1
+        elif not quoted and char == "}" and braces:
+            braces -= 1
         elif not quoted and char == "(":
             depth += 1
         elif not quoted and char == ")":
             depth -= 1
             if depth < 0:
                 raise errors.parse_error(f'"failed to parse logic tree ({whole})"', "unbalanced parentheses")
-        elif not quoted and depth == 0 and char == ",":
+        elif not quoted and depth == 0 and braces == 0 and char == ",":
             parts.append(text[start:index])
             start = index + 1
         index += 1
@@ -264,7 +278,9 @@ def _split_top(text: str, whole: str) -> list[str]:
 
 def parse_order(value: str) -> tuple[OrderTerm, ...]:
     terms = []
-    for part in _split_top(value, value) if value else []:
+    parts = _split_top(value, value) if value else []
+    limits.check_count(len(parts), "order list")
+    for part in parts:
         terms.append(_order_term(part.strip(), value))
     return tuple(terms)
 
@@ -305,6 +321,7 @@ class _SelectParser:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self.depth = 0  # of embedded resources, bounded before recursing
 
     def fail(self, details: str):
         raise errors.parse_error(f'"failed to parse select parameter ({self.text})"', details)
@@ -323,6 +340,7 @@ class _SelectParser:
             return ()
         while True:
             items.append(self.item())
+            limits.check_count(len(items), "select list")
             self.skip_space()
             if self.peek(","):
                 self.pos += 1
@@ -384,7 +402,10 @@ class _SelectParser:
         if not self.peek("("):
             self.fail("expecting \"(\" after an embedded resource")
         self.pos += 1
+        self.depth += 1
+        limits.check_depth(self.depth, limits.MAX_EMBED_DEPTH, "embedding")
         items = self.items()
+        self.depth -= 1
         self.skip_space()
         if not self.peek(")"):
             self.fail("expecting \")\"")
@@ -396,7 +417,12 @@ class _SelectParser:
         while self.peek("->"):
             arrow = "->>" if self.peek("->>") else "->"
             self.pos += len(arrow)
-            steps.append(JsonStep(arrow, self.name()))
+            key = self.name()
+            if not key:
+                # `col->>""` would name its output after an empty key: PostgREST refuses it.
+                self.fail("unexpected empty json key")
+            steps.append(JsonStep(arrow, key))
+            limits.check_count(len(steps), "json path")
         cast = self.cast()
         aggregate = None
         if self.peek("."):

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote
 
-from . import errors
+from . import errors, limits
 
 JSON = "application/json"
 OBJECT = "application/vnd.pgrst.object+json"
@@ -13,6 +13,7 @@ CSV = "text/csv"
 PLAN = "application/vnd.pgrst.plan"
 OCTET = "application/octet-stream"
 TEXT = "text/plain"
+ARRAY = ("application/vnd.pgrst.array+json", "application/vnd.pgrst.array")
 SUPPORTED_OUT = (JSON, OBJECT, CSV, PLAN, OCTET, TEXT)
 PREFERENCE_KEYS = {"return", "count", "resolution", "missing", "handling", "tx", "max-affected", "params",
                    "timezone"}
@@ -55,7 +56,11 @@ def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
     relative = scope["path"][len(scope.get("root_path", "")):] if scope["path"].startswith(
         scope.get("root_path", "")) else scope["path"]
     kind, name = _target(relative)
-    query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    raw_query = scope.get("query_string", b"")
+    if len(raw_query) > limits.MAX_QUERY_BYTES:
+        raise limits.too_large("query string", limits.MAX_QUERY_BYTES)
+    # Percent-escapes are undone byte for byte (latin-1), then the bytes are read as UTF-8 once.
+    query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
     query = [(_utf8(k), _utf8(v)) for k, v in query if k != "apikey"]
     accept, accept_params = negotiate(headers.get("accept", JSON))
     return ApiRequest(
@@ -124,6 +129,8 @@ def negotiate(accept: str) -> tuple[str, dict[str, str]]:
             return JSON, options
         if media.startswith(PLAN):
             return PLAN, options
+        if media in ARRAY:  # PostgREST's name for plain JSON arrays, with `nulls=stripped` (stripNulls())
+            return JSON, options
         if media in SUPPORTED_OUT:
             return media, options
     raise errors.error(406, "PGRST107", "None of these media types are available: " + accept)

@@ -12,7 +12,6 @@ from oricol.sql import Sql, ident, join, param, raw
 
 from . import errors, execute, payload, plan, query_params
 from .context import Context
-from .request import OBJECT
 from .query import RESPONSE_GUCS
 from .response import Response, apply_sql_settings, content_type
 from .schema_cache import Function
@@ -72,12 +71,22 @@ def call_sql(function: Function, args: dict, single_json: bool) -> tuple[Sql | N
     inputs = [a for a in function.inputs if a.name in args]
     if not inputs:
         return None, name + raw("()")
-    columns = join(", ", [ident(a.name) + raw(f" {a.type}") for a in inputs])
+    columns = join(", ", [ident(a.name) + raw(f" {_bound_type(a.type)}") for a in inputs])
     binder = (raw("json_to_record(") + param(orjson.dumps(args).decode(), "text") + raw("::json) as _pgrst_args(")
               + columns + raw(")"))
     call_args = join(", ", [raw("variadic " if a.mode == "v" else "") + ident(a.name) + raw(" := ")
                             + ident("_pgrst_args", a.name) for a in inputs])
     return binder, name + raw("(") + call_args + raw(")")
+
+
+# A column of json_to_record cannot have a pseudo-type: a polymorphic parameter is bound as text
+# (its array kinds as text[]) and PostgreSQL resolves the call with that.
+POLYMORPHIC = {"anyelement": "text", "anynonarray": "text", "anycompatible": "text",
+               "anycompatiblenonarray": "text", "anyarray": "text[]", "anycompatiblearray": "text[]"}
+
+
+def _bound_type(pg_type: str) -> str:
+    return POLYMORPHIC.get(pg_type, pg_type)
 
 
 def _arguments(ctx: Context, functions: list[Function]) -> tuple[dict, list, bool]:
@@ -125,9 +134,27 @@ async def _rows(ctx: Context, function: Function, params, binder: Sql | None, ca
                           aggregates=ctx.config.aggregates_enabled)
     from_items = (binder + raw(" cross join lateral ") if binder is not None else raw("")) + call_expr + raw(" as ") + ident(
         function.name)
-    if not function.returns_set and ctx.request.accept == "application/json":
-        ctx.request.accept = OBJECT  # one composite value: an object, not an array
-    return await respond_rows(ctx, node, from_items, readonly=readonly)
+    check = _max_affected(ctx) if not readonly else None
+    response = await respond_rows(ctx, node, from_items, readonly=readonly, check=check)
+    if not function.returns_set and ctx.request.accept == "application/json" and response.body:
+        # One composite value: an object, or `null` when a filter left no row, as PostgREST answers.
+        rows = orjson.loads(response.body)
+        response.body = orjson.dumps(rows[0] if rows else None)
+    return response
+
+
+def _max_affected(ctx: Context):
+    """`Prefer: handling=strict, max-affected=n` on a function that writes, as on a table write."""
+    prefer = ctx.request.prefer
+    limit = prefer.get("max-affected")
+    if prefer.get("handling") != "strict" or limit is None or not limit.isdigit():
+        return None
+
+    def check(row) -> None:
+        if row["page"] > int(limit):
+            raise errors.error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+                               f"The query affects {row['page']} rows")
+    return check
 
 
 async def _scalar(ctx: Context, function: Function, binder: Sql | None, call_expr: Sql, readonly: bool) -> Response:

@@ -42,8 +42,10 @@ async def read(ctx: Context) -> Response:
     return await respond_rows(ctx, node, query.from_source(node))
 
 
-async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: bool = True) -> Response:
-    """Runs a read-shaped statement over `source` and answers with the page, range and count."""
+async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: bool = True,
+                       check=None) -> Response:
+    """Runs a read-shaped statement over `source` and answers with the page, range and count;
+    `check(row)` may refuse the result before the transaction commits (RPC's max-affected)."""
     req = ctx.request
     offset, limit = paging(ctx, node)
     count_kind = req.prefer.get("count")
@@ -57,7 +59,7 @@ async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: b
     planned = count_kind in ("planned", "estimated")
     then = (raw("explain (format json) ") + query.node_sql(node, source, for_count=True)) if planned else None
     row = await execute.run(ctx.pool(readonly), ctx.transaction(readonly=readonly), statement,
-                            _single_check(req.accept), then)
+                            _checks(_single_check(req.accept), check), then)
     if planned:
         row, plan_json = row
         total = _estimate(count_kind, plan_json, offset, row["page"], limit)
@@ -95,6 +97,17 @@ def _raw_column(node: plan.ReadNode) -> tuple[str, bool]:
     output = columns[0]
     binary = not output.cast and not output.aggregate and node.column_type(output.field) == "bytea"
     return output.alias, binary
+
+
+def _checks(*checks):
+    wanted = [c for c in checks if c is not None]
+    if not wanted:
+        return None
+
+    def check(row) -> None:
+        for one in wanted:
+            one(row)
+    return check
 
 
 def _single_check(accept: str):
@@ -163,9 +176,12 @@ async def write(ctx: Context) -> Response:
             mutation.nothing_cte(table, node.alias)
     else:
         cte = mutation.delete_cte(table, node, returning, limit, offset)
+    upsert = (req.method == "PUT" or (req.method == "POST" and bool(req.prefer.get("resolution")))) and \
+        _tells_inserts(table)
     statement = mutation.write_statement(cte, _returned_node(ctx, node, kind), media=req.accept,
                                          strip_nulls=req.accept_params.get("nulls") == "stripped", table=table,
-                                         location=req.method == "POST" and kind == "headers-only")
+                                         location=req.method == "POST" and kind == "headers-only",
+                                         counts_inserts=upsert)
     row = await execute.run(ctx.pool(False), ctx.transaction(readonly=False), statement, _write_check(ctx, kind))
     return _write_response(ctx, row, kind, table)
 
@@ -181,7 +197,15 @@ def _insert(ctx: Context, table, node, params, returning):
                                             "without a primary key")
     return mutation.insert_cte(table, node.alias, columns, body.text,
                                missing_default=req.prefer.get("missing") == "default",
-                               on_conflict=on_conflict, resolution=resolution, returning=returning)
+                               on_conflict=on_conflict, resolution=resolution, returning=returning,
+                               returned=mutation.returned_columns(_return_kind(ctx), table)
+                               if resolution and _tells_inserts(table) else None)
+
+
+def _tells_inserts(table) -> bool:
+    """Only a table's rows have the xmax that tells an inserted row from an updated one; an upsert
+    through a view answers 201 as any insert."""
+    return table.kind in ("r", "p")
 
 
 def _put(ctx: Context, table, node, params, returning):
@@ -200,7 +224,9 @@ def _put(ctx: Context, table, node, params, returning):
         raise errors.error(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
     columns = payload.columns_of(body, table, params.columns)
     return mutation.insert_cte(table, node.alias, columns, body.text, missing_default=False,
-                               on_conflict=table.pk, resolution="merge-duplicates", returning=returning)
+                               on_conflict=table.pk, resolution="merge-duplicates", returning=returning,
+                               returned=mutation.returned_columns(_return_kind(ctx), table)
+                               if _tells_inserts(table) else None)
 
 
 def _write_check(ctx: Context, kind: str):
@@ -222,6 +248,8 @@ def _write_response(ctx: Context, row, kind: str, table) -> "Response":
     req = ctx.request
     page = row["page"]
     status = 201 if req.method == "POST" else (200 if kind == "representation" else 204)
+    if row["inserted"] is not None:  # an upsert (POST with a resolution, or PUT), as PostgREST 12 answers it
+        status = 201 if row["inserted"] > 0 else (200 if req.method == "POST" or kind == "representation" else 204)
     response = Response(status, content_type=content_type(req.accept) if kind == "representation" else None)
     if kind == "representation":
         body = row["body"]

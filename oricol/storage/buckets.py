@@ -28,7 +28,7 @@ def _size_limit(value: Any) -> int | None:
         number = int(value)
     else:
         text = str(value).strip().upper().replace(" ", "")
-        units = {"GB": 1024 ** 3, "MB": 1024 ** 2, "KB": 1024, "B": 1}
+        units = {"GB": 1000 ** 3, "MB": 1000 ** 2, "KB": 1000, "B": 1}  # decimal units, as Storage API
         for unit, factor in units.items():
             if text.endswith(unit) and text[:-len(unit)].replace(".", "", 1).isdigit():
                 number = int(float(text[:-len(unit)]) * factor)

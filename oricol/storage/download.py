@@ -65,8 +65,9 @@ def disposition(request: Request, name: str) -> str | None:
     if "download" not in request.query_params:
         return None
     filename = request.query_params.get("download") or name.rsplit("/", 1)[-1]
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    # Storage API writes the name percent-encoded as encodeURIComponent does, unquoted, twice.
+    encoded = quote(filename, safe="-_.!~*'()")
+    return f"attachment; filename={encoded}; filename*=UTF-8''{encoded}"
 
 
 def _not_modified(request: Request, stored: Stored) -> bool:

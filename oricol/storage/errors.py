@@ -143,6 +143,10 @@ def from_exception(exc: BaseException) -> ApiError:
         error = _error(503, "DatabaseUnavailable", "The database is unavailable, retry shortly", "database_unavailable")
         error.headers = {"Retry-After": "1"}
         return error
+    if isinstance(exc, asyncpg.InvalidParameterValueError) and "role" in str(exc):
+        # A token signed with our secret whose `role` names no database role (set_config refuses it):
+        # the token is wrong, not the server, as REST answers it.
+        return invalid_jwt(str(exc))
     if isinstance(exc, asyncpg.RaiseError):  # a policy or trigger raised: its message is for the caller
         return _error(400, "InvalidRequest", str(exc))
     log.error("storage request failed", exc_info=exc)

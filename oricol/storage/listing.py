@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import binascii
 
+import orjson
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,7 +20,6 @@ from .keys import check_prefix
 
 V1_COLUMNS = {"name": 'name collate "C"', "created_at": "created_at", "updated_at": "updated_at",
               "last_accessed_at": "last_accessed_at"}
-V2_COLUMNS = ("name", "created_at", "updated_at")
 MAX_LIMIT = 1000
 
 # One level below the folder `$2` (ending in '/', or '' for the top): a child is a file when the rest
@@ -84,28 +85,36 @@ async def list_v1(request: Request) -> Response:
     return raw_json(result)
 
 
-def _cursor(value) -> str | None:
+def _cursor(value) -> tuple[str, str] | None:
+    """(sort key, entry) after which the page starts; a bare name (an older cursor) sorts by name."""
     if not value:
         return None
     try:
-        return base64.urlsafe_b64decode(value.encode() + b"==").decode()
+        text = base64.urlsafe_b64decode(value.encode() + b"==").decode()
     except (binascii.Error, UnicodeDecodeError, AttributeError):
         raise errors.invalid_parameter("cursor") from None
+    try:
+        decoded = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return "", text
+    if not (isinstance(decoded, list) and len(decoded) == 2 and all(isinstance(x, str) for x in decoded)):
+        return "", text
+    return decoded[0], decoded[1]
 
 
-def _encode_cursor(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode().rstrip("=")
+def _encode_cursor(sort_key: str, entry: str) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([sort_key, entry])).decode().rstrip("=")
 
 
-V2_OBJECTS = """
-select coalesce(json_agg(json_build_object('id', o.id, 'name', o.name, 'key', o.name, 'metadata', o.metadata,
-  'updated_at', o.updated_at, 'created_at', o.created_at, 'last_accessed_at', o.last_accessed_at)
-  order by o.name collate "C"), '[]')::text, count(*), max(o.name collate "C")
-from (select * from storage.objects where bucket_id = $1 and starts_with(name, $2)
-      and ($3::text is null or name collate "C" > $3) order by name collate "C" limit $4) o"""
+# The sort key of an entry: '' for name order; a timestamp as sortable text, '' for folders (which
+# have none), so every order is (key, entry) and a cursor is the last (key, entry) shown.
+V2_KEYS = {"name": "''",
+           "created_at": "coalesce(to_char(created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '')",
+           "updated_at": "coalesce(to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '')"}
 
-# Grouped by '/': a folder is the prefix up to the next '/'; objects directly under the prefix.
-V2_GROUPED = """
+# $1 bucket, $2 prefix, $3/$4 cursor (key, entry), $5 grouped by '/', $6 rows wanted. Grouped: a folder
+# is the prefix up to the next '/', objects directly under the prefix; flat: every object below it.
+V2_ENTRIES = """
 with children as (
   select o.*, substr(o.name, char_length($2) + 1) as rest from storage.objects o
   where o.bucket_id = $1 and starts_with(o.name, $2)
@@ -113,22 +122,32 @@ with children as (
   select $2 || split_part(rest, '/', 1) || '/' as entry, true as is_folder, null::uuid as id,
          null::jsonb as metadata, null::timestamptz as updated_at, null::timestamptz as created_at,
          null::timestamptz as last_accessed_at
-  from children where strpos(rest, '/') > 0 group by split_part(rest, '/', 1)
+  from children where $5 and strpos(rest, '/') > 0 group by split_part(rest, '/', 1)
   union all
   select name, false, id, metadata, updated_at, created_at, last_accessed_at from children
-  where strpos(rest, '/') = 0
+  where not $5 or strpos(rest, '/') = 0
+), keyed as (
+  select *, {key} as sort_key from entries
 ), page as (
-  select * from entries where $3::text is null or entry collate "C" > $3
-  order by entry collate "C" limit $4
+  select * from keyed
+  where $3::text is null or (sort_key collate "C", entry collate "C") {cmp} ($3::text, $4::text)
+  order by sort_key collate "C" {dir}, entry collate "C" {dir} limit $6
 )
-select json_build_object(
-  'folders', coalesce((select json_agg(json_build_object('name', entry, 'key', entry) order by entry collate "C")
-                       from page where is_folder), '[]'),
-  'objects', coalesce((select json_agg(json_build_object('id', id, 'name', entry, 'key', entry,
-                         'metadata', metadata, 'updated_at', updated_at, 'created_at', created_at,
-                         'last_accessed_at', last_accessed_at) order by entry collate "C")
-                       from page where not is_folder), '[]'))::text,
-  (select count(*) from page), (select max(entry collate "C") from page)"""
+select coalesce(json_agg(json_build_object('folder', is_folder, 'id', id, 'name', entry, 'key', entry,
+  'metadata', metadata, 'updated_at', updated_at, 'created_at', created_at, 'last_accessed_at', last_accessed_at,
+  'sort_key', sort_key) order by sort_key collate "C" {dir}, entry collate "C" {dir}), '[]')::text
+from page"""
+
+
+def _v2_sort(value) -> tuple[str, bool]:
+    sort = value or {}
+    if not isinstance(sort, dict):
+        raise errors.invalid_parameter("sortBy")
+    column = sort.get("column", "name")
+    order = str(sort.get("order", "asc")).lower()
+    if column not in V2_KEYS or order not in ("asc", "desc"):
+        raise errors.invalid_parameter("sortBy")
+    return column, order == "desc"
 
 
 @endpoint
@@ -139,36 +158,24 @@ async def list_v2(request: Request) -> Response:
     limit = _limit(body.get("limit"), MAX_LIMIT)
     cursor = _cursor(body.get("cursor"))
     grouped = bool(body.get("with_delimiter"))
-    sort = body.get("sortBy") or {}
-    if isinstance(sort, dict) and sort.get("column", "name") not in V2_COLUMNS:
-        raise errors.invalid_parameter("sortBy")
+    column, descending = _v2_sort(body.get("sortBy"))
+    # Only whitelisted text goes into the statement; every value is a parameter.
+    text = V2_ENTRIES.format(key=V2_KEYS[column], cmp="<" if descending else ">", dir="desc" if descending else "asc")
     async with as_caller(ctx.pool, caller, readonly=True) as conn:
-        if grouped:
-            payload, count, last = await conn.fetchrow(V2_GROUPED, request.path_params["bucket"], prefix, cursor,
-                                                       limit + 1)
-        else:
-            payload, count, last = await conn.fetchrow(V2_OBJECTS, request.path_params["bucket"], prefix, cursor,
-                                                       limit + 1)
-    return raw_json(_page(payload, count, limit, grouped))
+        payload = await conn.fetchval(text, request.path_params["bucket"], prefix,
+                                      cursor[0] if cursor else None, cursor[1] if cursor else None, grouped,
+                                      limit + 1)
+    return raw_json(_page(orjson.loads(payload), limit))
 
 
-def _page(payload: str, count: int, limit: int, grouped: bool) -> bytes:
-    import orjson
-    data = orjson.loads(payload)
-    if grouped:
-        folders, objects = data["folders"], data["objects"]
-    else:
-        folders, objects = [], data
-    entries = sorted([("f", f["key"]) for f in folders] + [("o", o["key"]) for o in objects], key=lambda e: e[1])
-    has_next = count > limit
-    if has_next:
-        dropped = entries[limit]
-        if dropped[0] == "f":
-            folders = [f for f in folders if f["key"] != dropped[1]]
-        else:
-            objects = [o for o in objects if o["key"] != dropped[1]]
-        last_name = entries[limit - 1][1]
-    result = {"hasNext": has_next, "folders": folders, "objects": objects}
-    if has_next:
-        result["nextCursor"] = _encode_cursor(last_name)
+def _page(entries: list[dict], limit: int) -> bytes:
+    """The page as Storage API answers it: folders (named without their '/') and objects, in the
+    order asked for, and a cursor when more follow."""
+    shown = entries[:limit]
+    folders = [{"name": e["name"].rstrip("/"), "key": e["key"].rstrip("/")} for e in shown if e["folder"]]
+    objects = [{k: e[k] for k in ("id", "name", "key", "metadata", "updated_at", "created_at", "last_accessed_at")}
+               for e in shown if not e["folder"]]
+    result: dict = {"hasNext": len(entries) > limit, "folders": folders, "objects": objects}
+    if result["hasNext"]:
+        result["nextCursor"] = _encode_cursor(shown[-1]["sort_key"], shown[-1]["key"])
     return orjson.dumps(result)

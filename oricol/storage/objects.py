@@ -94,7 +94,7 @@ def info_json(row: Any) -> dict:
     meta = row["metadata"] or {}
     return {"id": row["id"], "version": row["version"], "name": row["name"], "bucket_id": row["bucket_id"],
             "size": meta.get("size"), "content_type": meta.get("mimetype"), "cache_control": meta.get("cacheControl"),
-            "etag": meta.get("eTag"), "metadata": row["user_metadata"], "last_modified": meta.get("lastModified"),
+            "etag": meta.get("eTag"), "metadata": row["user_metadata"] or {}, "last_modified": meta.get("lastModified"),
             "created_at": row["created_at"].isoformat(), "updated_at": row["updated_at"].isoformat(),
             "last_accessed_at": row["last_accessed_at"].isoformat() if row["last_accessed_at"] else None}
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -36,7 +37,28 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 def build_app(context: Context) -> Starlette:
     app = Starlette(routes=routes(), exception_handlers={HTTPException: _http_exception, 500: _server_error})
     app.state.context = context
-    return app
+    return _StrictUtf8Paths(app)
+
+
+class _StrictUtf8Paths:
+    """Refuses a path whose percent-escapes are not UTF-8. The server decodes them with replacement, so
+    `a%FF` and `a%FE` both became the key `a\ufffd`: two names for one object. The raw path is checked
+    before routing, in Storage's error shape."""
+
+    def __init__(self, app: Starlette):
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: dict, receive, send) -> None:
+        raw_path = scope.get("raw_path")
+        if scope["type"] == "http" and raw_path and b"%" in raw_path:
+            try:
+                unquote_to_bytes(raw_path).decode("utf-8")
+            except UnicodeDecodeError:
+                response = error_response(errors.invalid_key(scope["path"].rpartition("/")[2]))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def create(platform: Platform) -> Service:

@@ -1,19 +1,64 @@
-"""The web admin UI (the seed's Studio) at /studio: its built pages from the web bundle.
+"""The Studio console's server side at /studio/api: its own login (sessions in PostgreSQL, CSRF, failed
+sign-ins rate limited), the logs/operations endpoints, and `authenticate` — the hook the composition
+root hands to the gateway so that the console routes (/studio/api/pg, /rest/v1, /auth/v1, /storage/v1)
+act as service_role only for a live session. Every other path under /studio is the console's single-page
+app from the web bundle (web/studio -> oricol/webapp/dist/studio), index.html for its client routes."""
+from __future__ import annotations
 
-`/studio/api/...` is Studio's own API (not built yet: a JSON 404); every other path under /studio is
-the Studio single-page app (web/studio → oricol/webapp/dist/studio), index.html for its client routes.
-"""
-from typing import Callable
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from oricol.service import Platform, Service, not_built_yet
+from oricol.service import Platform, Service
 from oricol.staticfiles import WEB_DIST, StaticSite
 
+from .api_ops import OpsApi
+from .api_session import SessionApi
+from .guard import Guard, json_response
+from .hooks import OpsHooks
+from .limits import FailedLogins
+from .sessions import SessionStore
 
-def create(platform: Platform) -> Service:
-    api = not_built_yet("studio", lambda status, msg: ({"message": msg}, status)).app
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status == 405:
+        return json_response({"message": "Method not allowed"}, 405)
+    if status == 404:
+        return json_response({"message": "No such Studio endpoint"}, 404)
+    return json_response({"message": "An unexpected error occurred"}, 500)
+
+
+def build_app(sessions: SessionApi, ops: OpsApi) -> Starlette:
+    routes = [
+        Route("/api/login", sessions.login, methods=["POST"]),
+        Route("/api/logout", sessions.logout, methods=["POST"]),
+        Route("/api/session", sessions.session, methods=["GET"]),
+        Route("/api/settings", ops.settings, methods=["GET"]),
+        Route("/api/logs", ops.logs, methods=["GET"]),
+        Route("/api/ops/health", ops.health, methods=["GET"]),
+        Route("/api/ops/metrics", ops.metrics, methods=["GET"]),
+        Route("/api/ops/backups", ops.backups, methods=["GET"]),
+        Route("/api/ops/backups", ops.run_backup, methods=["POST"]),
+        Route("/api/ops/backups/{name}/download", ops.download, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+
+
+def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
+    config = platform.config
+    hooks = hooks or OpsHooks()
+    store = SessionStore(platform.db.admin, config.studio.session_seconds)
+    guard = Guard(store)
+    limits = FailedLogins(config.studio.failed_logins, config.studio.failed_window_seconds, platform.redis)
+    sessions = SessionApi(store, guard, limits, config.core.dashboard_username, config.core.dashboard_password,
+                          always_secure=config.core.public_url.startswith("https://"))
+    api = build_app(sessions, OpsApi(config, guard, hooks))
     site = StaticSite(root=WEB_DIST, index="studio/index.html")
 
-    async def app(scope: dict, receive: Callable, send: Callable) -> None:
+    async def app(scope: dict, receive, send) -> None:
         path = scope["path"]
         if path == "/studio/api" or path.startswith("/studio/api/"):
             await api(scope, receive, send)
@@ -21,4 +66,11 @@ def create(platform: Platform) -> Service:
         # Its pages are dist/studio/*; its hashed assets are the shared /assets/, served at /.
         await site(scope, receive, send)
 
-    return Service(name="studio", app=app)
+    async def health() -> str:
+        if not await store.ready():
+            return "down: the sessions table is missing (migrations not applied)"
+        if not (WEB_DIST / "studio" / "index.html").is_file():
+            return "down: the console is not built (oricol/webapp/dist/studio/index.html is missing)"
+        return "up"
+
+    return Service(name="studio", app=app, health=health, extras={"authenticate": guard.authenticate})

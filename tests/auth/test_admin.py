@@ -126,3 +126,25 @@ async def test_generate_link_and_invite(mail_live):
     auth.sign_out()
     assert auth.sign_in_with_password({"email": invited, "password": "my-own-password"}).session
     assert code_in(mail)
+
+
+async def test_admin_and_sign_up_validate_emails_and_pages_as_gotrue(auth_live):
+    api = admin(auth_live)
+    for bad in ("a@b..com", "<script>@x.com", "no-at-sign", "a@-b.com"):
+        with pytest.raises(AuthApiError) as refused:
+            api.create_user({"email": bad, "password": "valid-pass-1"})
+        assert refused.value.status == 400 and refused.value.code == "validation_failed", bad
+        assert refused.value.message == "Unable to validate email address: invalid format"
+    auth = create_client(auth_live.url, auth_live.anon_key).auth
+    with pytest.raises(AuthApiError) as refused:
+        auth.sign_up({"email": "a@b..com", "password": "valid-pass-1"})
+    assert refused.value.code == "validation_failed"
+    for page in ("0", "-1", "x"):
+        response = httpx.get(auth_live.url + f"/auth/v1/admin/users?page={page}",
+                             headers={"apikey": auth_live.service_role_key,
+                                      "authorization": f"Bearer {auth_live.service_role_key}"})
+        assert response.status_code == 400 and response.json()["error_code"] == "validation_failed", page
+        assert response.json()["msg"].startswith("Bad Pagination Parameters")
+    with pytest.raises(AuthApiError) as refused:
+        api.list_users(page=0)
+    assert refused.value.code == "validation_failed"

@@ -44,3 +44,21 @@ const weak = await anon().auth.signUp({{ email: '{unique_email("weak")}', passwo
 out({{ anonymous: a.data.user.is_anonymous, weakName: weak.error.name, reasons: weak.error.reasons }});
 """, auth_live)
     assert result == {"anonymous": True, "weakName": "AuthWeakPasswordError", "reasons": ["length"]}
+
+
+async def test_js_sso_and_web3_answer_as_gotrue_with_them_disabled(auth_live):
+    result = run_node("""
+const auth = anon().auth;
+const sso = await auth.signInWithSSO({ domain: 'example.com' });
+const ssoById = await auth.signInWithSSO({ providerId: '00000000-0000-0000-0000-000000000000' });
+const eth = await auth.signInWithWeb3({ chain: 'ethereum', message: 'example.com wants you to sign in', signature: '0x00' });
+const providers = await fetch(process.env.ORICOL_URL + '/auth/v1/admin/sso/providers', {
+  headers: { apikey: SERVICE_ROLE_KEY, authorization: 'Bearer ' + SERVICE_ROLE_KEY } });
+const pick = (e) => e && [e.status, e.code, e.message];
+out({ sso: pick(sso.error), ssoById: pick(ssoById.error), eth: pick(eth.error),
+      providers: [providers.status, await providers.json()] });
+""", auth_live)
+    assert result["sso"] == [404, "saml_provider_disabled", "SAML 2.0 is disabled"]
+    assert result["ssoById"] == [404, "saml_provider_disabled", "SAML 2.0 is disabled"]
+    assert result["eth"] == [422, "web3_provider_disabled", "Web3 provider is disabled"]
+    assert result["providers"][0] == 404 and result["providers"][1]["msg"] == "SAML 2.0 is disabled"

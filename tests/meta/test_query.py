@@ -1,6 +1,14 @@
 """POST /pg/query: rows as postgres-meta returns them, errors with PostgreSQL's fields and position."""
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import time
+
+import pytest
+
+from tests.support.stack import SECRETS, asgi_client, close_stack, open_stack
+
 
 async def query(meta, sql: str, status: int = 200, **params):
     response = await meta.post("/pg/query", json={"query": sql}, params=params)
@@ -62,3 +70,83 @@ async def test_bad_bodies(meta):
     assert await query(meta, "", 400) == {"error": "query not found"}
     response = await meta.post("/pg/query", content=b"not json", headers={"content-type": "application/json"})
     assert response.status_code == 400 and response.json() == {"error": "Body is not valid JSON"}
+
+
+async def test_errors_carry_the_message_length_and_wrong_bind_counts_are_08P01(meta):
+    error = await query(meta, "select * from public.nope", 400)
+    # node-postgres' `length`: 4 + each field (type byte, text, NUL) + the final NUL
+    fields = [error[k] for k in ("severity", "code", "message", "position", "file", "line", "routine")]
+    assert error["length"] == 4 + sum(len(str(f).encode()) + 2 for f in fields + [error["severity"]]) + 1
+    response = await meta.post("/pg/query", json={"query": "select $1::int as a", "parameters": [1, 2]})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "08P01" and body["message"] == (
+        'bind message supplies 2 parameters, but prepared statement "" requires 1')
+    assert isinstance(body["length"], int)
+
+
+async def test_application_name_header(meta):
+    response = await meta.post("/pg/query", json={"query": "select current_setting('application_name') as n"},
+                               headers={"x-pg-application-name": "studio sql editor"})
+    assert response.json() == [{"n": "studio sql editor"}]
+
+
+@pytest.fixture
+def quick_config(config):
+    return dataclasses.replace(config, meta=dataclasses.replace(config.meta, statement_timeout_seconds=1))
+
+
+async def test_the_server_wait_runs_out_as_408_query_read_timeout(quick_config, admin):
+    stack = await open_stack(quick_config)
+    try:
+        async with asgi_client(stack, key=SECRETS["service_role_key"], token=SECRETS["service_role_key"]) as http:
+            started = time.monotonic()
+            response = await http.post("/pg/query", json={"query": "select pg_sleep(5)"})
+            assert response.status_code == 408
+            assert response.json()["error"] == "Query read timeout"
+            assert time.monotonic() - started < 4
+            # asyncpg cancelled it in the server: nothing keeps sleeping
+            for _ in range(50):
+                if not await admin.fetchval("select count(*) from pg_stat_activity where query = 'select pg_sleep(5)'"):
+                    break
+                await asyncio.sleep(0.05)
+            assert not await admin.fetchval("select count(*) from pg_stat_activity where query = 'select pg_sleep(5)'")
+    finally:
+        await close_stack(stack)
+
+
+async def test_a_zero_timeout_turns_the_limit_off(config):
+    off = dataclasses.replace(config, meta=dataclasses.replace(config.meta, statement_timeout_seconds=0))
+    stack = await open_stack(off)
+    try:
+        async with asgi_client(stack, key=SECRETS["service_role_key"], token=SECRETS["service_role_key"]) as http:
+            response = await http.post("/pg/query", json={"query": "select pg_sleep(1.2) is null as slept"})
+            assert response.status_code == 200 and response.json() == [{"slept": False}]
+    finally:
+        await close_stack(stack)
+
+
+async def test_a_connection_string_from_the_request_is_refused(meta):
+    for path, method in (("/pg/query", "post"), ("/pg/tables", "get")):
+        response = await meta.request(method.upper(), path, json={"query": "select 1"} if method == "post" else None,
+                                      headers={"x-connection-encrypted": "U2FsdGVkX1+somewhere-else"})
+        assert response.status_code == 400
+        assert "x-connection-encrypted is not supported" in response.json()["error"]
+
+
+async def test_a_result_over_the_cap_is_refused_before_it_is_built(config):
+    capped = dataclasses.replace(config, meta=dataclasses.replace(config.meta, max_result_bytes=100_000))
+    stack = await open_stack(capped)
+    try:
+        async with asgi_client(stack, key=SECRETS["service_role_key"], token=SECRETS["service_role_key"]) as http:
+            # ~1 GB if it were built: the cap stops it after the first chunks
+            big = "select repeat('x', 10000) as x from generate_series(1, 100000)"
+            response = await http.post("/pg/query", json={"query": big})
+            assert response.status_code == 400 and response.json()["code"] == "RESULT_SIZE_EXCEEDED"
+            small = await http.post("/pg/query", json={"query": "select n from generate_series(1, 1200) n"})
+            assert small.status_code == 200 and len(small.json()) == 1200  # several chunks, under the cap
+            script = await http.post("/pg/query", json={"query": "create temp table t (a int); "
+                                                                  "insert into t values (1) returning a; select 2 as b"})
+            assert script.json() == [{"b": 2}]
+    finally:
+        await close_stack(stack)

@@ -124,6 +124,15 @@ async def test_functions_triggers_policies(meta):
     assert books_by["is_set_returning_function"] and books_by["return_type_relation_id"]
     assert await get(meta, f"/pg/functions/{add['id']}") == add
 
+
+async def test_output_arguments_have_no_default(meta, admin):
+    await admin.execute("create function public.split_it(a int, b int default 2, out lo int, out hi int) "
+                        "language sql as $$ select a, b $$")
+    functions = await get(meta, "/pg/functions?included_schemas=public")
+    [split] = [f for f in functions if f["name"] == "split_it"]
+    assert [(a["mode"], a["name"], a["has_default"]) for a in split["args"]] == [
+        ("in", "a", False), ("in", "b", True), ("out", "lo", None), ("out", "hi", None)]
+
     [trigger] = await get(meta, "/pg/triggers?included_schemas=public")
     assert {k: trigger[k] for k in ("name", "table", "schema", "condition", "orientation", "activation", "events",
                                     "function_name", "function_schema", "function_args", "enabled_mode")} == {

@@ -81,6 +81,37 @@ async def test_supabase_py_changes_with_filter(live, admin_live):
     await client.close()
 
 
+async def test_supabase_py_reaches_subscribed_without_a_schema(live, admin_live):
+    """supabase-py compares each binding of the join reply with what it sent, field by field: a
+    `schema: public` it never sent made it drop the channel before SUBSCRIBED."""
+    table = await published_table(admin_live, "todos", "id int primary key, title text")
+    client = AsyncRealtimeClient(live.url + "/realtime/v1", live.anon_key)
+    await client.connect()
+    got: list = []
+    states: list = []
+    subscribed = asyncio.Event()
+    channel = client.channel(unique("py"))
+    flowing = asyncio.Event()
+    channel.on_postgres_changes("*", lambda p: got.append(p), table=table)
+    channel.on_system(lambda p: p.extension == "postgres_changes" and p.status == "ok" and flowing.set())
+
+    def on_state(status, error) -> None:
+        states.append(status.value)
+        if status.value == "SUBSCRIBED":
+            subscribed.set()
+    await channel.subscribe(on_state)
+    await asyncio.wait_for(subscribed.wait(), 10)
+    assert "CHANNEL_ERROR" not in states
+    await asyncio.wait_for(flowing.wait(), 10)
+    await admin_live.execute(f"insert into {table} values (1, 'x')")
+    for _ in range(200):
+        if got:
+            break
+        await asyncio.sleep(0.05)
+    assert got and got[0]["data"]["table"] == table and got[0]["data"]["schema"] == "public"
+    await client.close()
+
+
 async def test_every_filter_operator(live, admin_live):
     table = await published_table(admin_live, "nums", "id int primary key, n int, label text")
     ops = ["n=eq.5", "n=neq.5", "n=lt.5", "n=lte.5", "n=gt.5", "n=gte.5", "n=in.(1,9)", "label=eq.five"]

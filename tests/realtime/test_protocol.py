@@ -41,13 +41,20 @@ async def test_unknown_topic_and_bad_topic_are_errors(live):
     await sock.close()
 
 
-async def test_bad_filter_and_table_not_published_are_join_errors(live, admin_live):
+async def test_table_not_published_is_a_system_error_and_a_bad_filter_a_join_error(live, admin_live):
+    """As Supabase: the join is accepted (a refused join would be retried by the client forever) and
+    a `system` message of status `error` says why no change will come."""
     table = unique("unpublished")
     await admin_live.execute(f"create table public.{table} (id int primary key)")
     sock = await RawSocket.open(live)
-    reply = await sock.join(unique("room"), {"postgres_changes": [{"event": "*", "schema": "public", "table": table}]})
-    assert reply["payload"]["status"] == "error"
-    assert "publication" in reply["payload"]["response"]["reason"]
+    name = unique("room")
+    reply = await sock.join(name, {"postgres_changes": [{"event": "*", "schema": "public", "table": table}]})
+    assert reply["payload"]["status"] == "ok"
+    assert reply["payload"]["response"]["postgres_changes"][0]["table"] == table
+    system = await sock.until(lambda m: m["event"] == "system" and m["topic"] == f"realtime:{name}")
+    assert system["payload"]["status"] == "error"
+    assert system["payload"]["extension"] == "postgres_changes"
+    assert "publication" in system["payload"]["message"]
     reply = await sock.join(unique("room"), {"postgres_changes": [
         {"event": "INSERT", "schema": "public", "table": table, "filter": "id=like.1"}]})
     assert reply["payload"]["status"] == "error"

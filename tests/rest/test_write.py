@@ -89,7 +89,9 @@ async def test_conflict_is_409(service):
 
 async def test_put_upserts_one_row_by_primary_key(service, admin):
     r = await service.put("/rest/v1/labels?id=eq.7", json={"id": 7, "name": "new"}, headers=REP)
-    assert r.status_code == 200 and r.json() == [{"id": 7, "name": "new"}]
+    assert r.status_code == 201 and r.json() == [{"id": 7, "name": "new"}]  # inserted: 201 since PostgREST 12
+    r = await service.put("/rest/v1/labels?id=eq.7", json={"id": 7, "name": "new"}, headers=REP)
+    assert r.status_code == 200 and r.json() == [{"id": 7, "name": "new"}]  # updated
     again = await service.put("/rest/v1/labels?id=eq.7", json={"id": 7, "name": "newer"})
     assert again.status_code == 204
     assert await admin.fetchval("select name from labels where id = 7") == "newer"

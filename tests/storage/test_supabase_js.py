@@ -21,7 +21,7 @@ def test_js_buckets_and_objects_under_rls(storage_live):
 const admin = service();
 const user = asUser(process.env.TOKEN);
 const B = process.env.BUCKET, U = process.env.USER_ID;
-const created = await admin.storage.createBucket(B, { public: false, fileSizeLimit: '1MB', allowedMimeTypes: ['text/*', 'image/png'] });
+const created = await admin.storage.createBucket(B, { public: false, fileSizeLimit: '20mb', allowedMimeTypes: ['text/*', 'image/png'] });
 const got = await admin.storage.getBucket(B);
 const up = await user.storage.from(B).upload(U + '/docs/hello.txt', new Blob(['hello js'], { type: 'text/plain' }));
 const raw = await user.storage.from(B).upload(U + '/raw.txt', 'raw body', { contentType: 'text/plain', upsert: true });
@@ -41,12 +41,12 @@ out({
   rawKey: raw.data && raw.data.fullPath, dup: dup.error && [dup.error.statusCode, dup.error.message],
   denied: denied.error && denied.error.statusCode, badMime: badMime.error && badMime.error.statusCode,
   text: await dl.data.text(), names: listed.data.map((e) => e.name), exists: exists.data, missing: missing.data,
-  info: [info.data.size, info.data.contentType, info.data.name], removed: removed.data.map((r) => r.name),
+  info: [info.data.size, info.data.contentType, info.data.name, info.data.metadata], removed: removed.data.map((r) => r.name),
   emptied: emptied.data, deleted: deleted.data,
 });
 """, storage_live, env={"TOKEN": token, "BUCKET": bucket, "USER_ID": user_id})
     assert result["created"] == {"name": bucket}
-    assert result["gotLimit"] == 1024 * 1024
+    assert result["gotLimit"] == 20_000_000  # decimal units, as Storage API
     assert result["upErr"] is None and result["up"]["fullPath"] == f"{bucket}/{user_id}/docs/hello.txt"
     assert result["up"]["id"]
     assert result["rawKey"] == f"{bucket}/{user_id}/raw.txt"
@@ -55,7 +55,7 @@ out({
     assert result["text"] == "hello js"
     assert result["names"] == ["docs", "raw.txt"]
     assert result["exists"] is True and result["missing"] is False
-    assert result["info"] == [8, "text/plain", f"{user_id}/raw.txt"]
+    assert result["info"] == [8, "text/plain", f"{user_id}/raw.txt", {}]
     assert result["removed"] == [f"{user_id}/raw.txt"]
     assert result["emptied"] == {"message": "Successfully emptied"}
     assert result["deleted"] == {"message": "Successfully deleted"}
@@ -104,7 +104,7 @@ out({
                                      f"{u}/dir/deeper/d.txt", f"{u}/signed.txt"])
     assert result["flatFolders"] == 0
     assert result["groupedObjects"] == [f"{u}/b-copy.txt", f"{u}/b.txt", f"{u}/signed.txt"]
-    assert result["groupedFolders"] == [f"{u}/dir/"]
+    assert result["groupedFolders"] == [f"{u}/dir"]
     assert result["page1"] == [[f"{u}/b-copy.txt", f"{u}/b.txt"], True]
     assert result["page2"] == [[f"{u}/dir/a2.txt", f"{u}/dir/c.txt"], True]
 
@@ -126,3 +126,34 @@ out({ status: r.status, body: await r.text(), disposition: r.headers.get('conten
     assert result["disposition"].startswith("attachment") and "logo.txt" in result["disposition"]
     assert result["cache"] == "max-age=10"
     assert result["anonText"] == "public text"
+
+
+def test_js_list_v2_sort_by(storage_live):
+    user_id, token = user_token()
+    bucket = unique("own")
+    result = run_node(USER + """
+const admin = service();
+const user = asUser(process.env.TOKEN);
+const B = process.env.BUCKET, U = process.env.USER_ID;
+await admin.storage.createBucket(B);
+const files = user.storage.from(B);
+for (const n of ['c.txt', 'a.txt', 'sub/x.txt', 'b.txt']) {
+  const r = await files.upload(U + '/' + n, n, { contentType: 'text/plain' });
+  if (r.error) throw r.error;
+  await new Promise((r) => setTimeout(r, 20));
+}
+const names = (r) => [r.data.folders.map((f) => f.name), r.data.objects.map((o) => o.name.split('/').pop())];
+const byName = await files.listV2({ prefix: U + '/', with_delimiter: true, sortBy: { column: 'name', order: 'desc' } });
+const newest = await files.listV2({ prefix: U + '/', sortBy: { column: 'created_at', order: 'desc' } });
+const p1 = await files.listV2({ prefix: U + '/', limit: 2, sortBy: { column: 'created_at', order: 'asc' } });
+const p2 = await files.listV2({ prefix: U + '/', limit: 2, cursor: p1.data.nextCursor, sortBy: { column: 'created_at', order: 'asc' } });
+const bad = await files.listV2({ prefix: U + '/', sortBy: { column: 'size' } });
+out({ byName: names(byName), newest: names(newest), p1: [names(p1), p1.data.hasNext], p2: [names(p2), p2.data.hasNext],
+      bad: bad.error && bad.error.statusCode });
+""", storage_live, env={"TOKEN": token, "BUCKET": bucket, "USER_ID": user_id})
+    u = user_id
+    assert result["byName"] == [[f"{u}/sub"], ["c.txt", "b.txt", "a.txt"]]  # folders named without '/'
+    assert result["newest"] == [[], ["b.txt", "x.txt", "a.txt", "c.txt"]]
+    assert result["p1"] == [[[], ["c.txt", "a.txt"]], True]
+    assert result["p2"] == [[[], ["x.txt", "b.txt"]], False]
+    assert result["bad"] == "400"

@@ -76,7 +76,10 @@ def test_signed_urls_single_and_many(user, own_bucket, storage_live):
     assert response.status_code == 200 and response.content == b"signed"
     download = files.create_signed_url(f"{user_id}/s.txt", 60, {"download": "report.txt"})
     response = httpx.get(download["signedURL"])
-    assert 'filename="report.txt"' in response.headers["content-disposition"]
+    assert response.headers["content-disposition"] == "attachment; filename=report.txt; filename*=UTF-8''report.txt"
+    download = files.create_signed_url(f"{user_id}/s.txt", 60, {"download": "rapport été.txt"})
+    assert httpx.get(download["signedURL"]).headers["content-disposition"] == (
+        "attachment; filename=rapport%20%C3%A9t%C3%A9.txt; filename*=UTF-8''rapport%20%C3%A9t%C3%A9.txt")
     many = files.create_signed_urls([f"{user_id}/s.txt", f"{user_id}/none.txt", "other/s.txt"], 60)
     assert [m["error"] is None for m in many] == [True, False, False]
     assert httpx.get(many[0]["signedURL"]).content == b"signed"

@@ -12,9 +12,10 @@ select
                                    when 'v' then 'variadic' else 'table' end,
              'name', coalesce(arg.name, ''),
              'type_id', arg.type_id::int8,
-             -- defaults belong to the last pronargdefaults input arguments
-             'has_default', arg.mode in ('i', 'b', 'v')
-                            and arg.input_position > f.pronargs - f.pronargdefaults)
+             -- defaults belong to the last pronargdefaults input arguments; an output argument has
+             -- none to speak of, and postgres-meta says null
+             'has_default', case when arg.mode in ('i', 'b', 'v')
+                                 then arg.input_position > f.pronargs - f.pronargdefaults end)
            order by arg.position)
     from (
       select a.position, a.type_id, a.mode, a.name,

@@ -20,7 +20,7 @@ from oricol.config.realtime import RealtimeConfig
 from oricol.db import Database
 
 from .. import frames
-from ..channel import TOPIC_PREFIX, JoinError
+from ..channel import TOPIC_PREFIX
 from ..filters import Binding
 from ..stats import RealtimeStats
 from . import values, visibility
@@ -69,21 +69,23 @@ class ChangeFeed:
         await self.visibility.close()
 
     # subscribing -----------------------------------------------------------------------------
-    async def check_bindings(self, bindings: tuple[Binding, ...]) -> None:
+    async def check_bindings(self, bindings: tuple[Binding, ...]) -> str | None:
+        """Why changes cannot flow for these bindings, or None. As Supabase does, the join itself is
+        accepted and the reason is told in a `system` message (a refused join would be retried)."""
         async with self.db.admin.acquire() as conn:
             for binding in bindings:
                 if binding.table is None or binding.table == "*" or binding.schema == "*":
                     continue
                 if not await conn.fetchval(_PUBLISHED, PUBLICATION, binding.schema, binding.table):
-                    raise JoinError(
-                        "Unable to subscribe to changes with given parameters. Please check Realtime is enabled "
-                        f"for the given connect parameters: [event: {binding.event}, schema: {binding.schema}, "
-                        f"table: {binding.table}, filters: {binding.filter or ''}] (table not in publication "
-                        f"{PUBLICATION})")
+                    return ("Unable to subscribe to changes with given parameters. Please check Realtime is enabled "
+                            f"for the given connect parameters: [event: {binding.event}, schema: {binding.schema}, "
+                            f"table: {binding.table}, filters: {binding.filter or ''}] (table not in publication "
+                            f"{PUBLICATION})")
                 if binding.column and not await conn.fetchval(_HAS_COLUMN, binding.schema, binding.table,
                                                               binding.column):
-                    raise JoinError(f"invalid filter {binding.filter!r}: {binding.schema}.{binding.table} "
-                                    f"has no column {binding.column!r}")
+                    return (f"invalid filter {binding.filter!r}: {binding.schema}.{binding.table} "
+                            f"has no column {binding.column!r}")
+        return None
 
     def add(self, sub: "Subscription") -> None:
         for key in _tables_of(sub):
@@ -108,6 +110,10 @@ class ChangeFeed:
 
     async def announce_when_ready(self, sub: "Subscription") -> None:
         """The `system` message that tells the client changes are flowing (or why they are not)."""
+        if sub.bindings_error is not None:
+            sub.conn.push(sub.topic, "system", {"status": "error", "message": sub.bindings_error,
+                                                "extension": "postgres_changes", "channel": sub.name})
+            return
         try:
             ready = await self.ensure_reading()
         except Exception as error:

@@ -1,0 +1,56 @@
+"""Who may use the console: a live session cookie, and its CSRF token on every request that changes
+something. The same check guards Studio's own endpoints and the gateway's console routes
+(/studio/api/pg, /rest/v1, /auth/v1, /storage/v1), so nothing the console does is reachable without it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .sessions import CSRF_HEADER, Session, SessionStore, cookie_token, csrf_ok
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def json_response(body, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json",
+                    headers={"cache-control": "no-store", **(headers or {})})
+
+
+def refused_response(error: Refused) -> Response:
+    return json_response({"message": error.message}, error.status, error.headers)
+
+
+@dataclass
+class Guard:
+    store: SessionStore
+
+    async def check(self, method: str, headers: dict[str, str]) -> Session:
+        """The session of a request, or Refused: 401 without a live session, 403 for a write without
+        the session's CSRF token."""
+        session = await self.store.find(cookie_token(headers))
+        if session is None:
+            raise Refused(401, "Sign in to the Studio first")
+        if method.upper() not in SAFE_METHODS and not csrf_ok(session, headers.get(CSRF_HEADER)):
+            raise Refused(403, "Missing or wrong CSRF token (X-CSRF-Token)")
+        return session
+
+    async def request(self, request: Request) -> Session:
+        return await self.check(request.method, {k.lower(): v for k, v in request.headers.items()})
+
+    async def authenticate(self, scope: dict) -> tuple[int, str] | None:
+        """The gateway's hook for console routes: None when allowed, else (status, message)."""
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        try:
+            await self.check(scope.get("method", "GET"), headers)
+        except Refused as refused:
+            return refused.status, refused.message
+        return None
