@@ -29,7 +29,7 @@ export default function Templates() {
       <section aria-label="Notification templates" className="grid gap-2 text-sm">
         <h2 className="text-lg font-semibold">Notification templates</h2>
         <p>Mail templates are files on the server, not settings in the database. Each is <code>&lt;name&gt;.txt</code> (first line
-          {' '}<code>Subject: …</code>, a blank line, the text) and optionally <code>&lt;name&gt;.html</code>; placeholders look like <code>{'{{ticket_number}}'}</code>.</p>
+          {' '}<code>Subject: …</code>, a blank line, the text) and optionally <code>&lt;name&gt;.html</code>; placeholders look like <code>{'{{number}}'}</code>, <code>{'{{title}}'}</code>, <code>{'{{link}}'}</code> (see docs/helpdesk-mail.md).</p>
         <p>The packaged ones live in <code>oricol/helpdesk/notify/templates/</code>. To change one, put a file of the same name in the folder
           named by <code>ORICOL_HELPDESK_TEMPLATES_DIR</code> and restart; the others keep their packaged text.</p>
         <ul className="grid gap-1">
