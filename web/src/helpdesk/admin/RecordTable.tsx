@@ -46,7 +46,7 @@ export function RecordTable({ table, title, singular, fields, order = 'name', se
       </div>
       {rows.error ? <ErrorMessage error={rows.error} retry={() => rows.refetch()} />
         : <DataTable label={title} columns={columns} rows={data} rowId={(r) => String(r.id)} loading={rows.isLoading}
-            onOpen={setEditing} empty={<EmptyState title={`No ${title.toLowerCase()} yet`} />} />}
+            onOpen={setEditing} empty={<EmptyState title="Nothing here yet" description={`Add the first ${singular} with the button above.`} />} />}
       {editing && <RecordDialog table={table} singular={singular} fields={fields} row={editing} onClose={() => setEditing(null)} />}
       <ConfirmDialog open={!!removing} onOpenChange={(o) => !o && setRemoving(null)} destructive confirmLabel="Delete"
         title={`Delete ${removing ? display(fields[0], removing) : singular}?`} description="This cannot be undone."

@@ -45,6 +45,7 @@ function BusinessHours() {
         <div className="grid gap-3 xl:grid-cols-2">
           {adding && <HoursForm hours={{ id: '', name: '', timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, schedule: Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, [['09:00', '17:00']]])) }} onDone={() => setAdding(false)} />}
           {(rows.data ?? []).map((h) => <HoursForm key={h.id} hours={h} />)}
+          {!adding && !rows.data?.length && <p className="text-sm text-muted-foreground">No business hours yet: SLA clocks run around the clock.</p>}
         </div>
       )}
     </section>
