@@ -90,6 +90,34 @@ test('an admin stores a credential and reveals it once, which the audit history 
   await screenshot(adminPage, 'admin-audit');
 });
 
+test('an admin adds a team and an SLA policy, and a bad value is refused in the form', async () => {
+  await adminPage.goto(`${BASE}/admin/teams`);
+  await adminPage.getByRole('button', { name: 'Add team' }).click();
+  let dialog = adminPage.getByRole('dialog', { name: 'Add team' });
+  await dialog.getByLabel('Name').fill(`Network team ${RUN}`);
+  await dialog.getByLabel('Email').fill(`net-${RUN}@example.com`);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await adminPage.getByRole('table', { name: 'Teams' }).getByRole('row').filter({ hasText: `Network team ${RUN}` }).waitFor();
+
+  await adminPage.getByRole('link', { name: 'SLA and hours' }).click();
+  const existing = await service().schema('helpdesk').from('sla_policies').select('priority');
+  const free = ['low', 'normal', 'high', 'urgent'].find((p) => !existing.data.some((r) => r.priority === p));
+  assert.ok(free, 'a priority without an SLA policy');
+  await adminPage.getByRole('button', { name: 'Add SLA policy' }).click();
+  dialog = adminPage.getByRole('dialog', { name: 'Add SLA policy' });
+  await dialog.getByLabel('Priority').click();
+  await adminPage.getByRole('option', { name: free[0].toUpperCase() + free.slice(1) }).click();
+  await dialog.getByLabel('First response (minutes)').fill('an hour');
+  await dialog.getByLabel('Resolution (minutes)').fill('480');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByText('First response (minutes) must be a whole number').waitFor();
+  await dialog.getByLabel('First response (minutes)').fill('60');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  const saved = await service().schema('helpdesk').from('sla_policies').select('first_response_minutes, resolution_minutes').eq('priority', free).single();
+  assert.deepEqual(saved.data, { first_response_minutes: 60, resolution_minutes: 480 });
+});
+
 test('administration on a phone', async () => {
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await signIn(phone, adminUser);
