@@ -21,6 +21,10 @@ const TicketPage = lazy(() => import('./tickets/TicketPage'));
 const NewTicket = lazy(() => import('./tickets/NewTicket'));
 const Dashboard = lazy(() => import('./dashboard/Dashboard'));
 const Account = lazy(() => import('./account/Account'));
+const Documents = lazy(() => import('./documents/Documents'));
+const Chat = lazy(() => import('./chat/Chat'));
+const Admin = lazy(() => import('./admin/Admin'));
+const Reports = lazy(() => import('./reports/Reports'));
 
 export function App() {
   const [client] = useState(makeQueryClient);
@@ -61,6 +65,10 @@ function routes(): ReactNode {
     <Route key="dashboard" path="/dashboard" element={<Dashboard />} />,
     <Route key="account" path="/account" element={<Account />} />,
     ...itopsRoutes(),
+    <Route key="documents" path="/documents" element={<Documents />} />,
+    <Route key="chat" path="/chat" element={<Chat />} />,
+    <Route key="admin" path="/admin/*" element={<Admin />} />,
+    <Route key="reports" path="/reports" element={<Reports />} />,
   ];
 }
 

@@ -11,6 +11,7 @@ export { Dialog, DialogClose } from './Dialog';
 export {
   DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuLabel, DropdownMenuSeparator, DropdownMenuTrigger,
 } from './DropdownMenu';
+export { DropZone, UploadList, type UploadItem } from './DropZone';
 export { EmptyState } from './EmptyState';
 export { ErrorMessage } from './ErrorMessage';
 export { FormField } from './FormField';

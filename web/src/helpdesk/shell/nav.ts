@@ -1,4 +1,4 @@
-import { BarChart3, Inbox, PlusCircle, Ticket } from 'lucide-react';
+import { BarChart3, FileText, Inbox, LineChart, MessageCircle, PlusCircle, Settings, Ticket } from 'lucide-react';
 import type { NavItem } from '@/ui';
 import type { Role } from '../role';
 import { itopsNav } from '../itopsRoutes';
@@ -9,6 +9,7 @@ export function navFor(role: Role): NavItem[] {
     return [
       { to: '/my-tickets', label: 'My tickets', icon: Ticket },
       { to: '/new', label: 'New ticket', icon: PlusCircle },
+      { to: '/chat', label: 'Chat with support', icon: MessageCircle },
     ];
   }
   return [
@@ -16,5 +17,9 @@ export function navFor(role: Role): NavItem[] {
     { to: '/dashboard', label: 'Dashboard', icon: BarChart3 },
     { to: '/new', label: 'New ticket', icon: PlusCircle },
     ...itopsNav(role),
+    { to: '/documents', label: 'Documents', icon: FileText },
+    { to: '/chat', label: 'Live chat', icon: MessageCircle },
+    { to: '/reports', label: 'Reports', icon: LineChart },
+    ...(role === 'admin' ? [{ to: '/admin', label: 'Administration', icon: Settings }] : []),
   ];
 }
