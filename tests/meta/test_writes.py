@@ -130,8 +130,8 @@ async def test_policy_round_trip(meta, admin):
 
 
 async def test_schema_and_extension_round_trip(meta, admin):
-    schema = await call(meta, "POST", "/pg/schemas", json={"name": "helpdesk"})
-    assert (schema["name"], schema["owner"]) == ("helpdesk", "postgres")
+    schema = await call(meta, "POST", "/pg/schemas", json={"name": "support_desk"})
+    assert (schema["name"], schema["owner"]) == ("support_desk", "postgres")
     changed = await call(meta, "PATCH", f"/pg/schemas/{schema['id']}", json={"name": "desk", "owner": "service_role"})
     assert (changed["name"], changed["owner"]) == ("desk", "service_role")
     await admin.execute("create table desk.t (a int)")
