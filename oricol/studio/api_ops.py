@@ -22,6 +22,7 @@ from .hooks import OpsHooks
 from .logs_read import LogFilter, search
 
 log = logging.getLogger("oricol.studio")
+STALLED_SECONDS = 60  # a download whose reader takes nothing for this long is abandoned
 FILTERS = ("service", "status", "path", "user", "level", "text", "since", "until", "after")
 
 
@@ -111,7 +112,8 @@ class _QueueWriter:
         self.out = out
 
     def write(self, data: bytes) -> int:
-        self.out.put(bytes(data))
+        # A reader that went away (the download was cancelled) stops the producer instead of blocking it.
+        self.out.put(bytes(data), timeout=STALLED_SECONDS)
         return len(data)
 
 
@@ -123,8 +125,13 @@ def tar_stream(folder: Path):
         try:
             with tarfile.open(fileobj=_QueueWriter(chunks), mode="w|", bufsize=256 * 1024) as tar:
                 tar.add(folder, arcname=folder.name)
+        except queue.Full:
+            log.warning("studio backup download abandoned by the client", extra={"backup": folder.name})
         finally:
-            chunks.put(None)
+            try:
+                chunks.put(None, timeout=STALLED_SECONDS)
+            except queue.Full:
+                pass
 
     threading.Thread(target=produce, name="studio-backup-tar", daemon=True).start()
     while (chunk := chunks.get()) is not None:
