@@ -168,11 +168,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 def _print_web_app(config: configuration.Config) -> None:
     from oricol.staticfiles import WEB_DIST
 
-    if "webapp" not in config.core.services:
-        return
-    built = (WEB_DIST / "index.html").is_file()
-    state = "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
-    print(f"  {'web app':<10} {config.core.public_url}/ ({state}); Studio at {config.core.public_url}/studio/")
+    def state(page: str) -> str:
+        built = (WEB_DIST / page).is_file()
+        return "built" if built else "not built (run `make start`, or `npm ci && npm run build` in web/)"
+
+    if "webapp" in config.core.services:
+        print(f"  {'web app':<10} {config.core.public_url}/ ({state('index.html')})")
+    if "studio" in config.core.services:
+        print(f"  {'console':<10} {config.core.public_url}/studio/ ({state('studio/index.html')}); "
+              f"sign in as {config.core.dashboard_username!r}, see `oricol keys`")
 
 
 def _print_backup_status(config: configuration.Config) -> None:
@@ -209,6 +213,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     config = _load(args)
     return commands.guarded(lambda: commands.restore_backup(config, args.backup, args.yes,
                                                             healthy=lambda: _health(config)[0] != 0))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from oricol.moving import commands
+
+    return commands.import_supabase(_load(args), args.db_url, args.storage_url, args.service_key, args.plan,
+                                    args.yes)
 
 
 def keys_of(config: configuration.Config) -> dict[str, str]:
@@ -253,8 +264,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from oricol.migrate import MigrationError
     from oricol.pg.cluster import admin_url, embedded_cluster, start_cluster
 
+    if args.dir and not Path(args.dir).is_dir():
+        print(f"oricol: the migrations folder {args.dir} does not exist", file=sys.stderr)
+        return 1
     config = _load(args)
     folder = Path(args.dir) if args.dir else config.core.migrations_dir
+    if not folder.is_dir():
+        print(f"oricol: no migrations folder at {folder} (set ORICOL_MIGRATIONS_DIR or pass one); "
+              "applying the platform's migrations only")
     cluster = None
     started_here = False
     if config.core.embedded:
@@ -364,17 +381,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", help="comma-separated services to run, e.g. rest,auth")
     p.add_argument("--workers", help="worker processes serving the gateway, or `auto` for one per CPU "
                                      "(default: ORICOL_WORKERS, else 1)")
-    p.add_argument("--wait", type=float, default=120, help="with --detach: seconds to wait for health")
+    p.add_argument("--wait", type=float, default=120,
+                   help="with --detach: seconds to wait for the stack to be healthy (default 120)")
     p.set_defaults(func=cmd_start)
 
     p = sub.add_parser("stop", help="stop a running stack")
-    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--timeout", type=float, default=60,
+                   help="seconds to wait for the server to stop before giving up (default 60)")
     p.set_defaults(func=cmd_stop)
 
     sub.add_parser("status", help="health of every part; non-zero exit if any is down").set_defaults(func=cmd_status)
 
     p = sub.add_parser("keys", help="URLs and keys, as `supabase status` prints them")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print them as one JSON object, for scripts")
     p.set_defaults(func=cmd_keys)
 
     sub.add_parser("config", help="the effective configuration, secrets masked").set_defaults(func=cmd_config)
@@ -385,7 +404,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("logs", help="show (and follow) the JSON logs, filtered by key=value or text")
     p.add_argument("filter", nargs="*", help="e.g. service=rest status=500, or any text")
-    p.add_argument("-f", "--follow", action="store_true")
+    p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines as they are written")
     p.add_argument("-n", "--lines", type=int, default=200, help="how many of the last lines to show first")
     p.set_defaults(func=cmd_logs)
 
@@ -395,6 +414,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("backup", help="a backup's name (see `oricol backups`) or its folder")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("import", help="bring a Supabase project into this installation")
+    kinds = p.add_subparsers(dest="import_kind", required=True)
+    q = kinds.add_parser("supabase", help="database, auth users (passwords kept), storage buckets and objects")
+    q.add_argument("--db-url", required=True,
+                   help="the project's database URL (postgresql://postgres:...@db.<ref>.supabase.co:5432/postgres, "
+                        "or its pooler URL in session mode)")
+    q.add_argument("--storage-url", help="the project's URL or Storage API URL, to fetch the objects' bytes")
+    q.add_argument("--service-key", help="the project's service_role key, for --storage-url")
+    q.add_argument("--plan", action="store_true", help="print what would be imported and change nothing")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.set_defaults(func=cmd_import)
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.set_defaults(func=cmd_psql)

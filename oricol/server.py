@@ -25,18 +25,38 @@ log = logging.getLogger("oricol.server")
 
 class _Server(uvicorn.Server):
     """uvicorn re-raises SIGTERM/SIGINT after its own shutdown, which would kill the process before
-    the embedded PostgreSQL is stopped; we handle those signals ourselves instead."""
+    the embedded PostgreSQL is stopped; we handle those signals ourselves instead. SIGHUP reloads the
+    TLS certificate and key (a renewed certificate without a restart)."""
 
     @contextlib.contextmanager
     def capture_signals(self):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.handle_exit, sig, None)
+        loop.add_signal_handler(signal.SIGHUP, self.reload_tls)
         try:
             yield
         finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
+
+    def reload_tls(self) -> None:
+        reload_certificate(self.config)
+
+
+def reload_certificate(config: uvicorn.Config) -> bool:
+    """Loads the certificate files again into the server's SSL context: handshakes from now on present
+    the new certificate, connections already open keep theirs. A bad file keeps the old one, logged."""
+    if config.ssl is None or not config.ssl_certfile:
+        return False
+    try:
+        config.ssl.load_cert_chain(config.ssl_certfile, config.ssl_keyfile)
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+        log.error("TLS certificate not reloaded; still serving the previous one",
+                  extra={"cert": str(config.ssl_certfile), "error": f"{type(error).__name__}: {error}"})
+        return False
+    log.info("TLS certificate reloaded", extra={"cert": str(config.ssl_certfile)})
+    return True
 
 
 class _QuietServer(uvicorn.Server):
@@ -63,7 +83,7 @@ def http_options(config: Config) -> dict:
     """How uvicorn serves the gateway (shared with the test suite's live server)."""
     return dict(
         host=config.core.host, port=config.core.port, lifespan="off", log_config=None, access_log=False,
-        # Forwarded headers are read by the gateway, only from ORICOL_TRUSTED_PROXIES (oricol/gateway/clientaddr.py).
+        # Forwarded headers are read by the gateway, only from ORICOL_TRUSTED_PROXIES (oricol/clientaddr.py).
         proxy_headers=False, server_header=False, timeout_graceful_shutdown=10,
         # Realtime sends its own Phoenix heartbeats; and no permessage-deflate, as Phoenix's default:
         # compressing every frame for every subscriber cost a third of the CPU per delivery. Our protocol
@@ -71,6 +91,9 @@ def http_options(config: Config) -> dict:
         # write a batch of frames to a socket in one call instead of one awaited ASGI send per frame.
         http=OricolHttpProtocol,  # header and body read timeouts for slow clients
         ws=OricolWebSocketProtocol, ws_ping_interval=None, ws_per_message_deflate=False,
+        # HTTPS and WSS on the same port when ORICOL_TLS_CERT/KEY are set (reloaded on SIGHUP).
+        **({"ssl_certfile": str(config.gateway.tls_cert), "ssl_keyfile": str(config.gateway.tls_key)}
+           if config.gateway.tls_cert else {}),
     )
 
 

@@ -95,7 +95,8 @@ def restore_backup(config: Config, target: str, yes: bool, healthy: Callable[[],
 
 
 def status_lines(config: Config) -> list[str]:
-    """The last successful and failed backup, for `oricol status` (nothing if the database is down)."""
+    """The last successful and failed backup, for `oricol status`; with the database down, the newest
+    complete backup in the backups folder (the history table cannot be read then)."""
     async def read(url: str) -> dict:
         conn = await asyncpg.connect(url, timeout=3)
         try:
@@ -105,9 +106,12 @@ def status_lines(config: Config) -> list[str]:
 
     try:
         with database(config, start=False) as url:
-            runs = asyncio.run(read(url)) if url else {}
+            runs = asyncio.run(read(url)) if url else None
     except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
-        return []
+        runs = None
+    if runs is None:  # the database is down (a stopped stack): the newest complete backup on disk
+        names = retention.backups_in(config.backup.dir)
+        return [f"  {'backup':<10} last backup on disk: " + (names[-1] if names else f"none in {config.backup.dir}")]
     success, failure = runs.get("success"), runs.get("failure")
     lines = [f"  {'backup':<10} last success: "
              + (f"{success['finished_at']:%Y-%m-%d %H:%M:%S}Z ({success['name']})" if success else "never")]

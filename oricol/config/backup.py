@@ -27,7 +27,9 @@ class BackupConfig:
     def from_env(cls, env: Env, core: "CoreConfig") -> "BackupConfig":
         return cls(
             enabled=env.bool("ORICOL_BACKUP_ENABLED", True),
-            dir=env.path("ORICOL_BACKUP_DIR", core.data_dir.parent / "backups").resolve(),
+            # Under the data dir, like everything else a node keeps: "beside it" made /var/lib/oricol's
+            # backups land in /var/lib/backups. Put them on another disk with ORICOL_BACKUP_DIR.
+            dir=env.path("ORICOL_BACKUP_DIR", core.data_dir / "backups").resolve(),
             keep_daily=env.int("ORICOL_BACKUP_KEEP_DAILY", 7, min=0, max=10_000),
             keep_weekly=env.int("ORICOL_BACKUP_KEEP_WEEKLY", 4, min=0, max=10_000),
             daily_at=parse_time_of_day("ORICOL_BACKUP_AT", env.str("ORICOL_BACKUP_AT", "03:00")),

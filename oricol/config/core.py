@@ -63,7 +63,8 @@ class CoreConfig:
         unknown = sorted(set(services) - set(ALL_SERVICES))
         if unknown:
             raise ConfigError(f"ORICOL_SERVICES has unknown services {unknown}; known: {', '.join(ALL_SERVICES)}")
-        public_url = env.str("ORICOL_PUBLIC_URL", f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
+        scheme = "https" if env.opt("ORICOL_TLS_CERT") else "http"  # the gateway serves TLS itself
+        public_url = env.str("ORICOL_PUBLIC_URL", f"{scheme}://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}")
         config = cls(
             jwt_secret=env.str("ORICOL_JWT_SECRET", required=True),
             anon_key=env.str("ORICOL_ANON_KEY", required=True),

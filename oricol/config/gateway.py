@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from oricol.clientaddr import Network, parse_networks
 
@@ -27,6 +28,8 @@ class GatewayConfig:
     metrics_public: bool
     # Peers (CIDRs) whose X-Forwarded-For / X-Forwarded-Proto are believed; empty: none, the socket's peer is the client.
     trusted_proxies: tuple[Network, ...] = ()
+    tls_cert: Path | None = None  # PEM certificate chain: the gateway serves HTTPS and WSS itself
+    tls_key: Path | None = None
 
     @classmethod
     def from_env(cls, env: Env, core: CoreConfig) -> "GatewayConfig":
@@ -37,8 +40,24 @@ class GatewayConfig:
             metrics_port=port or None,
             metrics_public=env.bool("ORICOL_METRICS_PUBLIC", False),
             trusted_proxies=_trusted_proxies(env),
+            **_tls(env),
         )
 
+
+def _tls(env: Env) -> dict:
+    """Both files or neither; each must be readable now (they are read again on SIGHUP)."""
+    cert, key = env.opt("ORICOL_TLS_CERT"), env.opt("ORICOL_TLS_KEY")
+    if cert is None and key is None:
+        return {}
+    if cert is None or key is None:
+        raise ConfigError("ORICOL_TLS_CERT and ORICOL_TLS_KEY go together: set both (or neither)")
+    paths = {"tls_cert": Path(cert).expanduser().resolve(), "tls_key": Path(key).expanduser().resolve()}
+    for (field, path), name in zip(paths.items(), ("ORICOL_TLS_CERT", "ORICOL_TLS_KEY")):
+        try:
+            path.read_bytes()
+        except OSError as error:
+            raise ConfigError(f"{name}: cannot read {path} ({error.strerror})") from None
+    return paths
 
 def _trusted_proxies(env: Env) -> tuple[Network, ...]:
     try:

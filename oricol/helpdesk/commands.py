@@ -15,6 +15,7 @@ import asyncpg
 from oricol.config import Config
 
 from . import users
+from .demo import DemoError
 
 
 @contextlib.contextmanager
@@ -53,7 +54,7 @@ def _run(config: Config, work: Callable[[asyncpg.Connection], Awaitable[int]]) -
     try:
         with database(config) as url:
             return asyncio.run(go(url))
-    except users.UserError as error:
+    except (users.UserError, DemoError) as error:
         print(f"oricol: {error}", file=sys.stderr)
         return 1
 

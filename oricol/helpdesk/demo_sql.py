@@ -57,14 +57,14 @@ LAST_NAMES = ("'Mokoena','Dlamini','Nkosi','van Wyk','Botha','Naidoo','Jacobs','
               "'Ndlovu','Pretorius','Mthembu','Adams','Zulu','Venter','Molefe','Coetzee','Sithole','Petersen','Moloi',"
               "'Govender','Fourie','Shabalala','du Plessis','Maseko','Williams','Ngcobo','Steyn'")
 
-# $1 requesters, $2..$5 bcrypt hashes of admin, manager, agent, requester.
+# $1 requesters, $2..$5 bcrypt hashes of admin, manager, agent, requester, $6 agents.
 MEMBERS_PLAN = f"""
 create temp table demo_people on commit drop as
 select gen_random_uuid() as id, p.role::helpdesk.member_role as role, p.hash,
        f.names[1 + (abs(hashtext(p.role || i)) % array_length(f.names, 1))] as first,
        l.names[1 + (abs(hashtext(i || p.role)) % array_length(l.names, 1))] as last,
        row_number() over () as n, i
-from (values ('admin', 1, $2::text), ('manager', 2, $3::text), ('agent', 12, $4::text), ('requester', $1::int, $5::text))
+from (values ('admin', 1, $2::text), ('manager', 2, $3::text), ('agent', $6::int, $4::text), ('requester', $1::int, $5::text))
        p(role, count, hash)
 cross join lateral generate_series(1, p.count) i
 cross join (select array[{FIRST_NAMES}] as names) f
@@ -72,10 +72,8 @@ cross join (select array[{LAST_NAMES}] as names) l
 """
 MEMBERS = [
     MEMBERS_PLAN,
-    """
-alter table demo_people add column email text;
-update demo_people set email = lower(replace(first || '.' || last, ' ', '')) || n || '@' || $1
-""",
+    "alter table demo_people add column email text",
+    "update demo_people set email = lower(replace(first || '.' || last, ' ', '')) || n || '@' || $1",
     """
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
                         raw_app_meta_data, raw_user_meta_data, created_at, updated_at)

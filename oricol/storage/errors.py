@@ -1,8 +1,12 @@
-"""Storage's error catalogue and its one wire shape: `{"statusCode": "404", "error": ..., "message": ...}`.
+"""Storage's error catalogue and its one wire shape:
+`{"statusCode": "404", "code": "NoSuchKey", "error": "not_found", "message": "Object not found"}`.
 
-Every failure is an `ApiError` whose `code` is Storage's error code (`NoSuchKey`, `InvalidKey`, ...)
-and whose `details` carries the older `error` word the clients still read (`not_found`, `Duplicate`,
-`Bucket not found`); where Storage has no such word the code itself is sent.
+Every failure is an `ApiError` whose `status` is Storage's `httpStatusCode` (the `statusCode` of the
+body), whose `code` is Storage's error code (`NoSuchKey`, `InvalidKey`, ...) and whose `details` carries
+the older `error` word the clients still read (`not_found`, `Duplicate`, `Bucket not found`); where
+Storage has no such word the code itself is sent. As Storage API's error handler, the HTTP status is
+400 for every error class but the internal ones (500) and a database timeout (544): clients read the
+class from `statusCode`. TUS answers keep their status, which tus clients act on.
 """
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def bucket_not_empty() -> ApiError:
 
 
 def invalid_key(key: str) -> ApiError:
-    return _error(400, "InvalidKey", f"Invalid key: {key}", "Invalid Input")
+    return _error(400, "InvalidKey", f"Invalid key: {key}")
 
 
 def invalid_bucket_name() -> ApiError:
@@ -80,11 +84,11 @@ def invalid_mime_type(mime: str) -> ApiError:
 
 
 def invalid_range() -> ApiError:
-    return _error(416, "InvalidRange", "invalid range provided", "invalid_range")
+    return _error(400, "InvalidRange", "invalid range provided", "invalid_range")
 
 
 def invalid_jwt(message: str) -> ApiError:
-    return _error(400, "InvalidJWT", message, "Unauthorized")
+    return _error(400, "InvalidJWT", message)
 
 
 def invalid_signature(message: str = "Invalid signature") -> ApiError:
@@ -104,7 +108,7 @@ def not_found(message: str = "Not found") -> ApiError:
 
 
 def feature_disabled(feature: str) -> ApiError:
-    return _error(400, "FeatureNotEnabled", f"The feature {feature} is not enabled")
+    return _error(409, "FeatureNotEnabled", f"The feature {feature} is not enabled for this resource")
 
 
 def image_error(message: str, status: int = 400) -> ApiError:
@@ -120,7 +124,7 @@ def database_timeout() -> ApiError:
 
 
 def internal() -> ApiError:
-    return _error(500, "InternalError", "Internal server error", "internal")
+    return _error(500, "InternalError", "Internal server error")
 
 
 def from_exception(exc: BaseException) -> ApiError:
@@ -154,8 +158,22 @@ def from_exception(exc: BaseException) -> ApiError:
 
 
 def body(error: ApiError) -> dict:
-    return {"statusCode": str(error.status), "error": error.details or error.code, "message": error.message}
+    return {"statusCode": str(error.status), "code": error.code, "error": error.details or error.code,
+            "message": error.message}
 
 
-def render(error: ApiError) -> tuple[int, bytes]:
-    return error.status, orjson.dumps(body(error))
+# Classes whose HTTP status is their own: a database timeout (Storage's 544), a route that does not
+# exist (the framework's 404 there) and, ours, an unavailable database (503 with Retry-After, which
+# proxies and clients retry) and a full disk (507).
+OWN_STATUS = {"DatabaseTimeout", "NotFound", "DatabaseUnavailable", "InsufficientStorage"}
+
+
+def http_status(error: ApiError, own_status: bool = False) -> int:
+    """`own_status`: the TUS routes, whose clients act on 403/404/409/410/413."""
+    if own_status or error.code in OWN_STATUS:
+        return error.status
+    return 500 if error.status == 500 else 400
+
+
+def render(error: ApiError, own_status: bool = False) -> tuple[int, bytes]:
+    return http_status(error, own_status), orjson.dumps(body(error))

@@ -24,14 +24,12 @@ def raw_json(payload: bytes | str, status: int = 200) -> Response:
     return Response(payload, status_code=status, media_type="application/json")
 
 
-def error_response(error: ApiError) -> Response:
-    status, payload = errors.render(error)
+def error_response(error: ApiError, *, own_status: bool = False) -> Response:
+    status, payload = errors.render(error, own_status)
     return Response(payload, status_code=status, headers=error.headers or None, media_type="application/json")
 
 
-def endpoint(handler: Handler) -> Handler:
-    """Every failure leaves in Storage's shape; nothing else (no stack trace) reaches the client."""
-
+def _wrap(handler: Handler, own_status: bool) -> Handler:
     @functools.wraps(handler)
     async def wrapped(request: Request) -> Response:
         try:
@@ -39,9 +37,19 @@ def endpoint(handler: Handler) -> Handler:
         except ClientDisconnect:
             return Response(status_code=499)
         except Exception as exc:  # rendered, and logged when unexpected
-            return error_response(errors.from_exception(exc))
+            return error_response(errors.from_exception(exc), own_status=own_status)
 
     return wrapped
+
+
+def endpoint(handler: Handler) -> Handler:
+    """Every failure leaves in Storage's shape; nothing else (no stack trace) reaches the client."""
+    return _wrap(handler, False)
+
+
+def tus_endpoint(handler: Handler) -> Handler:
+    """As `endpoint`, with each error's own HTTP status, which tus clients act on."""
+    return _wrap(handler, True)
 
 
 async def json_body(request: Request, limit: int = 1024 * 1024) -> dict:

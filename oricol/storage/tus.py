@@ -33,7 +33,7 @@ from oricol.db import as_caller
 
 from . import errors
 from .context import Context, caller_of, context_of, service_caller
-from .http import endpoint, header_upsert
+from .http import header_upsert, tus_endpoint
 from .keys import check_bucket_id, check_key
 from .store import check_can_write, check_mime, commit_object, load_bucket, object_metadata, size_limit
 
@@ -83,7 +83,7 @@ async def options(request: Request) -> Response:
         "Tus-Version": VERSION, "Tus-Extension": EXTENSIONS, "Tus-Max-Size": str(ctx.config.file_size_limit)}))
 
 
-@endpoint
+@tus_endpoint
 async def create(request: Request) -> Response:
     ctx, caller = context_of(request), caller_of(request)
     length = request.headers.get("upload-length", "")
@@ -136,7 +136,7 @@ async def _find(ctx: Context, request: Request):
     return row
 
 
-@endpoint
+@tus_endpoint
 async def head(request: Request) -> Response:
     ctx = context_of(request)
     try:
@@ -149,7 +149,7 @@ async def head(request: Request) -> Response:
         "Upload-Expires": _expires(row)}))
 
 
-@endpoint
+@tus_endpoint
 async def patch(request: Request) -> Response:
     ctx = context_of(request)
     if request.headers.get("content-type") != "application/offset+octet-stream":
@@ -163,7 +163,7 @@ async def patch(request: Request) -> Response:
                                                              "Upload-Expires": _expires(row)}))
 
 
-@endpoint
+@tus_endpoint
 async def terminate(request: Request) -> Response:
     ctx = context_of(request)
     row = await _find(ctx, request)

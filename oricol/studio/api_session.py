@@ -34,8 +34,8 @@ class SessionApi:
         self.always_secure = always_secure
 
     def _secure(self, request: Request) -> bool:
-        proto = request.headers.get("x-forwarded-proto", request.url.scheme)
-        return self.always_secure or proto == "https"
+        # The scheme as the gateway trusts it: X-Forwarded-Proto counts only from ORICOL_TRUSTED_PROXIES.
+        return self.always_secure or request.url.scheme == "https"
 
     def _cookie(self, request: Request, value: str, max_age: int) -> str:
         cookie = f"{COOKIE}={value}; Path=/studio; Max-Age={max_age}; HttpOnly; SameSite=Strict"

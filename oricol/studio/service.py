@@ -67,10 +67,11 @@ def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
         await site(scope, receive, send)
 
     async def health() -> str:
+        """Up when sign-in can work (its table answers). Whether the pages are built is a fact of the
+        installation, not of the running server: `oricol status` prints it beside this."""
         if not await store.ready():
             return "down: the sessions table is missing (migrations not applied)"
-        if not (WEB_DIST / "studio" / "index.html").is_file():
-            return "down: the console is not built (oricol/webapp/dist/studio/index.html is missing)"
         return "up"
 
-    return Service(name="studio", app=app, health=health, extras={"authenticate": guard.authenticate})
+    return Service(name="studio", app=app, health=health, extras={
+        "authenticate": guard.authenticate, "built": lambda: (WEB_DIST / "studio" / "index.html").is_file()})

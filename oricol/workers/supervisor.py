@@ -98,6 +98,7 @@ class Supervisor:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.stop, sig.name)
+        loop.add_signal_handler(signal.SIGHUP, self.forward_hangup)
         watchers: list[asyncio.Task] = []
         try:
             await self.start_node_parts()
@@ -111,8 +112,14 @@ class Supervisor:
             for task in watchers:
                 task.cancel()
             await self.stop_node_parts()
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
+
+    def forward_hangup(self) -> None:
+        """SIGHUP (a renewed TLS certificate): every worker reloads it."""
+        for slot in self.slots:
+            if slot.process is not None and slot.process.returncode is None:
+                slot.process.send_signal(signal.SIGHUP)
 
     def stop(self, why: str = "") -> None:
         if not self.stopping.is_set():

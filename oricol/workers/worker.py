@@ -62,6 +62,7 @@ def main(spec: WorkerSpec, sock: socket.socket) -> None:
     from oricol import logs
 
     end_with_parent(spec.supervisor_pid)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # a certificate reload before serving must not end us
 
     core = spec.config.core
     logs.configure(core.log_level, log_file=core.data_dir / "logs" / "oricol.jsonl", shared_file=True,

@@ -12,7 +12,7 @@ from tests.support.leaks import assert_clean
 TEXT = st.text(st.sampled_from("abxyz019@.+-_ \x00\x01é\\\"'<>%"), max_size=20)
 EMAILS = st.one_of(TEXT, st.builds(lambda a, b: f"{a}@{b}.test", TEXT, TEXT),
                    st.sampled_from(["a\x00b@x.test", "fuzz@x.test", "", " ", "a@b", "x" * 300 + "@x.test"]))
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False), TEXT)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False, allow_infinity=False), TEXT)
 VALUES = st.recursive(SCALARS, lambda kids: st.one_of(st.lists(kids, max_size=3),
                                                       st.dictionaries(TEXT, kids, max_size=3)), max_leaves=6)
 FIELDS = ["email", "password", "phone", "data", "options", "token", "token_hash", "type", "refresh_token",

@@ -79,7 +79,7 @@ class Installation:
         return sorted(r["title"] for r in self.sql("select title from public.tickets"))
 
     def backups(self) -> list[str]:
-        root = self.project.root / "backups"
+        root = self.project.root / "data" / "backups"
         return sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) if root.exists() else []
 
 
@@ -113,6 +113,8 @@ def test_backup_change_restore_brings_back_the_data_and_files(site):
     # Realtime's change feed leaves a logical slot on the database; it must not block the restore.
     site.sql("select pg_create_logical_replication_slot('oricol_backup_test', 'pgoutput')")
     project.stop()
+    stopped = project.cli("status", check=False)
+    assert stopped.returncode == 1 and f"last backup on disk: {name}" in stopped.stdout, stopped.stdout
 
     unconfirmed = project.cli("restore", name, check=False)  # stdin is not a terminal: no silent yes
     assert unconfirmed.returncode == 1 and "--yes" in unconfirmed.stderr
@@ -143,7 +145,7 @@ def test_restore_into_a_fresh_installation(site):
     assert site.upload("moved.png", b"moved bytes").status_code == 200
     site.project.cli("backup")
     [name] = site.backups()
-    folder = site.project.root / "backups" / name
+    folder = site.project.root / "data" / "backups" / name
     with project_in_tmp() as fresh:
         fresh.cli("init")  # other secrets, another superuser password, never started
         assert "restored" in fresh.cli("restore", str(folder), "--yes").stdout
@@ -164,11 +166,11 @@ def test_a_corrupt_backup_is_refused_before_anything_changes(site):
     site.sql("insert into public.tickets (title) values ('after')")
     later = site.put_object("later.png", b"later bytes")  # not in the backup: a restore would delete it
     project.stop()
-    dump = project.root / "backups" / name / "database.pgc"
+    dump = project.root / "data" / "backups" / name / "database.pgc"
     data = bytearray(dump.read_bytes())
     data[len(data) // 2] ^= 0x01
     dump.write_bytes(bytes(data))
-    object_copy = project.root / "backups" / name / objects.object_file(*item)
+    object_copy = project.root / "data" / "backups" / name / objects.object_file(*item)
     object_copy.write_bytes(b"bytez")
 
     refused = project.cli("restore", name, "--yes", check=False)
@@ -184,7 +186,7 @@ def test_a_corrupt_backup_is_refused_before_anything_changes(site):
 
 def test_the_daily_schedule_backs_up_prunes_and_reports(site):
     project = site.project
-    old = project.root / "backups" / "2020-01-01T030000Z"
+    old = project.root / "data" / "backups" / "2020-01-01T030000Z"
     old.mkdir(parents=True)
     (old / "manifest.json").write_text("{}")
     at = datetime.now(timezone.utc) + timedelta(seconds=25)
@@ -197,7 +199,7 @@ def test_the_daily_schedule_backs_up_prunes_and_reports(site):
     while (old.exists() or not site.backups()) and time.monotonic() < deadline:
         time.sleep(0.5)
     [name] = site.backups()  # the new one; retention removed the old one
-    assert name != old.name and (project.root / "backups" / name / "manifest.json").exists()
+    assert name != old.name and (project.root / "data" / "backups" / name / "manifest.json").exists()
     deadline = time.monotonic() + 30
     while name not in (status := project.cli("status").stdout) and time.monotonic() < deadline:
         time.sleep(0.5)

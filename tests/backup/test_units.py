@@ -53,7 +53,7 @@ def test_next_run_is_strictly_after_now():
 
 def test_config_defaults_and_errors(tmp_path: Path):
     config = config_for("postgresql://x@127.0.0.1/db", "p" * 16, tmp_path / "data")
-    assert config.backup.dir == (tmp_path / "backups").resolve()
+    assert config.backup.dir == (tmp_path / "data" / "backups").resolve()
     assert (config.backup.keep_daily, config.backup.keep_weekly, config.backup.daily_at) == (7, 4, time(3, 0))
     config = config_for("postgresql://x@127.0.0.1/db", "p" * 16, tmp_path, ORICOL_BACKUP_AT="23:59:30",
                         ORICOL_BACKUP_KEEP_DAILY="2")

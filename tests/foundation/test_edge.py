@@ -33,7 +33,7 @@ def live_with(db_url, pg_server, tmp_path):
 
 def _statuses(server: LiveServer, forwarded: list[str | None]) -> list[int]:
     statuses = []
-    with httpx.Client(base_url=server.url, headers={"apikey": server.anon_key}) as http:
+    with httpx.Client(base_url=server.url, headers={"apikey": server.anon_key}, timeout=60) as http:
         for address in forwarded:
             headers = {"x-forwarded-for": address} if address else {}
             statuses.append(http.get("/rest/v1/nothing", headers=headers).status_code)
@@ -42,13 +42,13 @@ def _statuses(server: LiveServer, forwarded: list[str | None]) -> list[int]:
 
 def test_forwarded_for_does_not_escape_the_per_ip_limit_by_default(live_with):
     """Before: uvicorn trusted X-Forwarded-For from 127.0.0.1, so each request named a new address."""
-    server = live_with(ORICOL_RATE_LIMIT_IP="rest=3/60")
+    server = live_with(ORICOL_RATE_LIMIT_IP="rest=3/3600")
     statuses = _statuses(server, [f"203.0.113.{n}" for n in range(5)])
     assert statuses[:3].count(429) == 0 and statuses[3:] == [429, 429]
 
 
 def test_forwarded_for_is_believed_from_a_trusted_proxy_only(live_with):
-    server = live_with(ORICOL_RATE_LIMIT_IP="rest=2/60", ORICOL_TRUSTED_PROXIES="127.0.0.0/8")
+    server = live_with(ORICOL_RATE_LIMIT_IP="rest=2/3600", ORICOL_TRUSTED_PROXIES="127.0.0.0/8")
     # Each client address has its own bucket; a client-chosen address left of the proxy's is ignored.
     assert _statuses(server, ["203.0.113.1", "203.0.113.2", "203.0.113.3"]).count(429) == 0
     assert _statuses(server, ["198.51.100.7", "10.9.9.9, 198.51.100.7", "1.1.1.1, 198.51.100.7"])[2] == 429
@@ -96,8 +96,9 @@ def test_slow_clients_are_disconnected(live_with, sent):
     started = time.monotonic()
     with socket.create_connection((host, int(port))) as sock:
         sock.sendall(sent)
-        assert _closed_within(sock, 5), "the server kept a trickling client's socket open"
-    assert time.monotonic() - started < 4
+        # 0.5 s timeouts; generous bounds, as a loaded machine delays the event loop (uvicorn alone never closes)
+        assert _closed_within(sock, 20), "the server kept a trickling client's socket open"
+    assert time.monotonic() - started < 20
 
 
 def test_trickled_headers_do_not_reset_the_header_timeout(live_with):
@@ -125,7 +126,7 @@ def test_trickled_headers_do_not_reset_the_header_timeout(live_with):
 
 def test_a_prompt_client_is_served_and_kept_alive(live_with):
     server = live_with(http={"http": _Quick})
-    with httpx.Client(base_url=server.url) as http:
+    with httpx.Client(base_url=server.url, timeout=60) as http:  # a loaded machine answers slowly
         assert http.get("/health").status_code in (200, 503)
         time.sleep(0.8)  # longer than the header timeout, shorter than keep-alive: still one good connection
         assert http.get("/health").status_code in (200, 503)

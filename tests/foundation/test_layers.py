@@ -25,7 +25,7 @@ SHARED = {"__init__", "config", "errors", "jwt", "db", "sql", "sqlsplit", "ident
           "initenv", "serving", "migrations", "httpserver", "clientaddr", "bootstrap"}
 SERVICES = {"auth", "rest", "storage", "realtime", "meta", "mail", "backup", "studio", "helpdesk", "webapp",
             "gateway"}
-COMPOSITION = {"app", "server", "workers", "cli", "__main__"}
+COMPOSITION = {"app", "server", "workers", "cli", "moving", "__main__"}
 
 
 def _unit(module: str) -> str:

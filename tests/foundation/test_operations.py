@@ -61,8 +61,8 @@ async def test_rate_limit_per_ip_answers_429_in_the_service_shape(limited_config
 
 
 async def test_rate_limit_is_shared_between_nodes_through_redis(limited_config, redis_url):
-    first = await open_stack(limited_config(ORICOL_REDIS_URL=redis_url, ORICOL_RATE_LIMIT_IP="rest=4/60"))
-    second = await open_stack(limited_config(ORICOL_REDIS_URL=redis_url, ORICOL_RATE_LIMIT_IP="rest=4/60"))
+    first = await open_stack(limited_config(ORICOL_REDIS_URL=redis_url, ORICOL_RATE_LIMIT_IP="rest=4/3600"))
+    second = await open_stack(limited_config(ORICOL_REDIS_URL=redis_url, ORICOL_RATE_LIMIT_IP="rest=4/3600"))
     try:
         async with asgi_client(first) as a, asgi_client(second) as b:
             statuses = []

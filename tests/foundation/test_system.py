@@ -80,6 +80,13 @@ def test_start_serves_applies_migrations_stops_cleanly_and_keeps_data(project):
     assert preflight.status_code == 200 and "prefer" in preflight.headers["access-control-allow-headers"]
     status = project.cli("status")
     assert "healthy" in status.stdout and "database" in status.stdout
+    # What keys and status say about Studio is true: its URL answers the console and its API wants a login.
+    assert "studio     up" in status.stdout and f"{project.url}/studio/" in status.stdout
+    console = httpx.get(keys["studio_url"])
+    assert console.status_code == 200 and console.headers["content-type"].startswith("text/html")
+    assert httpx.get(project.url + "/studio/api/session").status_code == 401
+    assert httpx.post(project.url + "/studio/api/login", json={"username": keys["studio_username"],
+                                                              "password": keys["studio_password"]}).status_code == 200
     metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics")
     assert metrics.status_code == 200 and 'oricol_http_requests_total{service="rest"' in metrics.text
     assert httpx.get(project.url + "/metrics", headers={"apikey": keys["anon_key"]}).status_code == 403

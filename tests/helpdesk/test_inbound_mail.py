@@ -114,6 +114,17 @@ async def test_an_agent_can_answer_by_mail_too(server, people, admin):
     assert await admin.fetchval("select first_responded_at is not null from helpdesk.tickets where id = $1", ticket["id"])
 
 
+async def test_a_manager_who_may_not_comment_is_refused(server, people, admin):
+    mia = await make_member(admin, "mia@example.com", "manager", "Mia Manager")
+    await send(server, message())
+    (ticket,) = await tickets(admin)
+    with pytest.raises(smtplib.SMTPDataError) as refused:
+        await send(server, message(sender="mia@example.com", subject=f"Re: {ticket['number']}", text="Hurry up"))
+    assert refused.value.smtp_code == 550 and ticket["number"].encode() in refused.value.smtp_error
+    assert await admin.fetchval("select count(*) from helpdesk.ticket_comments") == 0
+    assert mia and len(await tickets(admin)) == 1  # and no ticket made of it either
+
+
 async def test_nobody_comments_on_a_ticket_they_cannot_see(server, people, admin):
     await send(server, message())
     (ticket,) = await tickets(admin)
@@ -211,3 +222,15 @@ async def test_other_recipients_and_oversized_mail_are_refused(server, people, a
     if hasattr(refused.value, "smtp_code"):
         assert refused.value.smtp_code == 552
     assert await tickets(admin) == []
+
+
+async def test_the_support_address_set_by_an_admin_is_ours_too(server, catcher, people, admin):
+    await admin.execute("insert into helpdesk.settings (key, value) values ('support_address', '\"desk@example.org\"')")
+    await send(server, message(), to=["Desk@Example.org"])
+    (ticket,) = await tickets(admin)
+    (ack,) = await wait_for_mail(catcher, "ann")
+    assert ack["header"]["Reply-To"] == ["desk@example.org"]  # replies go where the admin said
+    await send(server, message(sender="desk@example.org", subject=f"Re: {ticket['number']}"), to=[SUPPORT])
+    assert await admin.fetchval("select count(*) from helpdesk.ticket_comments") == 0  # our own address: a loop
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        await send(server, message(), to=["other@example.org"])

@@ -85,3 +85,16 @@ def test_attachments_are_kept_with_safe_names():
 
 def test_html_to_text_lists_and_breaks():
     assert html_to_text("<ul><li>one</li><li>two</li></ul>a<br>b") == "- one\n- two\na\nb"
+
+
+@pytest.mark.parametrize("subject, title", [
+    ("Printer jams", "Printer jams"),
+    ("Re: [HD-1001] We received your request", "We received your request"),
+    ("RE: Fwd: re: VPN down", "VPN down"),
+    ("Re: HD-7", "(no subject)"),
+    ("", "(no subject)"),
+])
+def test_titles_from_subjects(subject, title):
+    from oricol.helpdesk.inbound.ingest import title_of
+
+    assert title_of(subject) == title

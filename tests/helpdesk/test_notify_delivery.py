@@ -88,7 +88,7 @@ async def test_failures_back_off_then_give_up_with_the_cause_logged(db_url, pg_s
         assert await job.run_once() == 0  # out of attempts: never sent again
         assert await admin.fetchval("select attempts from helpdesk.notification_outbox") == 3
         assert await asyncio.to_thread(status_lines, config, db_url) == [
-            "  mail       helpdesk notifications: 0 sent, 1 failed, 0 queued"]
+            "  notify     helpdesk mail: 0 sent, 1 failed, 0 queued"]
     finally:
         await close_stack(stack)
 
@@ -126,7 +126,7 @@ async def test_counts_on_metrics_and_status(db_url, pg_server, tmp_path, admin):
         age = float(re.search(r"^oricol_helpdesk_mail_oldest_queued_seconds (\S+)$", text, re.M).group(1))
         assert 89 <= age < 200
         (line,) = await asyncio.to_thread(status_lines, config, db_url)
-        assert line.startswith("  mail       helpdesk notifications: 2 sent, 0 failed, 1 queued (oldest ")
+        assert line.startswith("  notify     helpdesk mail: 2 sent, 0 failed, 1 queued (oldest ")
         status, health = await stack.health()
         assert health["parts"]["helpdesk-notify"] == "up"
     finally:

@@ -107,3 +107,13 @@ def test_first_public_reply_by_staff_sets_first_response(org):
     org["agent"].hd.table("ticket_comments").insert({"ticket_id": t["id"], "body": "on it"}).execute()
     after = org["agent"].hd.table("tickets").select("first_responded_at,status").eq("id", t["id"]).single().execute()
     assert after.data["first_responded_at"] is not None and after.data["status"] == "open"
+
+
+def test_only_admins_delete_tickets(org):
+    t = org["agent"].hd.table("tickets").insert(
+        {"title": f"delete me {org.tag}", "requester_id": org["req_a"].user_id}).execute().data[0]
+    for key in ("agent", "manager", "req_a"):
+        assert org[key].hd.table("tickets").delete().eq("id", t["id"]).execute().data == [], key
+    assert org["agent"].hd.table("tickets").select("id").eq("id", t["id"]).execute().data != []
+    gone = org["admin"].hd.table("tickets").delete().eq("id", t["id"]).execute().data
+    assert [r["id"] for r in gone] == [t["id"]]

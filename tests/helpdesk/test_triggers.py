@@ -2,6 +2,8 @@
 in-app notifications, updated_at; and the schema is what the migrations promise (RLS everywhere)."""
 from __future__ import annotations
 
+import json
+
 import asyncpg
 import pytest
 
@@ -103,3 +105,22 @@ async def test_deactivated_member_loses_access(admin):
     await as_member(admin, req, "insert into helpdesk.tickets (title, requester_id) values ('mine', $1)", req)
     await admin.execute("update helpdesk.members set active = false where user_id = $1", req)
     assert await as_member(admin, req, "select id from helpdesk.tickets") == []
+
+
+async def test_dashboard_stats_count_what_the_caller_sees(admin):
+    req, other, agent, manager = (await member(admin, "requester"), await member(admin, "requester"),
+                                  await member(admin, "agent"), await member(admin, "manager"))
+    for title, who, status in (("a", req, "open"), ("b", req, "resolved"), ("c", other, "open")):
+        await admin.execute("insert into helpdesk.tickets (title, requester_id, assignee_id, status, resolved_at, "
+                            "first_response_breached) values ($1, $2, $3, $4::helpdesk.ticket_status, "
+                            "case when $4 = 'resolved' then now() end, $1 = 'c')", title, who, agent, status)
+    stats = (await as_member(admin, manager, "select helpdesk.dashboard_stats(7) s"))[0]["s"]
+    stats = json.loads(stats)
+    assert stats["by_status"] == {"open": 2, "resolved": 1}
+    assert stats["by_priority"] == {"normal": 2}
+    assert len(stats["per_day"]) == 7 and stats["per_day"][-1]["created"] == 3 and stats["per_day"][-1]["resolved"] == 1
+    assert stats["breaches"] == {"first_response": 1, "resolution": 0, "open_breached": 1}
+    assert stats["agent_load"] == [{"assignee_id": str(agent), "full_name": await admin.fetchval(
+        "select full_name from helpdesk.members where user_id = $1", agent), "open": 2}]
+    mine = json.loads((await as_member(admin, req, "select helpdesk.dashboard_stats(7) s"))[0]["s"])
+    assert mine["by_status"] == {"open": 1, "resolved": 1} and mine["breaches"]["open_breached"] == 0

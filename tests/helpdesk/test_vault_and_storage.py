@@ -45,9 +45,12 @@ def test_vault_secret_is_sealed_and_revealed_only_to_admins(org, live):
 
 
 def test_the_sealing_functions_are_out_of_reach(org):
-    for name in ("vault_decrypt", "vault_encrypt"):
-        with pytest.raises(APIError):
-            org["admin"].client.schema("helpdesk_private").rpc(name, {"sealed": "\\x00"}).execute()
+    for name, args in (("vault_decrypt", {"sealed": "\\x00"}), ("vault_encrypt", {"plain": "x"}),
+                       ("matching_tickets", {"q": org.tag})):
+        for key in ("admin", "req_a"):
+            with pytest.raises(APIError) as error:
+                org[key].client.schema("helpdesk_private").rpc(name, args).execute()
+            assert error.value.code == "PGRST106", (name, key)  # the schema is not exposed
 
 
 def _bucket(person):

@@ -50,7 +50,7 @@ def test_no_object_path_yields_a_5xx_or_leaks(admin, route, key):
 @pytest.mark.parametrize("escape", ["%FF", "%FE", "%C3", "%ED%A0%80"])
 def test_invalid_utf8_keys_are_refused_not_rewritten(admin, escape):
     r = admin.post(f"/object/{BUCKET}/bad{escape}.txt", content=b"x", headers={"content-type": "text/plain"})
-    assert r.status_code == 400 and r.json()["error"] == "Invalid Input", r.text
+    assert r.status_code == 400 and r.json()["code"] == "InvalidKey", r.text
     listed = admin.post(f"/object/list/{BUCKET}", json={"prefix": ""}).json()
     assert not any("\ufffd" in item["name"] for item in listed)
 
@@ -68,4 +68,4 @@ def test_a_role_that_is_not_a_database_role_is_a_4xx(live):
                                    ("POST", f"/storage/v1/object/list/{BUCKET}", {"prefix": ""}),
                                    ("GET", f"/storage/v1/object/authenticated/{BUCKET}/x", None)):
             r = http.request(method, path, json=body)
-            assert 400 <= r.status_code < 500 and set(r.json()) == {"statusCode", "error", "message"}, r.text
+            assert 400 <= r.status_code < 500 and set(r.json()) == {"statusCode", "code", "error", "message"}, r.text

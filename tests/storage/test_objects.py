@@ -80,8 +80,9 @@ def test_public_bucket_needs_no_key(admin_storage, public_bucket, storage_live):
 def test_private_bucket_has_no_public_url(admin_storage, own_bucket):
     admin_storage.from_(own_bucket).upload("x/p.txt", b"private")
     response = httpx.get(admin_storage.from_(own_bucket).get_public_url("x/p.txt"))
-    assert response.status_code == 404
-    assert response.json() == {"statusCode": "404", "error": "Bucket not found", "message": "Bucket not found"}
+    assert response.status_code == 400  # Storage API: HTTP 400, the class in statusCode
+    assert response.json() == {"statusCode": "404", "code": "NoSuchBucket", "error": "Bucket not found",
+                               "message": "Bucket not found"}
 
 
 def test_bucket_size_limit_and_mime_types(admin_storage):

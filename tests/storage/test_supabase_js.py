@@ -157,3 +157,25 @@ out({ byName: names(byName), newest: names(newest), p1: [names(p1), p1.data.hasN
     assert result["p1"] == [[[], ["c.txt", "a.txt"]], True]
     assert result["p2"] == [[[], ["x.txt", "b.txt"]], False]
     assert result["bad"] == "400"
+
+
+def test_js_error_classes_as_storage_api(storage_live):
+    user_id, token = user_token()
+    bucket = unique("own")
+    result = run_node(USER + """
+const admin = service();
+const user = asUser(process.env.TOKEN);
+const B = process.env.BUCKET, U = process.env.USER_ID;
+await admin.storage.createBucket(B);
+const pick = (e) => e && [e.name, e.status, e.statusCode, e.message];
+const noBucket = await admin.storage.getBucket('no-such-' + B);
+const noObject = await user.storage.from(B).info(U + '/missing.txt');
+await user.storage.from(B).upload(U + '/a.txt', 'a', { contentType: 'text/plain' });
+const dup = await user.storage.from(B).upload(U + '/a.txt', 'a', { contentType: 'text/plain' });
+const denied = await user.storage.from(B).upload('elsewhere/a.txt', 'a', { contentType: 'text/plain' });
+out({ noBucket: pick(noBucket.error), noObject: pick(noObject.error), dup: pick(dup.error), denied: pick(denied.error) });
+""", storage_live, env={"TOKEN": token, "BUCKET": bucket, "USER_ID": user_id})
+    assert result["noBucket"] == ["StorageApiError", 400, "404", "Bucket not found"]
+    assert result["noObject"][1:3] == [400, "404"]
+    assert result["dup"] == ["StorageApiError", 400, "409", "The resource already exists"]
+    assert result["denied"] == ["StorageApiError", 400, "403", "new row violates row-level security policy"]

@@ -27,10 +27,30 @@ async def test_sign_in_sets_a_strict_httponly_cookie_and_returns_a_csrf_token(br
     assert session.status_code == 200 and session.json()["csrf_token"] == body["csrf_token"]
 
 
-async def test_the_cookie_is_secure_behind_https(browser):
-    response = await browser.post("/studio/api/login", headers={"x-forwarded-proto": "https"},
-                                  json={"username": "admin", "password": SECRETS["dashboard_password"]})
-    assert "; Secure" in response.headers["set-cookie"]
+async def test_the_cookie_is_secure_behind_a_trusted_https_proxy_only(db_url, pg_server, tmp_path):
+    config = config_for(db_url, pg_server.password, tmp_path, ORICOL_TRUSTED_PROXIES="10.0.0.0/24")
+    stack = await open_stack(config)
+    right = {"username": "admin", "password": SECRETS["dashboard_password"]}
+    try:
+        for peer, secure in ((("10.0.0.7", 1), True), (("192.0.2.1", 1), False)):
+            transport = httpx.ASGITransport(app=stack.gateway, client=peer)
+            async with httpx.AsyncClient(transport=transport, base_url="http://oricol.test") as http:
+                response = await http.post("/studio/api/login", json=right, headers={"x-forwarded-proto": "https"})
+                assert ("; Secure" in response.headers["set-cookie"]) is secure, peer
+    finally:
+        await close_stack(stack)
+
+
+async def test_the_cookie_is_secure_when_the_public_url_is_https(db_url, pg_server, tmp_path):
+    config = config_for(db_url, pg_server.password, tmp_path, ORICOL_PUBLIC_URL="https://studio.example.com")
+    stack = await open_stack(config)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=stack.gateway), base_url="http://oricol.test") as http:
+            response = await http.post("/studio/api/login", json={"username": "admin",
+                                                                   "password": SECRETS["dashboard_password"]})
+            assert "; Secure" in response.headers["set-cookie"]
+    finally:
+        await close_stack(stack)
 
 
 async def test_wrong_credentials_are_refused_and_logged_without_the_password(browser, caplog):

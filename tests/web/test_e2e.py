@@ -20,7 +20,10 @@ def test_browser(spec: Path, web_project):
     keys = web_project.keys()
     env = {**os.environ, "ORICOL_URL": web_project.url, "ANON_KEY": keys["anon_key"],
            "SERVICE_ROLE_KEY": keys["service_role_key"], "MAIL_URL": keys["mail_url"],
-           "SCREENSHOT_DIR": str(SCREENSHOTS)}
+           "SCREENSHOT_DIR": str(SCREENSHOTS),
+           # Studio's console login, and the secret its test greps the console's responses for.
+           "DASHBOARD_USERNAME": keys["studio_username"], "DASHBOARD_PASSWORD": keys["studio_password"],
+           "JWT_SECRET": keys["jwt_secret"]}
     result = subprocess.run(["node", "--experimental-websocket", "--test", "--test-reporter=spec", str(spec)],
                             cwd=WEB_DIR, env=env, capture_output=True, text=True, timeout=600)
     if result.returncode != 0:

@@ -1,7 +1,7 @@
 // Sign-in, sign-up with email confirmation, password recovery, session kept across a reload, sign out.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE, PASSWORD, createUser, latestMail, launch, screenshot, signIn, uniqueEmail, verifyLink } from './support.mjs';
+import { BASE, PASSWORD, createUser, latestMail, launch, nextTotpWindow, screenshot, signIn, totp, uniqueEmail, verifyLink } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -78,4 +78,40 @@ test('a phone-sized screen gets the navigation as a drawer', async () => {
   const drawer = page.getByRole('dialog');
   await drawer.getByRole('link', { name: 'My tickets' }).waitFor();
   await screenshot(page, 'phone-drawer');
+});
+
+test('two-factor sign-in: enrol an authenticator app, then sign-in asks for its code', async () => {
+  const page = await browser.newPage();
+  const user = await createUser('mfa');
+  await signIn(page, user);
+  await page.getByRole('button', { name: 'User menu' }).click();
+  await page.getByRole('menuitem', { name: 'Account and security' }).click();
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  await page.getByRole('img', { name: 'QR code for the authenticator app' }).waitFor();
+  const secret = (await page.getByTestId('totp-secret').textContent()).trim();
+  await screenshot(page, 'mfa-enrol');
+  await page.getByLabel('Authentication code').fill('000000' === await totp(secret) ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.getByRole('alert').filter({ hasText: 'That did not work' }).waitFor();
+  await page.getByLabel('Authentication code').fill(await totp(secret));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.getByText('Signing in asks for a code').waitFor();
+
+  const other = await browser.newPage();
+  await other.goto(`${BASE}/sign-in`);
+  await other.getByLabel('Email').fill(user.email);
+  await other.getByLabel('Password').fill(user.password);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await other.getByRole('heading', { name: 'Two-factor check' }).waitFor();
+  await screenshot(other, 'mfa-challenge');
+  await nextTotpWindow();
+  await other.getByLabel('Authentication code').fill(await totp(secret));
+  await other.getByRole('button', { name: 'Verify' }).click();
+  await other.getByRole('button', { name: 'User menu' }).waitFor();
+  const aal = await other.evaluate(() => {
+    const raw = localStorage.getItem('oricol-auth');
+    const token = JSON.parse(raw).access_token;
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).aal;
+  });
+  assert.equal(aal, 'aal2');
 });

@@ -91,6 +91,7 @@ test('insert a row in the grid, then see it through /rest/v1', async () => {
   await page.getByRole('button', { name: 'Save row' }).click();
   await page.getByRole('table', { name: `Rows of ${TABLE}` }).getByRole('button', { name: 'title: hello from studio' }).waitFor();
   await page.getByText('1 total').waitFor();
+  await page.getByRole('navigation', { name: 'Tables' }).getByText('1', { exact: true }).waitFor(); // exact row count
   await screenshot(page, 'studio-03-grid-row');
   assert.deepEqual(await restRows(SERVICE_ROLE_KEY), [{ id: 1, title: 'hello from studio' }]);
   assert.deepEqual(await restRows(ANON_KEY), []); // RLS is on and no policy lets anon read yet

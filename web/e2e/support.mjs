@@ -114,3 +114,22 @@ export function verifyLink(mail) {
   if (!match) throw new Error(`no verify link in mail: ${html.slice(0, 400)}`);
   return match[0].replace(/&amp;/g, '&');
 }
+
+/** The current TOTP code (RFC 6238: SHA-1, 30 s, 6 digits) of a base32 secret, as an authenticator app shows. */
+export async function totp(secret, at = Date.now()) {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** Waits until a new 30 s TOTP window starts (a code is accepted once). */
+export async function nextTotpWindow() {
+  await new Promise((r) => setTimeout(r, 30_000 - (Date.now() % 30_000) + 200));
+}

@@ -164,3 +164,29 @@ test('a phone-sized screen shows the ticket without sideways scrolling', async (
   await phone.getByRole('table', { name: 'My tickets' }).waitFor();
   await screenshot(phone, 'phone-my-tickets');
 });
+
+test('keyboard: "c" opens the new-ticket form, j/k move through the list, Enter opens a ticket', async () => {
+  await agentPage.goto(`${BASE}/tickets?view=recent&q=${RUN}`);
+  await agentPage.locator('tbody tr[data-row]').nth(1).waitFor();
+  await agentPage.locator('body').click({ position: { x: 5, y: 5 } });
+  await agentPage.keyboard.press('j');
+  await agentPage.keyboard.press('j');
+  const focused = await agentPage.evaluate(() => document.activeElement?.textContent ?? '');
+  const second = await agentPage.locator('tbody tr[data-row]').nth(1).textContent();
+  assert.equal(focused, second);
+  await agentPage.keyboard.press('Enter');
+  await agentPage.waitForURL(/\/tickets\/[0-9a-f-]{36}$/);
+  await agentPage.locator('body').click({ position: { x: 5, y: 5 } });
+  await agentPage.keyboard.press('c');
+  await agentPage.waitForURL(/\/new$/);
+  await agentPage.getByLabel('Title').waitFor();
+});
+
+test('the dashboard shows the desk as charts', async () => {
+  await agentPage.goto(`${BASE}/dashboard`);
+  await agentPage.getByText('Open tickets', { exact: true }).waitFor();
+  await agentPage.locator('.recharts-surface').first().waitFor();
+  assert.ok(await agentPage.locator('.recharts-surface').count() >= 3);
+  await agentPage.waitForTimeout(500); // let the charts finish their entry animation
+  await screenshot(agentPage, 'dashboard');
+});

@@ -15,6 +15,7 @@ from . import attachments, senders
 from .message import InboundMail
 
 NUMBER = re.compile(r"\bHD-(\d{1,12})\b", re.IGNORECASE)
+PREFIXES = re.compile(r"^(?:(?:re|fw|fwd|aw|sv|wg)\s*:\s*)+", re.IGNORECASE)
 log = logging.getLogger("oricol.helpdesk.inbound")
 
 OURS = "select exists (select 1 from helpdesk.notification_outbox where message_id = $1)"
@@ -74,9 +75,9 @@ def caller_for(user_id: str, email: str) -> Caller:
 async def ingest(pool: asyncpg.Pool, admin: asyncpg.Pool, settings: Settings, mail: InboundMail) -> Outcome:
     if mail.automatic:
         return Outcome("ignored", reason=mail.automatic)
-    if not mail.sender or mail.sender == settings.support_address:
-        return Outcome("ignored", reason="sent by the helpdesk itself")
     async with admin.acquire() as conn:
+        if not mail.sender or mail.sender in await senders.support_addresses(conn, settings.support_address):
+            return Outcome("ignored", reason="sent by the helpdesk itself")
         if mail.message_id and await conn.fetchval(OURS, mail.message_id):
             return Outcome("ignored", reason="one of our own messages")
         async with conn.transaction():
@@ -134,13 +135,18 @@ async def _comment(conn: asyncpg.Connection, sender: senders.Sender, ticket: asy
 
 
 async def _ticket(conn: asyncpg.Connection, sender: senders.Sender, mail: InboundMail) -> Outcome:
-    title = NUMBER.sub("", mail.subject).strip(" :-[]") or mail.subject or "(no subject)"
-    title = re.sub(r"^((re|fw|fwd|aw|sv)\s*:\s*)+", "", title, flags=re.IGNORECASE).strip() or "(no subject)"
     try:
-        row = await conn.fetchrow(NEW_TICKET, title[:200], mail.body[:100_000], sender.user_id)
+        row = await conn.fetchrow(NEW_TICKET, title_of(mail.subject), mail.body[:100_000], sender.user_id)
     except asyncpg.InsufficientPrivilegeError:
         raise Refused("550 5.7.1 You may not open tickets here") from None
     return Outcome("created", row["number"])
+
+
+def title_of(subject: str) -> str:
+    """A ticket title from a subject: without reply/forward prefixes or a ticket number it mentions."""
+    title = re.sub(r"\[?\s*\bHD-\d+\b\s*\]?", " ", subject, flags=re.IGNORECASE)
+    title = PREFIXES.sub("", " ".join(title.split()) + " ").strip(" :-")
+    return title[:200] or "(no subject)"
 
 
 async def _store_attachments(pool: asyncpg.Pool, settings: Settings, caller: Caller, sender: senders.Sender,

@@ -20,13 +20,18 @@ Ingest = Callable[[InboundMail], Awaitable[Outcome]]
 
 
 class InboundHandler:
-    def __init__(self, support_address: str, ingest: Ingest):
-        self.support_address = support_address.lower()
+    def __init__(self, accepts: Callable[[str], Awaitable[bool]], ingest: Ingest):
+        self.accepts = accepts  # whether an address is the support address
         self.ingest = ingest
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
                           address: str, rcpt_options: list[str]) -> str:
-        if address.strip().lower() != self.support_address:
+        try:
+            ours = await self.accepts(address.strip().lower())
+        except Exception:  # the database may be away: the sending server retries later
+            log.exception("helpdesk: could not check an inbound recipient")
+            return "451 4.3.0 Try again later"
+        if not ours:
             return "550 5.1.1 No such mailbox here"
         if envelope.rcpt_tos:  # one copy is enough: the support address once
             return "250 OK"

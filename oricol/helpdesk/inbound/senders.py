@@ -27,6 +27,7 @@ values ($1, $2, $3, 'email')
 """
 
 POLICY = "select value #>> '{}' from helpdesk.settings where key = 'unknown_sender_policy'"
+SUPPORT = "select lower(value #>> '{}') from helpdesk.settings where key = 'support_address'"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ async def unknown_sender_policy(conn: asyncpg.Connection, default: str) -> str:
     """The admin's setting (helpdesk.settings 'unknown_sender_policy': "create" or "reject") over the config."""
     value = await conn.fetchval(POLICY)
     return value if value in ("create", "reject") else default
+
+
+async def support_addresses(conn: asyncpg.Connection, configured: str) -> set[str]:
+    """The configured support address and the admin's setting (helpdesk.settings 'support_address'): both
+    are ours, so an admin can move the helpdesk to a new address from the web app."""
+    setting = await conn.fetchval(SUPPORT)
+    return {configured} | ({setting.strip()} if setting else set())
 
 
 async def find(conn: asyncpg.Connection, address: str) -> Sender | None:

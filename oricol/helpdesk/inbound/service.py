@@ -8,6 +8,7 @@ from oricol.service import Platform, Service
 from .ingest import Settings, ingest
 from .listener import InboundHandler, InboundServer
 from .message import InboundMail
+from .senders import support_addresses
 
 log = logging.getLogger("oricol.helpdesk.inbound")
 
@@ -31,7 +32,13 @@ def create(platform: Platform) -> Service:
     async def file(mail: InboundMail):
         return await ingest(platform.db.app, platform.db.admin, settings, mail)
 
-    server = InboundServer(InboundHandler(mail_config.support_address, file), mail_config.inbound_host,
+    async def accepts(address: str) -> bool:
+        if address == mail_config.support_address:
+            return True
+        async with platform.db.admin.acquire() as conn:
+            return address in await support_addresses(conn, mail_config.support_address)
+
+    server = InboundServer(InboundHandler(accepts, file), mail_config.inbound_host,
                            mail_config.inbound_port, mail_config.inbound_max_bytes)
     state: dict[str, str] = {}
 

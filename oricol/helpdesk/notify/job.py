@@ -89,7 +89,8 @@ class Job:
                                  override=self.settings.templates_dir)
         message_id = transport.new_message_id(self.settings.sender, number)
         message = transport.build(rendered, to=row.to_email, sender=self.settings.sender,
-                                  reply_to=self.settings.support_address, message_id=message_id,
+                                  reply_to=await outbox.support_address(conn, self.settings.support_address),
+                                  message_id=message_id,
                                   references=await outbox.thread_of(conn, row))
         await transport.send(transport.relay_of(self.config), message)
         return message_id

@@ -27,6 +27,8 @@ order by id
 limit 1
 """
 
+SUPPORT = "select value #>> '{}' from helpdesk.settings where key = 'support_address'"
+
 MARK_SENT = """
 update helpdesk.notification_outbox
 set sent_at = now(), attempts = attempts + 1, last_error = null, message_id = $2
@@ -83,6 +85,12 @@ async def thread_of(conn: asyncpg.Connection, row: Row) -> list[str]:
         return []
     first = await conn.fetchval(THREAD, row.ticket_id, row.to_email)
     return [first] if first else []
+
+
+async def support_address(conn: asyncpg.Connection, configured: str) -> str:
+    """Where replies go: the admin's setting (helpdesk.settings 'support_address') over the configuration."""
+    setting = await conn.fetchval(SUPPORT)
+    return setting.strip() if setting and "@" in setting else configured
 
 
 async def mark_sent(conn: asyncpg.Connection, row_id: int, message_id: str) -> None:

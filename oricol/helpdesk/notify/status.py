@@ -25,5 +25,5 @@ def status_lines(config, url: str | None) -> list[str]:
     except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
         return []
     age = int(counts["oldest_queued_seconds"])
-    return [f"  {'mail':<10} helpdesk notifications: {int(counts['sent'])} sent, {int(counts['failed'])} failed, "
+    return [f"  {'notify':<10} helpdesk mail: {int(counts['sent'])} sent, {int(counts['failed'])} failed, "
             f"{int(counts['queued'])} queued" + (f" (oldest {age}s)" if counts["queued"] else "")]

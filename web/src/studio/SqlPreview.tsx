@@ -38,7 +38,7 @@ export function SqlPreview({ sql, title, open, onOpenChange, onDone, runLabel = 
       className="max-w-2xl"
       footer={<><Button variant="outline" onClick={() => onOpenChange(false)}>Cancel</Button><Button loading={busy} onClick={run}>{runLabel}</Button></>}>
       <FormField label="SQL to run">
-        <Textarea className="min-h-[160px] font-mono text-xs" spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+        <Textarea rows={10} className="font-mono text-xs" spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
       </FormField>
       {error != null && <ErrorMessage error={error} title="The SQL failed" />}
     </Dialog>

@@ -1,6 +1,7 @@
 /** The postgres-meta shapes the screens read (only the fields they use), and their query hooks. */
 import { useQuery } from '@tanstack/react-query';
-import { api } from './api';
+import { api, runSql } from './api';
+import { literal } from './sql';
 
 export interface MetaColumn {
   id: string; table_id: number; schema: string; table: string; name: string; ordinal_position: number;
@@ -35,4 +36,19 @@ export function useTables(schema: string) {
 
 export function usePolicies() {
   return useQuery({ queryKey: ['pg', 'policies'], queryFn: () => api<MetaPolicy[]>('/pg/policies') });
+}
+
+export interface RowCount { name: string; rows: number; estimated: boolean }
+
+/** Row counts of a schema's tables: exact below 100k rows (one count each), the planner's estimate above. */
+export function useRowCounts(schema: string) {
+  return useQuery({
+    queryKey: ['pg', 'row-counts', schema],
+    queryFn: () => runSql<RowCount>(`select c.relname as name, c.reltuples >= 100000 as estimated,
+  case when c.reltuples < 100000
+       then (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::bigint
+       else c.reltuples::bigint end as rows
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where n.nspname = ${literal(schema)} and c.relkind in ('r', 'p')`),
+  });
 }

@@ -32,8 +32,8 @@ export function AppShell({ brand, nav, topBar, children }: {
 }) {
   const [drawer, setDrawer] = useState(false);
   return (
-    <div className="flex h-full min-h-0">
-      <aside className="hidden w-56 shrink-0 flex-col gap-4 border-r border-border bg-card p-3 md:flex">
+    <div className="flex min-h-full">
+      <aside className="sticky top-0 hidden h-screen w-56 shrink-0 flex-col gap-4 overflow-y-auto border-r border-border bg-card p-3 md:flex">
         <div className="px-2 pt-1 text-base font-semibold">{brand}</div>
         <nav aria-label="Main"><NavList items={nav} /></nav>
       </aside>
@@ -53,13 +53,13 @@ export function AppShell({ brand, nav, topBar, children }: {
         </DialogPrimitive.Portal>
       </DialogPrimitive.Root>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-14 shrink-0 items-center gap-2 border-b border-border bg-card px-3">
+        <header className="sticky top-0 z-30 flex h-14 shrink-0 items-center gap-2 border-b border-border bg-card px-3">
           <Button variant="ghost" size="icon" className="md:hidden" aria-label="Open navigation" onClick={() => setDrawer(true)}>
             <Menu aria-hidden className="h-5 w-5" />
           </Button>
           {topBar}
         </header>
-        <main className="min-h-0 flex-1 overflow-auto p-3 md:p-6">{children}</main>
+        <main className="flex-1 p-3 md:p-6">{children}</main>
       </div>
     </div>
   );

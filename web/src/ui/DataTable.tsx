@@ -20,12 +20,14 @@ export interface Sort { column: string; ascending: boolean }
  */
 export function DataTable<Row>({
   columns, rows, rowId, label, loading, sort, onSortChange, selected, onSelectedChange, onOpen,
-  page, pageSize, total, onPageChange, empty, rowClassName,
+  page, pageSize, total, totalApproximate, onPageChange, empty, rowClassName,
 }: {
   columns: Column<Row>[]; rows: Row[]; rowId: (row: Row) => string; label: string; loading?: boolean;
   sort?: Sort; onSortChange?: (sort: Sort) => void;
   selected?: Set<string>; onSelectedChange?: (selected: Set<string>) => void; onOpen?: (row: Row) => void;
   page?: number; pageSize?: number; total?: number | null; onPageChange?: (page: number) => void;
+  /** The total is an estimate (shown as "about N"): paging then also stops at a short page. */
+  totalApproximate?: boolean;
   empty?: ReactNode; rowClassName?: (row: Row) => string | undefined;
 }) {
   const body = useRef<HTMLTableSectionElement>(null);
@@ -109,11 +111,14 @@ export function DataTable<Row>({
       </div>
       {onPageChange && page !== undefined && (
         <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm text-muted-foreground">
-          <span>{total != null ? `${total.toLocaleString()} total · page ${page + 1}${pages ? ` of ${pages.toLocaleString()}` : ''}` : `Page ${page + 1}`}</span>
+          <span>{total != null
+            ? `${totalApproximate ? 'about ' : ''}${total.toLocaleString()} total · page ${page + 1}${pages && !totalApproximate ? ` of ${pages.toLocaleString()}` : ''}`
+            : `Page ${page + 1}`}</span>
           <Button variant="outline" size="icon" aria-label="Previous page" disabled={page === 0} onClick={() => onPageChange(page - 1)}>
             <ChevronLeft aria-hidden className="h-4 w-4" />
           </Button>
-          <Button variant="outline" size="icon" aria-label="Next page" disabled={pages != null ? page + 1 >= pages : rows.length < (pageSize ?? 0)}
+          <Button variant="outline" size="icon" aria-label="Next page"
+            disabled={rows.length < (pageSize ?? 0) || (pages != null && !totalApproximate && page + 1 >= pages)}
             onClick={() => onPageChange(page + 1)}>
             <ChevronRight aria-hidden className="h-4 w-4" />
           </Button>

@@ -27,7 +27,8 @@ export default function TicketList({ requester = false }: { requester?: boolean 
   const [page, setPage] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const effectiveSort = sort ?? defaultSort(filters.view);
-  const list = useTicketList(requester ? { ...filters, view: 'requested' } : filters, effectiveSort, page, user.id);
+  const list = useTicketList(requester ? { ...filters, view: 'requested' } : filters, effectiveSort, page, user.id,
+    requester ? 'exact' : 'planned');
   const reference = useReference();
   const update = useUpdateTickets();
   useLiveTickets(requester ? 'tickets-mine' : 'tickets-desk');
@@ -101,7 +102,7 @@ export default function TicketList({ requester = false }: { requester?: boolean 
           sort={effectiveSort} onSortChange={(s) => { setSort({ column: s.column as SortColumn, ascending: s.ascending }); setPage(0); }}
           selected={staff ? selected : undefined} onSelectedChange={staff ? setSelected : undefined}
           onOpen={(t) => navigate(`${base}/${t.id}`)}
-          page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? null} onPageChange={setPage}
+          page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? null} totalApproximate={list.data?.approximate} onPageChange={setPage}
           empty={<EmptyState title="No tickets here" description={requester ? 'Tickets you open appear here.' : 'Nothing matches this view and these filters.'}
             action={requester ? <Button asChild size="sm"><Link to="/new">New ticket</Link></Button> : undefined} />} />
       )}

@@ -31,7 +31,8 @@ export function RowsGrid({ table }: { table: MetaTable }) {
     placeholderData: keepPreviousData,
   });
   const rowId = (row: Row) => (keys.length ? keys.map((k) => String(row[k])).join('|') : JSON.stringify(row));
-  const refresh = () => client.invalidateQueries({ queryKey: ['rows', table.schema, table.name] });
+  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: ['rows', table.schema, table.name] }),
+    client.invalidateQueries({ queryKey: ['pg', 'row-counts', table.schema] })]);
 
   async function saveCell(row: Row, column: MetaColumn, text: string) {
     try {

@@ -2,7 +2,7 @@ import { Plus } from 'lucide-react';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Badge, Button, EmptyState, ErrorMessage, FormField, PageHeader, Select, Skeleton, cn } from '@/ui';
-import { SYSTEM_SCHEMAS, useSchemas, useTables } from '../meta';
+import { SYSTEM_SCHEMAS, useRowCounts, useSchemas, useTables } from '../meta';
 import { CreateTableDialog } from './CreateTableDialog';
 import { TableView } from './TableView';
 
@@ -13,6 +13,8 @@ export default function TablesPage() {
   const tableName = params.get('table');
   const schemas = useSchemas();
   const tables = useTables(schema);
+  const counts = useRowCounts(schema);
+  const countOf = (name: string) => counts.data?.find((c) => c.name === name);
   const [creating, setCreating] = useState(false);
   const table = tables.data?.find((t) => t.name === tableName);
 
@@ -35,7 +37,9 @@ export default function TablesPage() {
                   className={cn('flex w-full items-center justify-between rounded-md px-3 py-1.5 text-left text-sm hover:bg-accent',
                     t.name === tableName && 'bg-accent font-medium')}>
                   <span className="truncate">{t.name}</span>
-                  <span className="text-xs text-muted-foreground" title="Estimated rows">{t.live_rows_estimate.toLocaleString()}</span>
+                  <span className="text-xs text-muted-foreground" title={countOf(t.name)?.estimated ? 'Estimated rows' : 'Rows'}>
+                    {countOf(t.name) ? `${countOf(t.name)!.estimated ? '~' : ''}${Number(countOf(t.name)!.rows).toLocaleString()}` : ''}
+                  </span>
                 </button>
               </li>
             ))}
