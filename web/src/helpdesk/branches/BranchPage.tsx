@@ -2,6 +2,7 @@ import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Badge, Button, Card, CardContent, CardHeader, CardTitle, EmptyState, ErrorMessage, PageHeader, Skeleton } from '@/ui';
+import { STATUS_LABEL, STATUS_TONE, type AssetStatus } from '../assets/model';
 import { isStaff, useMe } from '../role';
 import { BRANCH_FIELDS, DEVICE_FIELDS, LINK_FIELDS } from './fields';
 import { useBranch, useDeleteRow, useSaveRow, type Device, type InternetLink } from './queries';
@@ -43,7 +44,7 @@ export default function BranchPage() {
         </Section>
         <Section title={`Assets (${assets.length})`}>
           {assets.length === 0 ? <Empty /> : <ul className="grid gap-1 text-sm">{assets.map((a) => (
-            <li key={a.id}><Link className="font-medium hover:underline" to={`/inventory/${encodeURIComponent(a.tag)}`}>{a.tag}</Link> {a.name} <Badge>{a.status}</Badge></li>))}</ul>}
+            <li key={a.id}><Link className="font-medium hover:underline" to={`/inventory/${encodeURIComponent(a.tag)}`}>{a.tag}</Link> {a.name} <Badge tone={STATUS_TONE[a.status as AssetStatus]}>{STATUS_LABEL[a.status as AssetStatus]}</Badge></li>))}</ul>}
         </Section>
         {me.data && isStaff(me.data.role) && <Section title="Recent tickets">
           {tickets.length === 0 ? <Empty /> : <ul className="grid gap-1 text-sm">{tickets.map((t) => (
@@ -71,7 +72,7 @@ function Editor({ editing, onClose }: { editing: NonNullable<Editing>; onClose: 
 function Section({ title, children, addLabel, canEdit, onAdd }: { title: string; children: React.ReactNode; addLabel?: string; canEdit?: boolean; onAdd?: () => void }) {
   return (
     <Card>
-      <CardHeader className="flex flex-row items-center justify-between gap-2">
+      <CardHeader className="flex-row items-center justify-between gap-2 space-y-0">
         <CardTitle>{title}</CardTitle>
         {canEdit && onAdd && <Button size="sm" variant="outline" onClick={onAdd}><Plus aria-hidden className="h-4 w-4" />{addLabel}</Button>}
       </CardHeader>
