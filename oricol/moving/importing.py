@@ -124,6 +124,8 @@ async def run(source_url: str, target_url: str, backend, *, storage_url: str | N
                                          "values ($1, now(), $2::jsonb)", key, _json(report))
                 for what, why in report["skipped"]:
                     print(f"  skipped {what}: {why}", file=out)
+                # A running REST service learns of the new tables now, as after any migration.
+                await target.execute("notify pgrst, 'reload schema'")
                 wrong = await verify(target, inventory)
             else:
                 print(f"  the database was imported at {done:%Y-%m-%d %H:%M UTC}; resuming with the objects", file=out)

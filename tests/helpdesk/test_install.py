@@ -15,7 +15,7 @@ async def test_ledger_records_the_helpdesk_migrations_under_their_own_source(adm
     shipped = migrate.helpdesk_migrations()
     assert [r["version"] for r in rows] == [m.version for m in shipped]
     assert [r["checksum"] for r in rows] == [m.checksum for m in shipped]
-    assert all(int(m.version) < 50 or 50 <= int(m.version) < 70 for m in shipped)
+    assert all(1 <= int(m.version) < 100 for m in shipped)  # the helpdesk's range (docs/DEVELOPING.md)
 
 
 async def test_bare_platform_has_no_helpdesk(pg_server, tmp_path):

@@ -4,6 +4,7 @@ is the source; a fresh installation is the target. Users sign in with their old 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import asyncpg
@@ -88,7 +89,17 @@ def test_round_trip_keeps_passwords_rows_policies_and_objects(source):
         session = ada.auth.sign_in_with_password({"email": "ada@example.com", "password": PASSWORD})
         assert session.user.id == users["ada"]
         # RLS came along: ada reads her ticket only, and her profile made by the app's trigger at sign-up.
-        assert [t["title"] for t in ada.table("tickets").select("title").execute().data] == ["ada printer"]
+        # (The running REST service reloads its schema cache on the importer's NOTIFY: give it a moment.)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                titles = [t["title"] for t in ada.table("tickets").select("title").execute().data]
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert titles == ["ada printer"]
         assert ada.table("profiles").select("full_name").execute().data == [{"full_name": "ada"}]
         # Storage: the bytes, and the app's storage policy (own folder only).
         path = f"{users['ada']}/report.pdf"

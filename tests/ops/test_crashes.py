@@ -125,7 +125,7 @@ async def test_a_full_disk_is_a_clear_error_and_corrupts_nothing(project):
                                       content=os.urandom(4 * 2**20), headers=auth)
             assert refused.status_code in (500, 507), refused.text
             body = refused.json()
-            assert set(body) == {"statusCode", "error", "message"} and "space" in body["message"].lower()
+            assert set(body) == {"statusCode", "code", "error", "message"} and "space" in body["message"].lower()
             listed = await http.post(f"{project.url}/storage/v1/object/list/documents",
                                      json={"prefix": user_id}, headers={"authorization": auth["authorization"]})
             assert [o["name"] for o in listed.json()] == ["kept.pdf"]

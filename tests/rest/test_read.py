@@ -205,7 +205,7 @@ async def test_max_rows_caps_the_page(rest_stack, anon):
 async def test_accept_profile_must_be_an_exposed_schema(anon):
     r = await get(anon, BOOKS, None, {"Accept-Profile": "auth"}, status=406)
     assert r.json()["code"] == "PGRST106"
-    assert r.json()["message"] == "The schema must be one of the following: public"
+    assert r.json()["message"] == "The schema must be one of the following: public, helpdesk"  # the defaults
     ok = await get(anon, BOOKS, {"select": "id", "limit": 1}, {"Accept-Profile": "public"})
     assert ok.json() == [{"id": 1}]
 

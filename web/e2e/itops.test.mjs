@@ -14,7 +14,7 @@ before(async () => {
   [agent, agent2, requester] = await Promise.all([
     createUser('itagent', { role: 'agent', fullName: 'Ivy Agent' }),
     createUser('itagent2', { role: 'agent', fullName: 'Otto Second' }),
-    createUser('itreq', { fullName: 'Rex Requester' }),
+    createUser('itreq', { fullName: 'Rita Itops' }),
   ]);
   const made = await db().from('branches').insert({ name: `Harbour ${RUN}`, code: `H${RUN}`, city: 'Cape Town' }).select('id, name').single();
   if (made.error) throw new Error(made.error.message);
@@ -119,10 +119,10 @@ test('a licence seat is assigned; the next one warns about over-allocation', asy
   await agentPage.getByRole('link', { name: `Office ${RUN}` }).click();
   await agentPage.getByText('0 / 1 seats used').waitFor();
   await agentPage.getByRole('combobox', { name: 'Person' }).click();
-  await agentPage.getByRole('option', { name: 'Rex Requester' }).click();
+  await agentPage.getByRole('option', { name: 'Rita Itops' }).click();
   await agentPage.getByRole('button', { name: 'Assign seat' }).click();
   await agentPage.getByText('1 / 1 seats used').waitFor();
-  await agentPage.getByRole('list', { name: 'Seats in use' }).getByText('Rex Requester').waitFor();
+  await agentPage.getByRole('list', { name: 'Seats in use' }).getByText('Rita Itops').waitFor();
   await agentPage.getByRole('button', { name: 'Assign anyway' }).waitFor();
   await agentPage.getByText('All 1 seats are taken').waitFor();
   await screenshot(agentPage, 'itops-licence-seat');
