@@ -103,6 +103,14 @@ def configure(level: str = "info", stream=None, log_file: Path | None = None, *,
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True
     uvicorn_error = logging.getLogger("uvicorn.error")
+    # A logging.config.dictConfig run earlier in the process (by a library) disables every logger it does
+    # not name; the server's own lines must come through whatever ran before.
+    uvicorn_error.disabled = False
+    # uvicorn's default logging config (used by any server started without log_config=None) gives the
+    # `uvicorn` logger a console handler of its own and stops it propagating: our handlers would miss
+    # every server line.
+    uvicorn = logging.getLogger("uvicorn")
+    uvicorn.handlers[:], uvicorn.propagate, uvicorn.disabled = [], True, False
     uvicorn_error.setLevel(max(logging.INFO, root.level))
     uvicorn_error.filters[:] = [f for f in uvicorn_error.filters if not isinstance(f, _LifecycleOnce)]
     uvicorn_error.addFilter(_LifecycleOnce())

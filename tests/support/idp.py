@@ -217,7 +217,8 @@ class IdentityProvider:
         ])
 
     def start(self) -> "IdentityProvider":
-        config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off",
+                                log_config=None)  # leave the process's logging as the tests set it
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=lambda: asyncio.run(self._server.serve()), name="test-idp",
                                         daemon=True)
