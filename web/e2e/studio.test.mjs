@@ -134,8 +134,13 @@ test('toggle RLS, then add a policy that holds for the anon key', async () => {
     return (await r.json()).length === 1;
   }, [BASE, TABLE, ANON_KEY]);
   assert.equal((await restRows(ANON_KEY)).length, 1); // RLS off: anon reads through its table grant
+  // Click again only once the page shows RLS off (it re-reads the table after the change): a click on the
+  // stale checked box would ask for "off" a second time.
+  await page.getByText('RLS disabled on').first().waitFor();
+  for (let i = 0; i < 150 && (await rls.getAttribute('aria-checked')) !== 'false'; i++) await page.waitForTimeout(100);
+  assert.equal(await rls.getAttribute('aria-checked'), 'false');
   await rls.click();
-  await page.getByText('RLS enabled on').first().waitFor();
+  await page.getByText('RLS enabled on').first().waitFor({ timeout: 30000 });
   assert.deepEqual(await restRows(ANON_KEY), []);
   await page.getByRole('button', { name: `New policy on ${TABLE}` }).click();
   await choose('Template', 'Everyone can read');
