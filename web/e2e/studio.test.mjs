@@ -83,6 +83,12 @@ test('create a table with two columns, the SQL shown first', async () => {
   await screenshot(page, 'studio-02-create-table-sql');
   await page.getByRole('button', { name: 'Run SQL' }).click();
   await page.getByRole('heading', { name: `public.${TABLE}` }).waitFor();
+  // REST learns of a new table when its schema cache reloads (asynchronously after the DDL); on a server
+  // that many tests share this can take a moment, so wait for it before working through REST.
+  await page.waitForFunction(async ([base, table, key]) => {
+    const r = await fetch(`${base}/rest/v1/${table}?select=id`, { headers: { apikey: key, authorization: `Bearer ${key}` } });
+    return r.status === 200;
+  }, [BASE, TABLE, SERVICE_ROLE_KEY], { timeout: 30000, polling: 250 });
 });
 
 test('insert a row in the grid, then see it through /rest/v1', async () => {
@@ -133,7 +139,10 @@ test('toggle RLS, then add a policy that holds for the anon key', async () => {
     const r = await fetch(`${base}/rest/v1/${table}?select=id`, { headers: { apikey: key } });
     return (await r.json()).length === 1;
   }, [BASE, TABLE, ANON_KEY]);
-  assert.equal((await restRows(ANON_KEY)).length, 1); // RLS off: anon reads through its table grant
+  // RLS off: anon reads through its table grant (asked until REST's connections all see the change).
+  let seen = [];
+  for (let i = 0; i < 100 && (seen = await restRows(ANON_KEY)).length !== 1; i++) await page.waitForTimeout(100);
+  assert.equal(seen.length, 1);
   // Click again only once the page shows RLS off (it re-reads the table after the change): a click on the
   // stale checked box would ask for "off" a second time.
   await page.getByText('RLS disabled on').first().waitFor();
@@ -141,7 +150,8 @@ test('toggle RLS, then add a policy that holds for the anon key', async () => {
   assert.equal(await rls.getAttribute('aria-checked'), 'false');
   await rls.click();
   await page.getByText('RLS enabled on').first().waitFor({ timeout: 30000 });
-  assert.deepEqual(await restRows(ANON_KEY), []);
+  for (let i = 0; i < 100 && (seen = await restRows(ANON_KEY)).length !== 0; i++) await page.waitForTimeout(100);
+  assert.deepEqual(seen, []);
   await page.getByRole('button', { name: `New policy on ${TABLE}` }).click();
   await choose('Template', 'Everyone can read');
   assert.equal(await page.getByLabel('Policy name').inputValue(), 'Everyone can read');
