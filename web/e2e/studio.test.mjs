@@ -154,7 +154,11 @@ test('toggle RLS, then add a policy that holds for the anon key', async () => {
   assert.deepEqual(seen, []);
   await page.getByRole('button', { name: `New policy on ${TABLE}` }).click();
   await choose('Template', 'Everyone can read');
-  assert.equal(await page.getByLabel('Policy name').inputValue(), 'Everyone can read');
+  // The template fills the form on the next render: read the name until it shows (or 5 s pass).
+  const policyName = page.getByLabel('Policy name');
+  let name = '';
+  for (let i = 0; i < 50 && (name = await policyName.inputValue()) !== 'Everyone can read'; i++) await page.waitForTimeout(100);
+  assert.equal(name, 'Everyone can read');
   await page.getByRole('button', { name: 'Review SQL' }).click();
   assert.match(await page.getByLabel('SQL to run').inputValue(), /for select\s+to "anon", "authenticated"\s+using \(true\)/);
   await page.getByRole('button', { name: 'Save policy' }).click();
