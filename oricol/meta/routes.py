@@ -6,16 +6,17 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import catalogue as c
-from . import columns, extensions, generators, policies, privileges, query, reads, schemas, tables
+from . import groups as g
+from . import columns, extensions, policies, privileges, query, reads, schemas, tables
+from .typegen import endpoints as typegen
 
 ID = "{id:int}"
 
 
-def _read(path: str, group: c.Group, by_id: bool = True) -> list[Route]:
-    routes = [Route(path, c.list_endpoint(group), methods=["GET"])]
+def _read(path: str, group: g.Group, by_id: bool = True) -> list[Route]:
+    routes = [Route(path, g.list_endpoint(group), methods=["GET"])]
     if by_id:
-        routes.append(Route(f"{path}/{ID}", c.get_endpoint(group), methods=["GET"]))
+        routes.append(Route(f"{path}/{ID}", g.get_endpoint(group), methods=["GET"]))
     return routes
 
 
@@ -26,7 +27,7 @@ def routes() -> list[Route]:
         Route("/config", reads.settings, methods=["GET"]),
         Route("/config/version", reads.version, methods=["GET"]),
         Route("/query", query.run_query, methods=["POST"]),
-        Route("/generators/typescript", generators.typescript_types, methods=["GET"]),
+        Route("/generators/typescript", typegen.typescript_types, methods=["GET"]),
         Route("/tables", tables.list_tables, methods=["GET"]),
         Route("/tables", tables.create_table, methods=["POST"]),
         Route(f"/tables/{ID}", tables.get_table, methods=["GET"]),
@@ -59,13 +60,13 @@ def routes() -> list[Route]:
         Route("/column-privileges", privileges.list_column_privileges, methods=["GET"]),
         Route("/column-privileges", privileges.grant_column_privileges, methods=["POST"]),
         Route("/column-privileges", privileges.revoke_column_privileges, methods=["DELETE"]),
-        *_read("/views", c.VIEWS),
-        *_read("/materialized-views", c.MATERIALIZED_VIEWS),
-        *_read("/foreign-tables", c.FOREIGN_TABLES),
-        *_read("/functions", c.FUNCTIONS),
-        *_read("/triggers", c.TRIGGERS),
-        *_read("/indexes", c.INDEXES),
-        *_read("/roles", c.ROLES),
-        *_read("/publications", c.PUBLICATIONS),
-        *_read("/types", c.TYPES, by_id=False),
+        *_read("/views", g.VIEWS),
+        *_read("/materialized-views", g.MATERIALIZED_VIEWS),
+        *_read("/foreign-tables", g.FOREIGN_TABLES),
+        *_read("/functions", g.FUNCTIONS),
+        *_read("/triggers", g.TRIGGERS),
+        *_read("/indexes", g.INDEXES),
+        *_read("/roles", g.ROLES),
+        *_read("/publications", g.PUBLICATIONS),
+        *_read("/types", g.TYPES, by_id=False),
     ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import http, typescript
-from .typegen import read_metadata, schema_filter
+from .. import http
+from . import typescript
+from .metadata import read_metadata, schema_filter
 
 
 @http.endpoint(listing=True)

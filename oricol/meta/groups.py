@@ -15,7 +15,7 @@ from starlette.responses import Response
 from oricol.sql import Sql, param, raw
 
 from . import errors, http, sqlfiles
-from .catalog import Page, SchemaFilter, equals, listing, single
+from .listing import Page, SchemaFilter, equals, listing, single
 from .relations import columns_of
 
 Slots = Callable[[Request], dict[str, Sql]]

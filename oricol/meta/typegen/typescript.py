@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from .typegen import Metadata, Row
+from .metadata import Metadata, Row
 
 DEFAULT_SCHEMA = "public"
 DEFAULT_POSTGREST_VERSION = "12"
