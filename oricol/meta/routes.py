@@ -7,7 +7,8 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from . import groups as g
-from . import columns, extensions, policies, privileges, query, reads, schemas, tables
+from . import (columns, extensions, functions, policies, privileges, publications, query, reads, roles, schemas,
+               tables, triggers)
 from .typegen import endpoints as typegen
 
 ID = "{id:int}"
@@ -18,6 +19,11 @@ def _read(path: str, group: g.Group, by_id: bool = True) -> list[Route]:
     if by_id:
         routes.append(Route(f"{path}/{ID}", g.get_endpoint(group), methods=["GET"]))
     return routes
+
+
+def _writes(path: str, create, update, delete) -> list[Route]:
+    return [Route(path, create, methods=["POST"]), Route(f"{path}/{ID}", update, methods=["PATCH"]),
+            Route(f"{path}/{ID}", delete, methods=["DELETE"])]
 
 
 def routes() -> list[Route]:
@@ -67,9 +73,14 @@ def routes() -> list[Route]:
         *_read("/materialized-views", g.MATERIALIZED_VIEWS),
         *_read("/foreign-tables", g.FOREIGN_TABLES),
         *_read("/functions", g.FUNCTIONS),
+        *_writes("/functions", functions.create_function, functions.update_function, functions.delete_function),
         *_read("/triggers", g.TRIGGERS),
+        *_writes("/triggers", triggers.create_trigger, triggers.update_trigger, triggers.delete_trigger),
         *_read("/indexes", g.INDEXES),
         *_read("/roles", g.ROLES),
+        *_writes("/roles", roles.create_role, roles.update_role, roles.delete_role),
         *_read("/publications", g.PUBLICATIONS),
+        *_writes("/publications", publications.create_publication, publications.update_publication,
+                 publications.delete_publication),
         *_read("/types", g.TYPES, by_id=False),
     ]
