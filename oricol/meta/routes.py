@@ -7,8 +7,8 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from . import groups as g
-from . import (columns, extensions, functions, policies, privileges, publications, query, reads, roles, schemas,
-               tables, triggers)
+from . import (columns, extensions, functions, policies, privileges, publications, query, query_tools, reads, roles,
+               schemas, tables, triggers)
 from .typegen import endpoints as typegen
 
 ID = "{id:int}"
@@ -33,6 +33,9 @@ def routes() -> list[Route]:
         Route("/config", reads.settings, methods=["GET"]),
         Route("/config/version", reads.version, methods=["GET"]),
         Route("/query", query.run_query, methods=["POST"]),
+        Route("/query/format", query_tools.format_query, methods=["POST"]),
+        Route("/query/parse", query_tools.parse_query, methods=["POST"]),
+        Route("/query/deparse", query_tools.deparse_query, methods=["POST"]),
         Route("/generators/typescript", typegen.typescript_types, methods=["GET"]),
         Route("/generators/go", typegen.go_types, methods=["GET"]),
         Route("/generators/swift", typegen.swift_types, methods=["GET"]),
