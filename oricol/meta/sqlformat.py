@@ -54,7 +54,7 @@ def _closing(tokens: list[Token], i: int) -> int:
             depth -= 1
             if depth == 0:
                 return j
-    return len(tokens) - 1
+    return len(tokens)  # never closed: the rest of the statement is inside
 
 
 def _space_between(previous: Token | None, token: Token) -> bool:
@@ -83,6 +83,8 @@ class Layout:
         self.line, self.previous = INDENT * depth, None
 
     def write(self, token: Token, depth: int) -> None:
+        if self.previous is not None and self.previous.kind == "line_comment":
+            self.newline(depth)  # a line comment runs to the end of its line: nothing may follow it there
         if not self.line.strip():
             self.line = INDENT * depth
         elif _space_between(self.previous, token):
@@ -181,7 +183,7 @@ class Formatter:
             out.newline(depth + 1)
             self.items(i + 1, close, depth + 1)
             out.newline(depth)
-        if close < len(tokens) and close > i:
+        if close < len(tokens):
             out.write(tokens[close], depth)
         return close + 1
 
@@ -220,5 +222,8 @@ def format_sql(script: str) -> str:
     for statement in _statements(tokenize(script)):
         body = [t for t in statement if not (t.kind == "punct" and t.text == ";")]
         text = Formatter(body).run() if body else ""
-        parts.append(text + (";" if statement[-1].text == ";" and statement[-1].kind == "punct" else ""))
+        if statement[-1].text == ";" and statement[-1].kind == "punct":
+            # after a line comment the semicolon needs a line of its own, or the comment would swallow it
+            text += "\n;" if body and body[-1].kind == "line_comment" else ";"
+        parts.append(text)
     return "\n\n".join(part for part in parts if part.strip(";")) + "\n"

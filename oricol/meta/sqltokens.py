@@ -71,7 +71,9 @@ def tokenize(script: str) -> list[Token]:
         if kind == "space":
             i, glued = end, False
             continue
-        if kind == "block_comment":
+        if kind == "line_comment":
+            end = i + len(script[i:end].rstrip())  # trailing blanks belong to the line, not the comment
+        elif kind == "block_comment":
             end = _block_comment_end(script, i)
         elif kind == "dollar":
             close = script.find(match.group(0), end)

@@ -19,6 +19,9 @@ FORMAT_CASES = [
     # strings, dollar quotes and comments come out untouched
     ("select 'a,  b' as \"x, y\", $$ from; $$ -- keep me\nfrom t",
      "select\n  'a,  b' as \"x, y\",\n  $$ from; $$ -- keep me\nfrom\n  t\n"),
+    # nothing may follow a line comment on its line, not even the semicolon
+    ("select a -- first\n; select f(x, -- why\n y)",
+     "select\n  a -- first\n;\n\nselect\n  f(\n    x,\n    -- why\n    y\n  )\n"),
 ]
 
 
