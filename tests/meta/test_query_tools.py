@@ -2,6 +2,12 @@
 own parse for validation with libpg_query's statement offsets, and a clear refusal for deparse."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oricol.meta.sqlformat import format_sql
+from oricol.meta.sqltokens import tokenize
+
 FORMAT_CASES = [
     # postgres-meta's own test of its formatter
     ("SELECT id, name FROM users where user_id = 1234",
@@ -71,3 +77,17 @@ async def test_deparse_is_refused_clearly(meta):
     response = await meta.post("/pg/query/deparse", json={"ast": {"stmts": []}})
     assert response.status_code == 400
     assert "deparse is not supported" in response.json()["error"]
+
+
+PIECES = ["select ", "from ", "where ", "and ", "or ", "union all ", "left join ", "as ", "between ", "in ", "t.a",
+          "1", "'x, y'", '"Q R"', "$$ a; b $$", "-- note\n", "/* c */", "::int", "now(", "(", ")", ",", " = ", " - ",
+          "[1]", "\n", "  "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_format_changes_only_the_layout(pieces):
+    script = "".join(pieces)
+    before = [t.text for t in tokenize(script)]
+    after = [t.text for t in tokenize(format_sql(script))]
+    assert after == before
