@@ -80,7 +80,7 @@ async def test_deparse_is_refused_clearly(meta):
 
 
 PIECES = ["select ", "from ", "where ", "and ", "or ", "union all ", "left join ", "as ", "between ", "in ", "t.a",
-          "1", "'x, y'", '"Q R"', "$$ a; b $$", "-- note\n", "/* c */", "::int", "now(", "(", ")", ",", " = ", " - ",
+          "1", "'x, y'", '"Q R"', " $$ a; b $$ ", "-- note\n", "/* c */", "::int", "now(", "(", ")", ",", " = ", " - ",
           "[1]", "\n", "  "]
 
 
