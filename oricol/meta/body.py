@@ -67,6 +67,32 @@ class Body:
             raise errors.invalid(name, "must be array of non-empty strings")
         return value
 
+    def strings(self, name: str, default: Any = None) -> Any:
+        """A list of strings that may be empty (a trigger's arguments); null counts as absent."""
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if not isinstance(value, list) or not all(isinstance(item, str) and "\x00" not in item for item in value):
+            raise errors.invalid(name, "must be array of strings")
+        return value
+
+    def str_map(self, name: str, default: Any = None) -> Any:
+        """An object of string values (a function's config_params, a role's config)."""
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+            raise errors.invalid(name, "must be object of strings")
+        return value
+
+    def objects(self, name: str, default: Any = None) -> Any:
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise errors.invalid(name, "must be array of objects")
+        return value
+
     def raw(self, name: str, default: Any = MISSING) -> Any:
         return self.data.get(name, default)
 

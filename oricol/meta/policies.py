@@ -12,8 +12,8 @@ from oricol.sql import Sql, ident, join, raw
 
 from . import ddl, http
 from .body import Body
-from .catalog import equals, single
-from .catalogue import Group, by_id_query, get_endpoint, list_endpoint
+from .listing import equals, single
+from .groups import Group, by_id_query, get_endpoint, list_endpoint
 from . import sqlfiles
 from .writes import answer, in_transaction, read_one
 

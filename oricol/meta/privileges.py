@@ -19,8 +19,8 @@ from starlette.responses import Response
 from oricol.sql import Sql, ident, param, raw
 
 from . import ddl, errors, http, sqlfiles
-from .catalog import listing
-from .catalogue import Group, list_endpoint
+from .listing import listing
+from .groups import Group, list_endpoint
 from .connection import fetch_json
 from .writes import in_transaction
 

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import http, sqlfiles
-from .catalog import Page, listing, single
+from .listing import Page, listing, single
 
 SERVICE_NAME = "@supabase/postgres-meta"
 # The postgres-meta release whose API this service answers (its routes, shapes and error bodies).

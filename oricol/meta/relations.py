@@ -8,12 +8,12 @@ from __future__ import annotations
 from oricol.sql import Sql, raw
 
 from . import sqlfiles
-from .catalog import _filtered
+from .listing import filtered
 
 
 def columns_of(relations: Sql, column_where: list[Sql | None]) -> Sql:
     """`relations` (a query with an `id` column) with a `columns` array added as its last key."""
-    columns = _filtered(sqlfiles.query("columns"), column_where)
+    columns = filtered(sqlfiles.query("columns"), column_where)
     return (raw("select r.*, coalesce(cols.columns, '[]') as columns from (") + relations
             + raw(") r left join (select x.table_id, json_agg(x order by x.ordinal_position) as columns from (")
             + columns + raw(") x group by x.table_id) cols on cols.table_id = r.id"))

@@ -6,17 +6,24 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import catalogue as c
-from . import columns, extensions, generators, policies, privileges, query, reads, schemas, tables
+from . import groups as g
+from . import (columns, extensions, functions, policies, privileges, publications, query, query_tools, reads, roles,
+               schemas, tables, triggers)
+from .typegen import endpoints as typegen
 
 ID = "{id:int}"
 
 
-def _read(path: str, group: c.Group, by_id: bool = True) -> list[Route]:
-    routes = [Route(path, c.list_endpoint(group), methods=["GET"])]
+def _read(path: str, group: g.Group, by_id: bool = True) -> list[Route]:
+    routes = [Route(path, g.list_endpoint(group), methods=["GET"])]
     if by_id:
-        routes.append(Route(f"{path}/{ID}", c.get_endpoint(group), methods=["GET"]))
+        routes.append(Route(f"{path}/{ID}", g.get_endpoint(group), methods=["GET"]))
     return routes
+
+
+def _writes(path: str, create, update, delete) -> list[Route]:
+    return [Route(path, create, methods=["POST"]), Route(f"{path}/{ID}", update, methods=["PATCH"]),
+            Route(f"{path}/{ID}", delete, methods=["DELETE"])]
 
 
 def routes() -> list[Route]:
@@ -26,7 +33,13 @@ def routes() -> list[Route]:
         Route("/config", reads.settings, methods=["GET"]),
         Route("/config/version", reads.version, methods=["GET"]),
         Route("/query", query.run_query, methods=["POST"]),
-        Route("/generators/typescript", generators.typescript_types, methods=["GET"]),
+        Route("/query/format", query_tools.format_query, methods=["POST"]),
+        Route("/query/parse", query_tools.parse_query, methods=["POST"]),
+        Route("/query/deparse", query_tools.deparse_query, methods=["POST"]),
+        Route("/generators/typescript", typegen.typescript_types, methods=["GET"]),
+        Route("/generators/go", typegen.go_types, methods=["GET"]),
+        Route("/generators/swift", typegen.swift_types, methods=["GET"]),
+        Route("/generators/python", typegen.python_types, methods=["GET"]),
         Route("/tables", tables.list_tables, methods=["GET"]),
         Route("/tables", tables.create_table, methods=["POST"]),
         Route(f"/tables/{ID}", tables.get_table, methods=["GET"]),
@@ -59,13 +72,18 @@ def routes() -> list[Route]:
         Route("/column-privileges", privileges.list_column_privileges, methods=["GET"]),
         Route("/column-privileges", privileges.grant_column_privileges, methods=["POST"]),
         Route("/column-privileges", privileges.revoke_column_privileges, methods=["DELETE"]),
-        *_read("/views", c.VIEWS),
-        *_read("/materialized-views", c.MATERIALIZED_VIEWS),
-        *_read("/foreign-tables", c.FOREIGN_TABLES),
-        *_read("/functions", c.FUNCTIONS),
-        *_read("/triggers", c.TRIGGERS),
-        *_read("/indexes", c.INDEXES),
-        *_read("/roles", c.ROLES),
-        *_read("/publications", c.PUBLICATIONS),
-        *_read("/types", c.TYPES, by_id=False),
+        *_read("/views", g.VIEWS),
+        *_read("/materialized-views", g.MATERIALIZED_VIEWS),
+        *_read("/foreign-tables", g.FOREIGN_TABLES),
+        *_read("/functions", g.FUNCTIONS),
+        *_writes("/functions", functions.create_function, functions.update_function, functions.delete_function),
+        *_read("/triggers", g.TRIGGERS),
+        *_writes("/triggers", triggers.create_trigger, triggers.update_trigger, triggers.delete_trigger),
+        *_read("/indexes", g.INDEXES),
+        *_read("/roles", g.ROLES),
+        *_writes("/roles", roles.create_role, roles.update_role, roles.delete_role),
+        *_read("/publications", g.PUBLICATIONS),
+        *_writes("/publications", publications.create_publication, publications.update_publication,
+                 publications.delete_publication),
+        *_read("/types", g.TYPES, by_id=False),
     ]

@@ -8,7 +8,7 @@ from oricol.sql import Sql, raw
 
 from . import ddl, http, sqlfiles
 from .body import Body
-from .catalog import Page, SchemaFilter, equals, listing, single
+from .listing import Page, SchemaFilter, equals, listing, single
 from .writes import answer, in_transaction, read_one
 
 

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from oricol.service import Platform, Service
 
 from . import errors, sqlfiles
-from .catalog import single
+from .listing import single
 from .connection import MetaDb
 from .http import error_response
 from .routes import routes

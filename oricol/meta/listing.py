@@ -54,7 +54,7 @@ def equals(column: str, value: object, cast: str) -> Sql:
     return raw(f"x.{column} = ") + param(value, cast)
 
 
-def _filtered(source: Sql, where: list[Sql | None]) -> Sql:
+def filtered(source: Sql, where: list[Sql | None]) -> Sql:
     conditions = [condition for condition in where if condition is not None]
     fragment = raw("select * from (") + source + raw(") x")
     if conditions:
@@ -64,7 +64,7 @@ def _filtered(source: Sql, where: list[Sql | None]) -> Sql:
 
 def listing(source: Sql, *, where: list[Sql | None], order: str, page: Page = Page()) -> Sql:
     """One JSON array of the matching rows, in `order` (a trusted list of output columns)."""
-    inner = _filtered(source, where) + raw(f" order by {order}")
+    inner = filtered(source, where) + raw(f" order by {order}")
     if page.limit:
         inner = inner + raw(" limit ") + param(page.limit, "int8")
     if page.offset:
@@ -74,4 +74,4 @@ def listing(source: Sql, *, where: list[Sql | None], order: str, page: Page = Pa
 
 def single(source: Sql, *, where: list[Sql | None]) -> Sql:
     """One JSON object, or no row at all."""
-    return raw("select row_to_json(x)::text from (") + _filtered(source, where) + raw(") x limit 1")
+    return raw("select row_to_json(x)::text from (") + filtered(source, where) + raw(") x limit 1")

@@ -1,8 +1,9 @@
 """The read-only endpoint groups of postgres-meta, as a table rather than a handler each.
 
 A `Group` names its catalogue query, its order, which filters it takes and how a missing object is
-worded; `list_endpoint` and `get_endpoint` turn it into Starlette handlers. Groups with writes
-(tables, columns, schemas, policies, extensions) have modules of their own that reuse these pieces.
+worded; `list_endpoint` and `get_endpoint` turn it into Starlette handlers. Writes live in a module per
+group (tables, columns, schemas, policies, extensions, functions, triggers, roles, publications) that
+reuses these pieces to read the object before and after.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from oricol.sql import Sql, param, raw
 
 from . import errors, http, sqlfiles
-from .catalog import Page, SchemaFilter, equals, listing, single
+from .listing import Page, SchemaFilter, equals, listing, single
 from .relations import columns_of
 
 Slots = Callable[[Request], dict[str, Sql]]

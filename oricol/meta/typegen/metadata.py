@@ -14,8 +14,8 @@ from oricol import catalogue
 from oricol.catalogue import view_keys
 from oricol.sql import param
 
-from . import sqlfiles
-from .catalog import SYSTEM_SCHEMAS, SchemaFilter, listing
+from .. import sqlfiles
+from ..listing import SYSTEM_SCHEMAS, SchemaFilter, listing
 
 Row = dict[str, Any]
 

@@ -13,7 +13,8 @@ import json
 import re
 from typing import Any, Iterable
 
-from .typegen import Metadata, Row
+from .metadata import Metadata, Row
+from .naming import sort_key as _sort_key
 
 DEFAULT_SCHEMA = "public"
 DEFAULT_POSTGREST_VERSION = "12"
@@ -51,11 +52,6 @@ def _array(items: list[str]) -> str:
     if not items:
         return "[]"
     return "[\n" + "\n".join(_indent(item) + "," for item in items) + "\n]"
-
-
-def _sort_key(name: str) -> tuple:
-    # JavaScript's localeCompare: case-insensitive first, punctuation before letters, lower before upper.
-    return (name.casefold(), name.swapcase())
 
 
 def _nullable(ts_type: str, nullable: bool) -> str:
