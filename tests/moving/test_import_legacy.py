@@ -287,3 +287,39 @@ def test_a_second_run_duplicates_nothing_and_brings_what_is_new(installation):
     ron = signed_in(project, "ron").schema("helpdesk")
     assert {t["title"] for t in ron.table("tickets").select("title").execute().data} == \
         {"Laptop battery", "Monitor flickers"}
+
+
+def test_another_database_by_url_finds_people_by_email(installation):
+    """The original tables in another database (its own user ids): people are matched here by email, and one
+    who has no account here is reported, not invented."""
+    project, users, _ = installation
+    keys = project.keys()
+    sql(project, "create database legacy_elsewhere")
+    source_url = keys["db_url"].rsplit("/", 1)[0] + "/legacy_elsewhere"
+
+    async def build():
+        conn = await asyncpg.connect(source_url)
+        try:  # the two tables of Supabase's that the original app's migrations refer to
+            await conn.execute("create schema auth; create table auth.users (id uuid primary key, email text); "
+                               "create schema storage; create table storage.buckets (id text primary key, "
+                               "name text, public boolean)")
+            await conn.execute((FIXTURE / "20251108000000_original_oricol.sql").read_text())
+            theirs = {"uma": uuid.uuid4(), "zed": uuid.uuid4()}
+            for name, user in theirs.items():
+                await conn.execute("insert into auth.users (id, email) values ($1, $2)", user, f"{name}@example.com")
+                await conn.execute("insert into public.profiles (id, user_id, full_name, email) "
+                                   "values ($1, $1, $2, $3)", user, name, f"{name}@example.com")
+            await conn.execute("insert into public.user_roles (user_id, role) values ($1, 'support_staff')",
+                               theirs["uma"])
+            await conn.execute("insert into public.tickets (title, created_by) values ('Elsewhere ticket', $1)",
+                               theirs["uma"])
+            return theirs
+        finally:
+            await conn.close()
+
+    theirs = asyncio.run(build())
+    done = run_import(project, "--db-url", source_url, "--yes")
+    assert f"public.profiles {theirs['zed']}: user {theirs['zed']} (zed@example.com) is not a user here" in done.stdout
+    assert one(project, "select role::text from helpdesk.members where user_id = $1", uuid.UUID(users["uma"])) == "agent"
+    assert one(project, "select requester_id::text from helpdesk.tickets where title = 'Elsewhere ticket'") == users["uma"]
+    assert one(project, "select count(*) from auth.users where email = 'zed@example.com'") == 0
