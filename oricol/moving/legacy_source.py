@@ -34,8 +34,8 @@ class NotLegacy(LegacyError):
 
 
 async def read_legacy(conn: asyncpg.Connection, schema: str = "public") -> Legacy:
-    tables = {r["relname"]: r["rows"] for r in await conn.fetch(
-        "select c.relname, c.reltuples::bigint as rows from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+    tables = {r["relname"] for r in await conn.fetch(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
         "where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition", schema)}
     missing = [t for t in REQUIRED if t not in tables]
     if missing:
@@ -44,10 +44,11 @@ async def read_legacy(conn: asyncpg.Connection, schema: str = "public") -> Legac
     rows = {}
     for table in MAPPED:
         if table in tables:
-            records = await conn.fetch(f"select to_jsonb(t)::text as row from {quote_ident(schema)}.{quote_ident(table)} t")
+            qualified = f"{quote_ident(schema)}.{quote_ident(table)}"
+            records = await conn.fetch(f"select to_jsonb(t)::text as row from {qualified} t")
             rows[table] = [orjson.loads(r["row"]) for r in records]
     others = {}
-    for table in sorted(set(tables) - set(MAPPED)):
+    for table in sorted(tables - set(MAPPED)):
         others[table] = await conn.fetchval(f"select count(*) from {quote_ident(schema)}.{quote_ident(table)}")
     users: dict[str, str | None] = {}
     if await conn.fetchval("select to_regclass('auth.users') is not null"):

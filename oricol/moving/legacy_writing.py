@@ -28,7 +28,8 @@ ORDER = ("branches", "assets", "asset_assignments", "tickets", "ticket_events", 
 DERIVED = {
     "tickets": {
         "number": "'HD-' || nextval('helpdesk.ticket_number_seq')",
-        "first_response_due_at": "(helpdesk.sla_due(r.priority, coalesce(r.created_at, now()), '0')).first_response_due_at",
+        "first_response_due_at": "(helpdesk.sla_due(r.priority, coalesce(r.created_at, now()), '0'))"
+                                 ".first_response_due_at",
         "resolution_due_at": "(helpdesk.sla_due(r.priority, coalesce(r.created_at, now()), '0')).resolution_due_at",
         "sla_paused_at": "case when r.status in ('pending', 'on_hold') then coalesce(r.created_at, now()) end",
     },
