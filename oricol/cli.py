@@ -218,6 +218,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from oricol.moving import commands
 
+    if args.import_kind == "oricol-legacy":
+        return commands.import_legacy(_load(args), args.db_url, args.plan, args.yes)
     return commands.import_supabase(_load(args), args.db_url, args.storage_url, args.service_key, args.plan,
                                     args.yes)
 
@@ -423,6 +425,12 @@ def parser() -> argparse.ArgumentParser:
                         "or its pooler URL in session mode)")
     q.add_argument("--storage-url", help="the project's URL or Storage API URL, to fetch the objects' bytes")
     q.add_argument("--service-key", help="the project's service_role key, for --storage-url")
+    q.add_argument("--plan", action="store_true", help="print what would be imported and change nothing")
+    q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    q.set_defaults(func=cmd_import)
+    q = kinds.add_parser("oricol-legacy", help="the original Oricol app's tables mapped into the helpdesk")
+    q.add_argument("--db-url", help="a database holding the original app's tables in `public` "
+                                    "(default: this installation's own database)")
     q.add_argument("--plan", action="store_true", help="print what would be imported and change nothing")
     q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     q.set_defaults(func=cmd_import)

@@ -36,3 +36,24 @@ def _refusals_as_errors(command) -> int:
     except importing.ImportRefused as refused:
         print(f"oricol: {refused}", file=sys.stderr)
         return 1
+
+
+def import_legacy(config: Config, db_url: str | None, plan_only: bool, yes: bool) -> int:
+    """The original Oricol app's data into the helpdesk; the source is this installation's own `public`
+    schema unless --db-url names another database."""
+    from . import legacy
+    from .legacy_plan import LegacyError
+
+    def confirm(question: str) -> bool:
+        return yes or backup_commands.confirmed(question)
+
+    def go() -> int:
+        with backup_commands.database(config) as target_url:
+            assert target_url is not None
+            try:
+                return asyncio.run(legacy.run(db_url, target_url, plan_only=plan_only, confirm=confirm))
+            except LegacyError as refused:
+                print(f"oricol: {refused}", file=sys.stderr)
+                return 1
+
+    return backup_commands.guarded(go)
