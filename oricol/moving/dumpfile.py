@@ -20,6 +20,7 @@ from pathlib import Path
 import asyncpg
 
 from oricol.backup import tools
+from oricol.pg.binaries import find_bindir
 from oricol.sql import quote_ident
 
 # The files `oricol export supabase` writes, in the order psql restores them.
@@ -63,8 +64,6 @@ def scratch_name(files: list[Path]) -> str:
 
 async def _tool(program: str, url: str, *args: str, bindir: Path | None) -> tuple[int, str]:
     """Runs psql or pg_restore, which go on past failing statements; returns the exit code and stderr."""
-    from oricol.pg.binaries import find_bindir
-
     target, extra = tools.without_password(url)
     process = await asyncio.create_subprocess_exec(
         str((bindir or find_bindir()) / program), f"--dbname={target}", *args,

@@ -110,10 +110,14 @@ def test_import_export_import_keeps_everything(source, tmp_path):
             second_ctx.__exit__(None, None, None)
 
 
-def pg_dump(project, *args: str) -> str:
+def pg_dump_bytes(project, *args: str) -> bytes:
     url, env = without_password(project.keys()["db_url"])
     return subprocess.run([str(find_bindir() / "pg_dump"), f"--dbname={url}", *args], env={**env, "PATH": "/usr/bin"},
-                          capture_output=True, text=True, check=True).stdout
+                          capture_output=True, check=True).stdout
+
+
+def pg_dump(project, *args: str) -> str:
+    return pg_dump_bytes(project, *args).decode()
 
 
 def test_a_dump_file_imports_and_a_bad_one_changes_nothing(source, tmp_path):
@@ -136,6 +140,11 @@ def test_a_dump_file_imports_and_a_bad_one_changes_nothing(source, tmp_path):
         assert sql(target, "select count(*) from auth.users")[0][0] == 0
         assert sql(target, "select to_regclass('public.tickets') is null")[0][0]
         assert sql(target, "select count(*) from pg_database where datname like 'oricol_dump_%'")[0][0] == 0
+
+        custom = tmp_path / "public.dump"
+        custom.write_bytes(pg_dump_bytes(project, "--format=custom", "--schema=public"))
+        planned = target.cli("import", "supabase", "--dump", str(custom), "--plan", timeout=300)
+        assert "table public.tickets: 2 rows" in planned.stdout, planned.stdout  # restored by pg_restore
 
         planned = target.cli("import", "supabase", "--dump", str(dump), "--plan", timeout=300)
         assert "table public.tickets: 2 rows" in planned.stdout, planned.stdout
