@@ -221,7 +221,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.import_kind == "oricol-legacy":
         return commands.import_legacy(_load(args), args.db_url, args.plan, args.yes)
     return commands.import_supabase(_load(args), args.db_url, args.storage_url, args.service_key, args.plan,
-                                    args.yes)
+                                    args.yes, dump=args.dump, objects_dir=args.objects)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from oricol.moving import commands
+
+    return commands.export_supabase(_load(args), args.out)
 
 
 def keys_of(config: configuration.Config) -> dict[str, str]:
@@ -420,9 +426,13 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="bring a Supabase project into this installation")
     kinds = p.add_subparsers(dest="import_kind", required=True)
     q = kinds.add_parser("supabase", help="database, auth users (passwords kept), storage buckets and objects")
-    q.add_argument("--db-url", required=True,
+    q.add_argument("--db-url",
                    help="the project's database URL (postgresql://postgres:...@db.<ref>.supabase.co:5432/postgres, "
                         "or its pooler URL in session mode)")
+    q.add_argument("--dump", help="instead of --db-url: a `supabase db dump`/pg_dump file (plain or custom format) "
+                                  "or an `oricol export supabase` folder")
+    q.add_argument("--objects", help="an export's storage folder (manifest.json, <bucket>/<key>) for the objects' "
+                                     "bytes; default: the storage folder of an export given as --dump")
     q.add_argument("--storage-url", help="the project's URL or Storage API URL, to fetch the objects' bytes")
     q.add_argument("--service-key", help="the project's service_role key, for --storage-url")
     q.add_argument("--plan", action="store_true", help="print what would be imported and change nothing")
@@ -434,6 +444,12 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--plan", action="store_true", help="print what would be imported and change nothing")
     q.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     q.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write this installation out in the layout Supabase's tools restore")
+    kinds = p.add_subparsers(dest="export_kind", required=True)
+    q = kinds.add_parser("supabase", help="schema.sql, data files (auth users with their hashes) and storage objects")
+    q.add_argument("--out", required=True, help="a new or empty folder to write into")
+    q.set_defaults(func=cmd_export)
 
     p = sub.add_parser("psql", help="a psql shell on the project's database")
     p.set_defaults(func=cmd_psql)

@@ -20,7 +20,7 @@ import asyncpg
 from oricol.backup import tools
 from oricol.sql import quote_ident
 
-from .source import AUTH_TABLES, Inventory
+from .source import AUTH_TABLES, OWN_FUNCTION_SCHEMAS, Inventory
 
 Progress = Callable[[str], None]
 SPOOL_BYTES = 64 * 1024 * 1024
@@ -43,21 +43,23 @@ async def dump_section(source_url: str, schemas: list[str], section: str, bindir
     return "\n".join(CREATE_SCHEMA.sub(r"CREATE SCHEMA IF NOT EXISTS \1;", line) for line in lines)
 
 
-async def _columns(conn: asyncpg.Connection, schema: str, table: str) -> list[str]:
+async def columns(conn: asyncpg.Connection, schema: str, table: str) -> list[str]:
     return [r["attname"] for r in await conn.fetch(
         "select attname from pg_attribute where attrelid = to_regclass($1) and attnum > 0 and not attisdropped "
         "and attgenerated = '' order by attnum", q(schema, table))]
 
 
-async def copy_table(source: asyncpg.Connection, target: asyncpg.Connection, schema: str, table: str) -> int:
-    """Rows of one table, through a spooled file; only the columns both sides have."""
-    theirs, ours = await _columns(source, schema, table), await _columns(target, schema, table)
+async def copy_table(source: asyncpg.Connection, target: asyncpg.Connection, schema: str, table: str,
+                     where: str = "", *args) -> int:
+    """Rows of one table (those `where` picks), through a spooled file; only the columns both sides have."""
+    theirs, ours = await columns(source, schema, table), await columns(target, schema, table)
     shared = [c for c in theirs if c in ours]
     if not shared:
         return 0
     listed = ", ".join(quote_ident(c) for c in shared)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
-        await source.copy_from_query(f"select {listed} from {q(schema, table)}", output=spool, format="text")
+        await source.copy_from_query(f"select {listed} from {q(schema, table)} {where}", *args, output=spool,
+                                     format="text")
         spool.seek(0)
         status = await target.copy_to_table(table, schema_name=schema, source=spool, columns=shared,
                                             format="text")
@@ -72,15 +74,23 @@ async def _sequences(source: asyncpg.Connection, target: asyncpg.Connection, sch
         await target.execute("select setval($1::regclass, $2, $3)", name, state["last_value"], state["is_called"])
 
 
-async def _outside_triggers(source: asyncpg.Connection, target: asyncpg.Connection) -> list[str]:
+async def _trigger_rows(source: asyncpg.Connection) -> list[asyncpg.Record]:
     """The app's triggers on auth and storage tables (e.g. a profile row for each new user)."""
+    return await source.fetch(
+        "select t.tgname, c.relname, n.nspname, pg_get_triggerdef(t.oid) as def from pg_trigger t "
+        "join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace "
+        "join pg_proc p on p.oid = t.tgfoid join pg_namespace pn on pn.oid = p.pronamespace "
+        "where not t.tgisinternal and n.nspname in ('auth', 'storage') and pn.nspname <> all($1::text[]) "
+        "order by 3, 2, 1", list(OWN_FUNCTION_SCHEMAS))
+
+
+async def outside_triggers_sql(source: asyncpg.Connection) -> list[str]:
+    return [row["def"] for row in await _trigger_rows(source)]
+
+
+async def _outside_triggers(source: asyncpg.Connection, target: asyncpg.Connection) -> list[str]:
     made = []
-    for row in await source.fetch(
-            "select t.tgname, c.relname, n.nspname, pg_get_triggerdef(t.oid) as def from pg_trigger t "
-            "join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace "
-            "join pg_proc p on p.oid = t.tgfoid join pg_namespace pn on pn.oid = p.pronamespace "
-            "where not t.tgisinternal and n.nspname in ('auth', 'storage') "
-            "and pn.nspname not in ('auth', 'storage', 'realtime', 'extensions', 'supabase_functions')"):
+    for row in await _trigger_rows(source):
         exists = await target.fetchval("select 1 from pg_trigger where tgrelid = to_regclass($1) and tgname = $2",
                                        q(row["nspname"], row["relname"]), row["tgname"])
         if not exists:
@@ -89,33 +99,57 @@ async def _outside_triggers(source: asyncpg.Connection, target: asyncpg.Connecti
     return made
 
 
+async def _policy_rows(source: asyncpg.Connection) -> list[asyncpg.Record]:
+    # The Oricol Helpdesk's own policies (on its buckets, through its functions) are every installation's.
+    return await source.fetch("select tablename, policyname, permissive, roles::text[] as roles, cmd, qual, "
+                              "with_check from pg_policies where schemaname = 'storage' "
+                              "and concat(qual, ' ', with_check) !~ 'helpdesk' order by 1, 2")
+
+
+def _policy_sql(p: asyncpg.Record) -> str:
+    roles = ", ".join("public" if r == "public" else quote_ident(r) for r in p["roles"])
+    sql = (f"create policy {quote_ident(p['policyname'])} on {q('storage', p['tablename'])} as {p['permissive']} "
+           f"for {p['cmd']} to {roles}")
+    sql += f" using ({p['qual']})" if p["qual"] else ""
+    return sql + (f" with check ({p['with_check']})" if p["with_check"] else "")
+
+
+async def storage_policies_sql(source: asyncpg.Connection) -> list[str]:
+    return [_policy_sql(p) for p in await _policy_rows(source)]
+
+
 async def _storage_policies(source: asyncpg.Connection, target: asyncpg.Connection) -> list[str]:
     made = []
-    for p in await source.fetch("select tablename, policyname, permissive, roles::text[] as roles, cmd, qual, "
-                                "with_check from pg_policies where schemaname = 'storage'"):
+    for p in await _policy_rows(source):
         exists = await target.fetchval("select 1 from pg_policies where schemaname = 'storage' and tablename = $1 "
                                        "and policyname = $2", p["tablename"], p["policyname"])
         if exists:
             continue
-        roles = ", ".join("public" if r == "public" else quote_ident(r) for r in p["roles"])
-        sql = (f"create policy {quote_ident(p['policyname'])} on {q('storage', p['tablename'])} as {p['permissive']} "
-               f"for {p['cmd']} to {roles}")
-        sql += f" using ({p['qual']})" if p["qual"] else ""
-        sql += f" with check ({p['with_check']})" if p["with_check"] else ""
-        await target.execute(sql)
+        await target.execute(_policy_sql(p))
         made.append(f"storage.{p['tablename']}: {p['policyname']}")
     return made
 
 
+async def _published_rows(source: asyncpg.Connection, schemas: list[str]) -> list[asyncpg.Record]:
+    return await source.fetch("select schemaname, tablename from pg_publication_tables where pubname = "
+                              "'supabase_realtime' and schemaname = any($1::text[]) order by 1, 2", schemas)
+
+
+def _publish_sql(row: asyncpg.Record) -> str:
+    return f"alter publication supabase_realtime add table {q(row['schemaname'], row['tablename'])}"
+
+
+async def publication_sql(source: asyncpg.Connection, schemas: list[str]) -> list[str]:
+    return [_publish_sql(row) for row in await _published_rows(source, schemas)]
+
+
 async def _publication(source: asyncpg.Connection, target: asyncpg.Connection, schemas: list[str]) -> list[str]:
     added = []
-    for row in await source.fetch("select schemaname, tablename from pg_publication_tables "
-                                  "where pubname = 'supabase_realtime' and schemaname = any($1::text[])", schemas):
+    for row in await _published_rows(source, schemas):
         present = await target.fetchval("select 1 from pg_publication_tables where pubname = 'supabase_realtime' "
                                         "and schemaname = $1 and tablename = $2", row["schemaname"], row["tablename"])
         if not present:
-            await target.execute(f"alter publication supabase_realtime add table "
-                                 f"{q(row['schemaname'], row['tablename'])}")
+            await target.execute(_publish_sql(row))
             added.append(f"{row['schemaname']}.{row['tablename']}")
     return added
 
@@ -149,8 +183,9 @@ async def copy_database(source_url: str, source: asyncpg.Connection, target: asy
         await copy_table(source, target, table.schema, table.name)
     if inventory.buckets:
         progress(f"rows: storage.buckets ({len(inventory.buckets)}), storage.objects ({len(inventory.objects)})")
-        await copy_table(source, target, "storage", "buckets")
-        await copy_table(source, target, "storage", "objects")
+        await copy_table(source, target, "storage", "buckets", "where id = any($1::text[])", inventory.buckets)
+        await copy_table(source, target, "storage", "objects", "where bucket_id = any($1::text[])",
+                         inventory.buckets)
         # Our object store files bytes by (id, version): every object needs a version.
         await target.execute("update storage.objects set version = gen_random_uuid()::text "
                              "where version is null and bucket_id = any($1::text[])", inventory.buckets)

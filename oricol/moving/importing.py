@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Callable, TextIO
 
 import asyncpg
@@ -93,7 +94,10 @@ async def verify(target: asyncpg.Connection, inventory: Inventory) -> list[str]:
 
 
 async def run(source_url: str, target_url: str, backend, *, storage_url: str | None, service_key: str | None,
-              plan_only: bool, confirm: Callable[[str], bool], out: TextIO = sys.stdout) -> int:
+              plan_only: bool, confirm: Callable[[str], bool], out: TextIO = sys.stdout,
+              objects_dir: Path | None = None, skipped: list[tuple[str, str]] | None = None) -> int:
+    """`objects_dir` (an export's storage folder) stands in for the Storage API; `skipped` adds what an
+    earlier step (restoring a dump) left behind to the plan's list."""
     def progress(message: str) -> None:
         print(f"  {message}", file=out, flush=True)
 
@@ -101,7 +105,8 @@ async def run(source_url: str, target_url: str, backend, *, storage_url: str | N
     source = await asyncpg.connect(source_url, timeout=15, server_settings={"search_path": ""})
     try:
         inventory = await read(source)
-        print(plan_text(inventory, storage_url), file=out, flush=True)
+        inventory.skipped += skipped or []
+        print(plan_text(inventory, storage_url or (objects_dir and str(objects_dir))), file=out, flush=True)
         if plan_only:
             return 0
         target = await asyncpg.connect(target_url, timeout=15)
@@ -129,7 +134,7 @@ async def run(source_url: str, target_url: str, backend, *, storage_url: str | N
                 wrong = await verify(target, inventory)
             else:
                 print(f"  the database was imported at {done:%Y-%m-%d %H:%M UTC}; resuming with the objects", file=out)
-            wrong += await _objects(target, backend, inventory, storage_url, service_key, progress, out)
+            wrong += await _objects(target, backend, inventory, storage_url, service_key, objects_dir, progress, out)
         finally:
             await target.close()
     finally:
@@ -145,14 +150,19 @@ async def run(source_url: str, target_url: str, backend, *, storage_url: str | N
     return 0
 
 
-async def _objects(target, backend, inventory: Inventory, storage_url, service_key, progress, out) -> list[str]:
+async def _objects(target, backend, inventory: Inventory, storage_url, service_key, objects_dir, progress,
+                   out) -> list[str]:
     if not inventory.objects:
         return []
-    if not storage_url or not service_key:
-        return ["storage objects: rows imported, bytes not fetched (give --storage-url and --service-key)"]
+    if objects_dir is None and (not storage_url or not service_key):
+        return ["storage objects: rows imported, bytes not fetched (give --storage-url and --service-key, "
+                "or --objects with an export's storage folder)"]
     await backend.start()
     wanted = await _wanted(target, inventory.buckets)
-    outcome = await objects.copy_objects(wanted, backend, storage_url, service_key, progress)
+    if objects_dir is not None:
+        outcome = await objects.copy_objects_from_dir(wanted, backend, objects_dir, progress)
+    else:
+        outcome = await objects.copy_objects(wanted, backend, storage_url, service_key, progress)
     print(f"  objects: {outcome.fetched} fetched ({outcome.bytes / 1_000_000:.1f} MB), "
           f"{outcome.already_here} already here", file=out)
     return [f"object {name}: {why}" for name, why in outcome.failed or []]

@@ -1,5 +1,6 @@
 """The storage half of an import: every object's bytes, fetched from the source project's Storage API
-with its service key and filed in our object store under the object's id and version.
+with its service key (or read from an export's storage folder) and filed in our object store under the
+object's id and version.
 
 Resumable by construction: an object whose (id, version) the store already holds is not fetched again,
 so a second run after an interruption continues where the first stopped. Each object's bytes are
@@ -9,18 +10,23 @@ before they are filed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
 from urllib.parse import quote
 
 import httpx
 
-from oricol.objectstore import Backend
+from oricol.objectstore import CHUNK, Backend
 
 Progress = Callable[[str], None]
+
+
+class ObjectsUnreadable(RuntimeError):
+    """An export's storage folder without a readable manifest."""
 
 
 @dataclass(frozen=True)
@@ -76,33 +82,85 @@ async def _fetch(http: httpx.AsyncClient, base: str, item: Wanted, staging: Path
     return Path(temp), size, digest.hexdigest()
 
 
+Fetch = Callable[["Wanted", Path], Awaitable[tuple[Path, int, str]]]
+
+
 async def copy_objects(items: list[Wanted], backend: Backend, storage_url: str, service_key: str,
                        progress: Progress) -> Outcome:
     base = storage_api(storage_url)
+    headers = {"apikey": service_key, "authorization": f"Bearer {service_key}"}
+    async with httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(60.0, connect=10.0)) as http:
+        return await file_objects(items, backend, lambda item, staging: _fetch(http, base, item, staging), progress)
+
+
+async def copy_objects_from_dir(items: list[Wanted], backend: Backend, folder: Path, progress: Progress) -> Outcome:
+    """The bytes from an export's storage folder (<bucket>/<key>), checked against its manifest too."""
+    listed = _manifest(folder)
+
+    async def fetch(item: Wanted, staging: Path) -> tuple[Path, int, str]:
+        temp, size, md5 = await _read_file(folder, item, staging)
+        expected = listed.get((item.bucket, item.name))
+        if expected is not None and expected != md5:
+            os.unlink(temp)
+            raise RuntimeError("bytes differ from the export's manifest (MD5)")
+        return temp, size, md5
+
+    return await file_objects(items, backend, fetch, progress)
+
+
+def _manifest(folder: Path) -> dict[tuple[str, str], str]:
+    try:
+        listed = json.loads((folder / "manifest.json").read_text())["objects"]
+        return {(o["bucket"], o["name"]): o["md5"] for o in listed}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ObjectsUnreadable(f"{folder / 'manifest.json'} cannot be read: {error}") from error
+
+
+async def _read_file(folder: Path, item: Wanted, staging: Path) -> tuple[Path, int, str]:
+    source = folder / item.bucket / item.name
+    # A key is a path inside its bucket's folder: never let one climb out of it.
+    if not source.resolve().is_relative_to((folder / item.bucket).resolve()):
+        raise RuntimeError("the object's key leaves its bucket's folder")
+    if not source.is_file():
+        raise RuntimeError(f"no file {source}")
+    handle, temp = tempfile.mkstemp(dir=staging, prefix="import-")
+    digest, size = hashlib.md5(), 0
+    try:
+        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
+            while chunk := data.read(CHUNK):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+    except BaseException:
+        os.unlink(temp)
+        raise
+    return Path(temp), size, digest.hexdigest()
+
+
+async def file_objects(items: list[Wanted], backend: Backend, fetch: Fetch, progress: Progress) -> Outcome:
+    """Fetches what the store lacks, checks size and MD5 against the source's record, files it."""
     held = await _held(backend)
     outcome = Outcome(failed=[])
     total = sum(i.size for i in items)
-    headers = {"apikey": service_key, "authorization": f"Bearer {service_key}"}
-    async with httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(60.0, connect=10.0)) as http:
-        for number, item in enumerate(items, 1):
-            if (item.id, item.version) in held:
-                outcome.already_here += 1
-                continue
-            try:
-                temp, size, md5 = await _fetch(http, base, item, backend.staging_dir)
-            except (httpx.HTTPError, RuntimeError) as error:
-                outcome.failed.append((f"{item.bucket}/{item.name}", str(error)))
-                continue
-            expected = md5_of_etag(item.etag)
-            if (item.size and size != item.size) or (expected and md5 != expected):
-                os.unlink(temp)
-                outcome.failed.append((f"{item.bucket}/{item.name}",
-                                       f"bytes differ from the source's record (size {size} vs {item.size})"))
-                continue
-            await backend.store(item.id, item.version, temp)
-            outcome.fetched += 1
-            outcome.bytes += size
-            progress(f"objects: {number}/{len(items)}, {_mb(outcome.bytes)} of {_mb(total)}")
+    for number, item in enumerate(items, 1):
+        if (item.id, item.version) in held:
+            outcome.already_here += 1
+            continue
+        try:
+            temp, size, md5 = await fetch(item, backend.staging_dir)
+        except (httpx.HTTPError, RuntimeError, OSError) as error:
+            outcome.failed.append((f"{item.bucket}/{item.name}", str(error)))
+            continue
+        expected = md5_of_etag(item.etag)
+        if (item.size and size != item.size) or (expected and md5 != expected):
+            os.unlink(temp)
+            outcome.failed.append((f"{item.bucket}/{item.name}",
+                                   f"bytes differ from the source's record (size {size} vs {item.size})"))
+            continue
+        await backend.store(item.id, item.version, temp)
+        outcome.fetched += 1
+        outcome.bytes += size
+        progress(f"objects: {number}/{len(items)}, {_mb(outcome.bytes)} of {_mb(total)}")
     return outcome
 
 

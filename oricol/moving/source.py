@@ -30,6 +30,7 @@ SUPABASE_SCHEMAS = {
     "net": "pg_net (not run by Oricol)",
     "cron": "pg_cron (not run by Oricol)",
     "helpdesk": "the Oricol Helpdesk's own schema (created by Oricol)",
+    "helpdesk_private": "the Oricol Helpdesk's own schema (created by Oricol)",
     "oricol": "Oricol's own bookkeeping (when the source is an Oricol installation)",
     "oricol_import": "this importer's bookkeeping",
     "oricol_studio": "Oricol Studio's sessions",
@@ -39,6 +40,11 @@ BUILT_IN_EXTENSIONS = {"plpgsql", "pg_graphql", "pg_stat_statements", "pgsodium"
                        "pg_net", "pg_cron", "uuid-ossp", "pgcrypto"}
 
 AUTH_TABLES = ("users", "identities", "mfa_factors")
+# The Oricol Helpdesk's buckets, and the schemas whose functions its triggers and storage policies call:
+# every installation creates them itself, so they never move (when the source is an Oricol installation).
+OWN_BUCKET_PREFIX = "helpdesk-"
+OWN_FUNCTION_SCHEMAS = ("auth", "storage", "realtime", "extensions", "supabase_functions", "helpdesk",
+                        "helpdesk_private", "oricol")
 
 
 @dataclass(frozen=True)
@@ -92,9 +98,12 @@ async def read(conn: asyncpg.Connection) -> Inventory:
         auth_rows[name] = await conn.fetchval(f"select count(*) from auth.{name}") if exists else 0
     buckets, objects = [], []
     if await conn.fetchval("select to_regclass('storage.objects') is not null"):
-        buckets = [r["id"] for r in await conn.fetch("select id from storage.buckets order by id")]
+        every = [r["id"] for r in await conn.fetch("select id from storage.buckets order by id")]
+        buckets = [b for b in every if not b.startswith(OWN_BUCKET_PREFIX)]
+        skipped += [(f"bucket {b}", "the Oricol Helpdesk's own (created by Oricol)") for b in every if b not in buckets]
         for r in await conn.fetch("select id, bucket_id, name, version, metadata::text as metadata "
-                                  "from storage.objects order by bucket_id, name"):
+                                  "from storage.objects where bucket_id = any($1::text[]) order by bucket_id, name",
+                                  buckets):
             meta = json.loads(r["metadata"] or "{}") or {}
             objects.append(ObjectRow(str(r["id"]), r["bucket_id"], r["name"], r["version"],
                                      int(meta.get("size") or meta.get("contentLength") or 0), meta.get("eTag")))
