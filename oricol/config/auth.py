@@ -59,6 +59,9 @@ class ExternalProvider:
     secret: str = ""
     redirect_uri: str = ""  # our /callback as registered with the provider
     url: str | None = None  # the provider's base URL or issuer; None = the public service
+    # More audiences the id_token grant accepts besides client_id (a mobile app's own client ids), as
+    # GoTrue's comma-separated EXTERNAL_<NAME>_CLIENT_ID does.
+    id_token_client_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class AuthConfig:
     external: dict[str, ExternalProvider] = field(default_factory=dict)  # name -> provider, every known name
     # GoTrue's MAILER_ALLOW_UNVERIFIED_EMAIL_SIGN_INS: a provider's unverified address may still sign in.
     allow_unverified_email_sign_ins: bool = False
+    # GoTrue's SECURITY_MANUAL_LINKING_ENABLED: /user/identities (linkIdentity, unlinkIdentity) is open.
+    manual_linking: bool = False
 
     @classmethod
     def from_env(cls, env: Env, core: "CoreConfig") -> "AuthConfig":
@@ -136,6 +141,7 @@ class AuthConfig:
             templates=_templates(env),
             external={name: _external(env, name, external_url) for name in EXTERNAL_PROVIDERS},
             allow_unverified_email_sign_ins=env.bool("ORICOL_AUTH_ALLOW_UNVERIFIED_EMAIL_SIGN_INS", False),
+            manual_linking=env.bool("ORICOL_AUTH_MANUAL_LINKING_ENABLED", False),
         )
 
     def provider(self, name: str) -> ExternalProvider | None:
@@ -156,7 +162,8 @@ def _external(env: Env, name: str, external_url: str) -> ExternalProvider:
     redirect_uri = env.str(prefix + "REDIRECT_URI", external_url + "/callback")
     return ExternalProvider(name=name, enabled=enabled, client_id=env.str(prefix + "CLIENT_ID", ""),
                             secret=env.str(prefix + "SECRET", ""), redirect_uri=redirect_uri,
-                            url=url.rstrip("/") if url else None)
+                            url=url.rstrip("/") if url else None,
+                            id_token_client_ids=env.list(prefix + "ID_TOKEN_CLIENT_IDS"))
 
 
 def _character_groups(env: Env) -> tuple[str, ...]:
