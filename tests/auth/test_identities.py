@@ -114,6 +114,13 @@ async def test_sign_in_with_id_token_through_supabase_py_by_extra_audience_and_i
     google = grant(linking_live, {"provider": "google", "id_token": mint(idp, "google", email=unique_email("g"))})
     assert google.status_code == 200
     assert google.json()["user"]["app_metadata"] == {"provider": "google", "providers": ["google"]}
+    azure = grant(linking_live, {"provider": "azure",
+                                 "id_token": mint(idp, "azure/tenant-1", email=unique_email("a"))})
+    assert azure.status_code == 200, azure.text
+    assert azure.json()["user"]["app_metadata"] == {"provider": "azure", "providers": ["azure"]}
+    other_tenant = grant(linking_live, {"provider": "azure",
+                                        "id_token": mint(idp, "azure/tenant-2", email=unique_email("a"))})
+    assert other_tenant.json() == {"error": "invalid request", "error_description": "Bad ID token"}
 
 
 async def _py_sign_in(auth, credentials):
