@@ -48,7 +48,8 @@ async def unlink(req: AuthRequest) -> Response:
         user = await conn.fetchrow("select * from auth.users where id = $1 for update", caller.user["id"])
         identities = await conn.fetch("select * from auth.identities where user_id = $1", user["id"])
         if len(identities) <= 1:
-            raise errors.error(422, "single_identity_not_deletable", "User must have at least 1 identity after unlinking")
+            raise errors.error(422, "single_identity_not_deletable",
+                               "User must have at least 1 identity after unlinking")
         gone = next((row for row in identities if row["id"] == identity_id), None)
         if gone is None:
             raise errors.error(422, "identity_not_found", "Identity doesn't exist")

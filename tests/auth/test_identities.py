@@ -247,7 +247,8 @@ const {{ data, error }} = await sb.auth.linkIdentity({{ provider: 'oidc', token:
 if (error) throw error;
 const again = await sb.auth.linkIdentity({{ provider: 'oidc', token: '{token}' }});
 out({{ same: data.user.id === a.data.user.id, email: data.user.email, anonymous: data.user.is_anonymous,
-      providers: data.user.app_metadata.providers, again: [again.error.status, again.error.code, again.error.message] }});
+      providers: data.user.app_metadata.providers,
+      again: [again.error.status, again.error.code, again.error.message] }});
 """, linking_live)
     assert result == {"same": True, "email": email, "anonymous": False, "providers": ["oidc"],
                       "again": [422, "identity_already_exists", "Identity is already linked"]}

@@ -29,7 +29,8 @@ async def _backdate(live, email: str, column: str) -> None:
 
 
 @pytest.mark.parametrize("body, message", [
-    ({"type": "magiclink", "email": "a@example.com"}, "Missing one of these types: signup, email_change, sms, phone_change"),
+    ({"type": "magiclink", "email": "a@example.com"},
+     "Missing one of these types: signup, email_change, sms, phone_change"),
     ({"type": "signup"}, "Type provided requires an email address"),
     ({"type": "signup", "email": "a@example.com", "phone": "+15555550100"},
      "Only an email address or phone number should be provided."),
@@ -94,7 +95,8 @@ out({{ verifier }});
     path = link[link.index("/auth/v1/"):]  # the link names the configured public URL; the server is on a test port
     landed = httpx.get(live.url + path, follow_redirects=False).headers["location"]
     code = httpx.URL(landed).params["code"]
-    exchanged = httpx.post(live.url + "/auth/v1/token", params={"grant_type": "pkce"}, headers={"apikey": live.anon_key},
+    exchanged = httpx.post(live.url + "/auth/v1/token", params={"grant_type": "pkce"},
+                           headers={"apikey": live.anon_key},
                            json={"auth_code": code, "code_verifier": verifier})
     assert exchanged.status_code == 200, exchanged.text
     assert exchanged.json()["user"]["email"] == email
