@@ -5,9 +5,9 @@ from starlette.routing import Route
 
 from . import (api_admin, api_disabled, api_external, api_meta, api_mfa, api_mail, api_signup, api_token, api_user,
                api_verify)
-from . import api_identities
 from .http import endpoint
 from .state import AuthState
+from . import api_identities  # manual identity linking, apart from the table above to keep merges small
 
 TABLE = (
     ("/health", ("GET",), api_meta.health),
@@ -41,6 +41,7 @@ TABLE = (
     ("/admin/users/{user_id}/factors/{factor_id}", ("DELETE",), api_admin.delete_factor),
     ("/admin/generate_link", ("POST",), api_admin.generate_link),
 ) + api_disabled.SSO_ROUTES
+
 TABLE += api_identities.ROUTES  # manual identity linking (linkIdentity, unlinkIdentity)
 
 

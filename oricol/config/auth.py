@@ -98,6 +98,8 @@ class AuthConfig:
     otp_expiry: int = 3600
     otp_length: int = 6
     mfa_max_factors: int = 10
+    # GoTrue's SECURITY_MANUAL_LINKING_ENABLED: /user/identities (linkIdentity, unlinkIdentity) is open.
+    manual_linking: bool = False
     rate_limits: RateLimits = field(default_factory=RateLimits)
     custom_access_token_hook: str | None = None  # schema.function
     smtp: SmtpRelay | None = None  # the outgoing relay when ORICOL_SMTP_HOST is set; else the local catcher
@@ -105,8 +107,6 @@ class AuthConfig:
     external: dict[str, ExternalProvider] = field(default_factory=dict)  # name -> provider, every known name
     # GoTrue's MAILER_ALLOW_UNVERIFIED_EMAIL_SIGN_INS: a provider's unverified address may still sign in.
     allow_unverified_email_sign_ins: bool = False
-    # GoTrue's SECURITY_MANUAL_LINKING_ENABLED: /user/identities (linkIdentity, unlinkIdentity) is open.
-    manual_linking: bool = False
 
     @classmethod
     def from_env(cls, env: Env, core: "CoreConfig") -> "AuthConfig":
@@ -135,13 +135,13 @@ class AuthConfig:
             otp_expiry=env.int("ORICOL_AUTH_OTP_EXPIRY", 3600, min=60, max=86400),
             otp_length=env.int("ORICOL_AUTH_OTP_LENGTH", 6, min=6, max=10),
             mfa_max_factors=env.int("ORICOL_AUTH_MFA_MAX_FACTORS", 10, min=1, max=100),
+            manual_linking=env.bool("ORICOL_AUTH_MANUAL_LINKING_ENABLED", False),
             rate_limits=_rate_limits(env),
             custom_access_token_hook=_hook(env),
             smtp=_smtp(env),
             templates=_templates(env),
             external={name: _external(env, name, external_url) for name in EXTERNAL_PROVIDERS},
             allow_unverified_email_sign_ins=env.bool("ORICOL_AUTH_ALLOW_UNVERIFIED_EMAIL_SIGN_INS", False),
-            manual_linking=env.bool("ORICOL_AUTH_MANUAL_LINKING_ENABLED", False),
         )
 
     def provider(self, name: str) -> ExternalProvider | None:
