@@ -19,7 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from oricol.errors import ApiError
 
-from . import errors, external_accounts, flows, oauth_state, providers, redirects, sessions, txn
+from . import errors, external_accounts, flows, identity_links, oauth_state, providers, redirects, sessions, txn
 from .http import AuthRequest
 from .provider_http import ProviderError
 
@@ -36,6 +36,11 @@ ACCESS_DENIED_CODES = {"signup_disabled", "user_banned", "provider_email_needs_v
 
 
 async def authorize(req: AuthRequest) -> Response:
+    return RedirectResponse(await provider_url(req), status_code=302)
+
+
+async def provider_url(req: AuthRequest, linking_target_id: str | None = None) -> str:
+    """The provider's authorize address for this request's flow; `linking_target_id` makes it a manual link."""
     state, query = req.state, req.query
     name = str(query.get("provider") or "").lower()[:64]
     try:
@@ -56,10 +61,10 @@ async def authorize(req: AuthRequest) -> Response:
     flow_id = await txn.run(state.pool, work) if (challenge or method) else None
     nonce = secrets.token_urlsafe(24) if provider.uses_nonce else None
     signed = oauth_state.sign(state.core.jwt_secret, state.config.site_url,
-                              oauth_state.FlowState(name, referrer, str(flow_id) if flow_id else None, nonce))
+                              oauth_state.FlowState(name, referrer, str(flow_id) if flow_id else None, nonce,
+                                                    linking_target_id))
     extra = [(key, value) for key, value in query.multi_items() if key.lower() not in NOT_FORWARDED]
-    url = provider.authorize_url(endpoints, signed, str(query.get("scopes") or ""), nonce, extra)
-    return RedirectResponse(url, status_code=302)
+    return provider.authorize_url(endpoints, signed, str(query.get("scopes") or ""), nonce, extra)
 
 
 async def callback(req: AuthRequest) -> Response:
@@ -109,7 +114,10 @@ async def _finish(req: AuthRequest, flow: oauth_state.FlowState, params: dict[st
         raise errors.error(500, "unexpected_failure", "Error getting user email from external provider")
 
     async def work(conn: asyncpg.Connection) -> tuple[str | None, dict[str, Any] | None]:
-        user = await external_accounts.resolve(conn, state, flow.provider, data, req.ip, target)
+        if flow.linking_target_id:  # a signed-in user adding this identity (linkIdentity)
+            user = await identity_links.link(conn, state, flow.linking_target_id, flow.provider, data, req.ip, target)
+        else:
+            user = await external_accounts.resolve(conn, state, flow.provider, data, req.ip, target)
         if flow.flow_state_id:
             return await _issue_code(conn, flow, user, tokens), None
         session = await sessions.sign_in(conn, state, user, "oauth", req.ip, req.request.headers.get("user-agent"),

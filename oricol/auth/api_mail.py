@@ -87,23 +87,49 @@ async def resend(req: AuthRequest) -> Response:
     kind = body.get("type")
     if kind not in ("signup", "email_change"):
         raise errors.validation("Missing one of these types: signup, email_change, sms, phone_change")
-    email = users.normalize_email(body.get("email"))
+    email = _resend_address(body, kind)
     redirect = _redirect(req, body)
 
     async def work(conn: asyncpg.Connection) -> None:
+        user = await users.by_email(conn, email)
         if kind == "signup":
-            user = await users.by_email(conn, email)
             if user is None or user["email_confirmed_at"] is not None:
-                return
+                return  # unknown or already confirmed: `{}` all the same, as GoTrue
+            await audit.record(conn, user, "user_confirmation_requested", "user", req.ip, {})
+            pkce = await flows.start(conn, body, user["id"], "email/signup")
             await flows.send_link(conn, state, user, kind="confirmation", token_type="confirmation_token",
-                                  verify_type="signup", to=email, redirect_to=redirect)
+                                  verify_type="signup", to=email, redirect_to=redirect, pkce=pkce)
             return
-        user = await conn.fetchrow("select * from auth.users where lower(email) = $1 and email_change <> '' "
-                                   "and deleted_at is null", email)
-        if user is None:
-            return
-        await flows.send_link(conn, state, user, kind="email_change", token_type="email_change_token_new",
-                              verify_type="email_change", to=user["email_change"], redirect_to=redirect,
-                              extra={"NewEmail": user["email_change"]})
+        if user is None or not user["email_change"]:
+            return  # no change pending
+        await _resend_email_change(conn, state, user, body, redirect)
     await txn.run(state.pool, work)
     return json_response({})
+
+
+def _resend_address(body: dict[str, Any], kind: str) -> str:
+    """GoTrue's ResendConfirmationParams.Validate, in its order, for the two mail types."""
+    challenge, method = body.get("code_challenge"), body.get("code_challenge_method")
+    if bool(challenge) != bool(method):
+        raise errors.validation("PKCE flow requires code_challenge_method and code_challenge")
+    if not body.get("email") and kind == "signup":
+        raise errors.validation("Type provided requires an email address")
+    if body.get("email") and body.get("phone"):
+        raise errors.validation("Only an email address or phone number should be provided.")
+    if not body.get("email"):
+        raise errors.validation("Missing email address or phone number")
+    return users.normalize_email(body.get("email"))
+
+
+async def _resend_email_change(conn: asyncpg.Connection, state: Any, user: asyncpg.Record, body: dict[str, Any],
+                               redirect: str) -> None:
+    """The pending change's mails again: to the new address, and to the current one under secure email change."""
+    pkce = await flows.start(conn, body, user["id"], "email_change")
+    extra = {"NewEmail": user["email_change"]}
+    await flows.send_link(conn, state, user, kind="email_change", token_type="email_change_token_new",
+                          verify_type="email_change", to=user["email_change"], redirect_to=redirect, pkce=pkce,
+                          extra=extra)
+    if state.config.secure_email_change and user["email"] and user["email_confirmed_at"] is not None:
+        await flows.send_link(conn, state, user, kind="email_change", token_type="email_change_token_current",
+                              verify_type="email_change", to=user["email"], redirect_to=redirect, pkce=pkce,
+                              extra=extra, check_frequency=False)

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from . import api_disabled, audit, current, errors, sessions, tokens, txn, users
 from .http import AuthRequest, json_response, no_content
+from .id_token_grant import grant as id_token_grant
 
 FLOW_STATE_LIFETIME = dt.timedelta(minutes=5)
 
@@ -92,6 +93,7 @@ async def pkce_grant(req: AuthRequest) -> dict[str, Any]:
 
 GRANTS = {"password": password_grant, "refresh_token": refresh_grant, "pkce": pkce_grant,
           "web3": api_disabled.web3_grant}
+GRANTS["id_token"] = id_token_grant  # signInWithIdToken
 
 
 async def logout(req: AuthRequest) -> Response:

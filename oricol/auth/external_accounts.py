@@ -163,3 +163,6 @@ async def _remove_unconfirmed(conn: asyncpg.Connection, user: asyncpg.Record, id
                        "where id = $1", user["id"], identity["identity_data"])
     await conn.execute("delete from auth.identities where user_id = $1 and id <> $2", user["id"], identity["id"])
     await _refresh_providers(conn, user["id"])
+
+
+refresh_providers = _refresh_providers  # manual linking (identity_links) keeps app_metadata the same way

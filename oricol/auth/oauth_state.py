@@ -26,6 +26,7 @@ class FlowState:
     referrer: str
     flow_state_id: str | None  # the auth.flow_state row of a PKCE flow
     nonce: str | None
+    linking_target_id: str | None = None  # the signed-in user a manual link (/user/identities/authorize) is for
 
 
 class StateError(Exception):
@@ -43,6 +44,8 @@ def sign(secret: str, site_url: str, flow: FlowState) -> str:
               "flow_state_id": flow.flow_state_id or ""}
     if flow.nonce:
         claims["nonce"] = flow.nonce
+    if flow.linking_target_id:
+        claims["linking_target_id"] = flow.linking_target_id
     return jwtlib.encode(claims, _key(secret), "HS256")
 
 
@@ -57,4 +60,5 @@ def verify(secret: str, token: str) -> FlowState:
         raise StateError("missing provider")
     return FlowState(provider=provider, referrer=str(claims.get("referrer") or ""),
                      flow_state_id=str(claims.get("flow_state_id") or "") or None,
-                     nonce=claims.get("nonce") if isinstance(claims.get("nonce"), str) else None)
+                     nonce=claims.get("nonce") if isinstance(claims.get("nonce"), str) else None,
+                     linking_target_id=str(claims.get("linking_target_id") or "") or None)

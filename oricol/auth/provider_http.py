@@ -107,9 +107,12 @@ class ProviderClient:
         self._discovery[issuer] = _Cached(document, time.monotonic())
         return document
 
-    async def verify_id_token(self, id_token: str, *, issuers: tuple[str, ...], jwks_uri: str, client_id: str,
+    async def verify_id_token(self, id_token: str, *, issuers: tuple[str, ...], jwks_uri: str, client_id: str | None,
                               nonce: str | None, access_token: str | None) -> dict[str, Any]:
-        """The id_token's claims once signature, issuer, audience, times, nonce and at_hash all check out."""
+        """The id_token's claims once signature, issuer, audience, times, nonce and at_hash all check out.
+
+        `client_id=None` leaves the audience to the caller (the id_token grant accepts several client ids
+        and answers a wrong audience with its own error), as does `nonce=None` the nonce."""
         try:
             header = pyjwt.get_unverified_header(id_token)
         except pyjwt.PyJWTError as err:
@@ -120,7 +123,8 @@ class ProviderClient:
         key = await self._key(jwks_uri, header.get("kid"), algorithm)
         try:
             claims = pyjwt.decode(id_token, key=key, algorithms=[algorithm], audience=client_id, issuer=list(issuers),
-                                  leeway=LEEWAY, options={"require": ["iss", "sub", "aud", "exp", "iat"]})
+                                  leeway=LEEWAY, options={"require": ["iss", "sub", "aud", "exp", "iat"],
+                                                          "verify_aud": client_id is not None})
         except pyjwt.PyJWTError as err:
             raise ProviderError(f"id_token refused: {err}") from None
         if nonce is not None and not hmac.compare_digest(str(claims.get("nonce", "")).encode(), nonce.encode()):

@@ -166,6 +166,14 @@ class OpenIDConnect(Provider):
                                             jwks_uri=document["jwks_uri"], client_id=self.config.client_id,
                                             nonce=nonce, access_token=tokens.access_token)
 
+    def from_id_claims(self, token: dict[str, Any]) -> UserData:
+        """GoTrue's generic id_token reading: the address (if any) as the token states it."""
+        verified = token.get("email_verified") in (True, "true")
+        values = {k: token.get(k) for k in CLAIM_KEYS if k != "custom_claims"}
+        values["email_verified"] = verified
+        emails = [Email(str(token["email"]), verified, True)] if token.get("email") else []
+        return UserData(emails, claims(**values))
+
     async def user_data(self, client, endpoints, tokens, nonce) -> UserData:
         token = await self.id_claims(client, endpoints, tokens, nonce)
         userinfo_url = (endpoints.discovery or {}).get("userinfo_endpoint")
@@ -177,10 +185,7 @@ class OpenIDConnect(Provider):
             token = {**info, **token, "email": info.get("email"), "email_verified": info.get("email_verified")}
         if not token.get("email"):
             raise ProviderError(f"Generic OIDC ID token from issuer {token['iss']!r} must contain an email address")
-        verified = token.get("email_verified") in (True, "true")
-        values = {k: token.get(k) for k in CLAIM_KEYS if k != "custom_claims"}
-        values["email_verified"] = verified
-        return UserData([Email(str(token["email"]), verified, True)], claims(**values))
+        return self.from_id_claims(token)
 
 
 class Google(OpenIDConnect):
@@ -194,7 +199,9 @@ class Google(OpenIDConnect):
         return (issuer, "accounts.google.com") if issuer == "https://accounts.google.com" else (issuer,)
 
     async def user_data(self, client, endpoints, tokens, nonce) -> UserData:
-        token = await self.id_claims(client, endpoints, tokens, nonce)
+        return self.from_id_claims(await self.id_claims(client, endpoints, tokens, nonce))
+
+    def from_id_claims(self, token: dict[str, Any]) -> UserData:
         verified = token.get("email_verified") in (True, "true") or token.get("verified_email") is True
         emails = [Email(str(token["email"]), verified, True)] if token.get("email") else []
         custom = {"hd": token["hd"]} if token.get("hd") else None
@@ -235,7 +242,9 @@ class Azure(OpenIDConnect):
         issuer = _unverified_issuer(tokens.id_token)
         if not self.expected_issuer(issuer):
             raise ProviderError(f"azure: ID token issuer {issuer!r} is not this application's tenant")
-        token = await self.id_claims(client, endpoints, tokens, nonce, issuer=issuer)
+        return self.from_id_claims(await self.id_claims(client, endpoints, tokens, nonce, issuer=issuer))
+
+    def from_id_claims(self, token: dict[str, Any]) -> UserData:
         email = token.get("email")
         emails = [Email(str(email), _azure_verified(token), True)] if email else []
         custom = {k: v for k, v in token.items() if k not in self.DROPPED}

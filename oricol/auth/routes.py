@@ -7,6 +7,7 @@ from . import (api_admin, api_disabled, api_external, api_meta, api_mfa, api_mai
                api_verify)
 from .http import endpoint
 from .state import AuthState
+from . import api_identities  # manual identity linking, apart from the table above to keep merges small
 
 TABLE = (
     ("/health", ("GET",), api_meta.health),
@@ -40,6 +41,8 @@ TABLE = (
     ("/admin/users/{user_id}/factors/{factor_id}", ("DELETE",), api_admin.delete_factor),
     ("/admin/generate_link", ("POST",), api_admin.generate_link),
 ) + api_disabled.SSO_ROUTES
+
+TABLE += api_identities.ROUTES  # manual identity linking (linkIdentity, unlinkIdentity)
 
 
 def routes(state: AuthState, extra: tuple = ()) -> list[Route]:

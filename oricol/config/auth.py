@@ -59,6 +59,9 @@ class ExternalProvider:
     secret: str = ""
     redirect_uri: str = ""  # our /callback as registered with the provider
     url: str | None = None  # the provider's base URL or issuer; None = the public service
+    # More audiences the id_token grant accepts besides client_id (a mobile app's own client ids), as
+    # GoTrue's comma-separated EXTERNAL_<NAME>_CLIENT_ID does.
+    id_token_client_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class AuthConfig:
     otp_expiry: int = 3600
     otp_length: int = 6
     mfa_max_factors: int = 10
+    # GoTrue's SECURITY_MANUAL_LINKING_ENABLED: /user/identities (linkIdentity, unlinkIdentity) is open.
+    manual_linking: bool = False
     rate_limits: RateLimits = field(default_factory=RateLimits)
     custom_access_token_hook: str | None = None  # schema.function
     smtp: SmtpRelay | None = None  # the outgoing relay when ORICOL_SMTP_HOST is set; else the local catcher
@@ -130,6 +135,7 @@ class AuthConfig:
             otp_expiry=env.int("ORICOL_AUTH_OTP_EXPIRY", 3600, min=60, max=86400),
             otp_length=env.int("ORICOL_AUTH_OTP_LENGTH", 6, min=6, max=10),
             mfa_max_factors=env.int("ORICOL_AUTH_MFA_MAX_FACTORS", 10, min=1, max=100),
+            manual_linking=env.bool("ORICOL_AUTH_MANUAL_LINKING_ENABLED", False),
             rate_limits=_rate_limits(env),
             custom_access_token_hook=_hook(env),
             smtp=_smtp(env),
@@ -156,7 +162,8 @@ def _external(env: Env, name: str, external_url: str) -> ExternalProvider:
     redirect_uri = env.str(prefix + "REDIRECT_URI", external_url + "/callback")
     return ExternalProvider(name=name, enabled=enabled, client_id=env.str(prefix + "CLIENT_ID", ""),
                             secret=env.str(prefix + "SECRET", ""), redirect_uri=redirect_uri,
-                            url=url.rstrip("/") if url else None)
+                            url=url.rstrip("/") if url else None,
+                            id_token_client_ids=env.list(prefix + "ID_TOKEN_CLIENT_IDS"))
 
 
 def _character_groups(env: Env) -> tuple[str, ...]:
