@@ -280,6 +280,19 @@ async def test_hook_refusal_reaches_the_client_and_keeps_nothing(phone_live, rec
     assert absent.value.code == "otp_disabled"
 
 
+async def test_unsigned_or_failing_hook_is_a_server_error(live_servers, receiver):
+    """The receiver refuses a signature made with a key it does not know (401): GoTrue's 500, nothing kept."""
+    live, _ = await live_servers(ORICOL_AUTH_PHONE_ENABLED="true", ORICOL_AUTH_HOOK_SEND_SMS_URI=receiver.url + "/sms",
+                                 ORICOL_AUTH_HOOK_SEND_SMS_SECRETS=secret())
+    refused_before = receiver.bad_signatures
+    number = new_number()
+    response = httpx.post(live.url + "/auth/v1/otp", headers={"apikey": live.anon_key, **VERSION},
+                          json={"phone": number})
+    assert response.status_code == 500 and response.json() == {
+        "code": "unexpected_failure", "message": "Hook requires authorization token"}
+    assert receiver.bad_signatures == refused_before + 1 and receiver.sent_to(number) == []
+
+
 async def test_resend_and_phone_change(phone_live, receiver):
     auth = create_client(phone_live.url, phone_live.anon_key).auth
     number, new, other = new_number(), new_number(), new_number()
