@@ -114,6 +114,22 @@ async def add_provider(conn: asyncpg.Connection, user: asyncpg.Record) -> asyncp
                                "where id = $1 returning *", user["id"], meta)
 
 
+async def attach(conn: asyncpg.Connection, user: asyncpg.Record, phone: str, confirmed: bool) -> asyncpg.Record:
+    """An admin-made user's number, as GoTrue's admin create: the `phone` provider and identity beside any email."""
+    meta = users.app_metadata(user)
+    meta["providers"] = list(meta.get("providers") or []) + ["phone"]
+    meta["provider"] = meta.get("provider") or "phone"
+    try:
+        row = await conn.fetchrow(
+            "update auth.users set phone = $2, phone_confirmed_at = case when $3 then now() end, "
+            "raw_app_meta_data = $4, updated_at = now() where id = $1 returning *", user["id"], phone, confirmed, meta)
+    except asyncpg.UniqueViolationError:
+        raise errors.error(422, "phone_exists", "Phone number already registered by another user") from None
+    await conn.execute(INSERT_PHONE_IDENTITY, str(user["id"]), user["id"],
+                       {"sub": str(user["id"]), "phone": phone, "email_verified": False, "phone_verified": False})
+    return row
+
+
 def obfuscated_user(phone: str, data: dict[str, Any], aud: str) -> dict[str, Any]:
     """GoTrue's sanitizeUser for a number already registered and confirmed: a reply that reveals nothing."""
     now = dt.datetime.now(dt.timezone.utc).isoformat().replace("+00:00", "Z")

@@ -321,6 +321,27 @@ async def test_resend_and_phone_change(phone_live, receiver):
         auth.sign_in_with_password({"phone": number, "password": "phone-pass-1"})
 
 
+async def test_admin_made_phone_users_sign_in(phone_live):
+    admin = create_client(phone_live.url, phone_live.service_role_key).auth.admin
+    number, unconfirmed = new_number(), new_number()
+    made = admin.create_user({"phone": number, "password": "admin-phone-1", "phone_confirm": True}).user
+    assert made.phone == number[1:] and made.phone_confirmed_at is not None and made.email in (None, "")
+    assert made.app_metadata == {"provider": "phone", "providers": ["phone"]}
+    assert [i.provider for i in made.identities] == ["phone"]
+    auth = create_client(phone_live.url, phone_live.anon_key).auth
+    assert auth.sign_in_with_password({"phone": number, "password": "admin-phone-1"}).user.id == made.id
+    with pytest.raises(AuthApiError) as duplicate:
+        admin.create_user({"phone": number, "password": "admin-phone-1"})
+    assert (duplicate.value.status, duplicate.value.code) == (422, "phone_exists")
+    with pytest.raises(AuthApiError) as invalid:
+        admin.create_user({"phone": "+0", "password": "admin-phone-1"})
+    assert invalid.value.message == "Invalid phone number format (E.164 required)"
+    admin.create_user({"phone": unconfirmed, "password": "admin-phone-1"})
+    with pytest.raises(AuthApiError) as not_confirmed:
+        auth.sign_in_with_password({"phone": unconfirmed, "password": "admin-phone-1"})
+    assert not_confirmed.value.code == "phone_not_confirmed"
+
+
 async def test_phone_disabled_answers_as_gotrue(auth_live):
     auth = create_client(auth_live.url, auth_live.anon_key).auth
     expectations = [
