@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import asyncpg
 from starlette.responses import Response
 
-from . import api_user, audit, current, errors, flows, passwords, redirects, sessions, txn, users
+from . import api_user, audit, current, errors, flows, passwords, phones, redirects, sessions, txn, users
 from .http import AuthRequest, json_response
 
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
@@ -81,8 +81,7 @@ async def create_user(req: AuthRequest) -> Response:
     email = users.normalize_email(body["email"]) if body.get("email") else None
     if email is None and not body.get("phone"):
         raise errors.validation("Unable to validate email address: invalid format")
-    if body.get("phone") and not email:
-        raise errors.error(400, "phone_provider_disabled", "Phone users are not supported")
+    phone = phones.validated(body["phone"]) if body.get("phone") else None
     hashed = await _password_hash(state, body)
     user_id = None
     if body.get("id"):
@@ -92,13 +91,17 @@ async def create_user(req: AuthRequest) -> Response:
             raise errors.validation("id must be a UUID") from None
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        if await users.by_email(conn, email) is not None:
+        if email is not None and await users.by_email(conn, email) is not None:
             raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+        if phone is not None and await phones.is_taken(conn, phone, state.config.jwt_aud):
+            raise errors.error(422, "phone_exists", "Phone number already registered by another user")
         user = await users.create(conn, email=email, password_hash=hashed,
                                   user_metadata=_dict_field(body, "user_metadata", "data") or {},
                                   confirmed=bool(body.get("email_confirm")), aud=state.config.jwt_aud,
                                   role=str(body.get("role") or "authenticated"),
                                   app_meta=_dict_field(body, "app_metadata"), user_id=user_id)
+        if phone is not None:
+            user = await phones.attach(conn, user, phone, bool(body.get("phone_confirm")))
         if body.get("ban_duration"):
             user = await _ban(conn, user, body["ban_duration"])
         await audit.record(conn, None, "user_signedup", "team", req.ip, {"user_id": str(user["id"]), "by": "admin"})

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import Response
 
-from . import api_signup, audit, errors, flows, redirects, txn, users
+from . import api_phone, api_signup, audit, errors, flows, redirects, txn, users
 from .http import AuthRequest, json_response
 
 
@@ -20,8 +20,10 @@ def _redirect(req: AuthRequest, body: dict[str, Any]) -> str:
 
 async def otp(req: AuthRequest) -> Response:
     body = await req.body()
-    if body.get("phone") and not body.get("email"):
-        raise errors.error(400, "phone_provider_disabled", "Phone logins are disabled")
+    if body.get("email") and body.get("phone"):
+        raise errors.validation("Only an email address or phone number should be provided")
+    if body.get("phone"):
+        return await api_phone.otp(req, body)
     create_user = body.get("create_user", True) is not False
     await _passwordless(req, body, create_user)
     return json_response({})
@@ -85,6 +87,8 @@ async def resend(req: AuthRequest) -> Response:
     state = req.state
     body = await req.body()
     kind = body.get("type")
+    if kind in ("sms", "phone_change"):
+        return await api_phone.resend(req, body)
     if kind not in ("signup", "email_change"):
         raise errors.validation("Missing one of these types: signup, email_change, sms, phone_change")
     email = _resend_address(body, kind)

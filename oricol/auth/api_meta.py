@@ -22,8 +22,9 @@ async def settings(req: AuthRequest) -> Response:
     external.update({name: provider.enabled for name, provider in config.external.items()})
     external["email"] = True
     external["anonymous_users"] = config.anonymous_sign_ins
+    external["phone"] = config.sms.phone_enabled
     return json_response({"external": external, "disable_signup": config.disable_signup,
-                          "mailer_autoconfirm": config.autoconfirm, "phone_autoconfirm": False,
+                          "mailer_autoconfirm": config.autoconfirm, "phone_autoconfirm": config.sms.autoconfirm,
                           "sms_provider": "", "saml_enabled": False})
 
 

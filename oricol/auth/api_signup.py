@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import Response
 
-from . import audit, errors, flows, passwords, redirects, sessions, txn, users
+from . import api_phone, audit, errors, flows, passwords, redirects, sessions, txn, users
 from .http import AuthRequest, json_response
 
 
@@ -30,8 +30,10 @@ async def signup(req: AuthRequest) -> Response:
         if body.get("password"):
             raise errors.validation("Signup requires a valid email or phone")
         return json_response(await anonymous(req, metadata(body)))
+    if body.get("email") and body.get("phone"):
+        raise errors.validation("Only an email address or phone number should be provided on signup.")
     if not body.get("email"):
-        raise errors.error(400, "phone_provider_disabled", "Phone signups are disabled")
+        return await api_phone.signup(req, body)
     email = users.normalize_email(body.get("email"))
     password = body.get("password")
     if not isinstance(password, str) or not password:

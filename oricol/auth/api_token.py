@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import Response
 
-from . import api_disabled, audit, current, errors, sessions, tokens, txn, users
+from . import api_disabled, api_phone, audit, current, errors, sessions, tokens, txn, users
 from .http import AuthRequest, json_response, no_content
 from .id_token_grant import grant as id_token_grant
 
@@ -27,8 +27,8 @@ async def password_grant(req: AuthRequest) -> dict[str, Any]:
     await state.limiter.hit("sign_in", req.ip)
     body = await req.body()
     password = body.get("password")
-    if body.get("phone") and not body.get("email"):
-        raise errors.error(400, "phone_provider_disabled", "Phone logins are disabled")
+    if body.get("phone"):
+        return await api_phone.password_grant(req, body)
     if not isinstance(password, str) or not password:
         raise errors.invalid_credentials()
     email = users.normalize_email(body.get("email"))

@@ -6,7 +6,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import Response
 
-from . import api_signup, audit, current, errors, flows, otp, passwords, redirects, sessions, txn, users
+from . import api_phone, api_signup, audit, current, errors, flows, otp, passwords, redirects, sessions, txn, users
 from .http import AuthRequest, json_response
 
 
@@ -38,6 +38,7 @@ async def update_user(req: AuthRequest) -> Response:
         passwords.check_rules(password, state.config.password_min_length, state.config.password_required_characters)
     new_hash = await state.hasher.hash(password) if password else None
     redirect = redirects.choose(state.config, req.query.get("redirect_to") or body.get("redirect_to"))
+    new_phone = api_phone.requested_phone(req, body)
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         caller = await current.load(req, conn)
@@ -50,6 +51,8 @@ async def update_user(req: AuthRequest) -> Response:
             user = await _change_password(req, conn, caller, user, password, new_hash, body.get("nonce"))
         if body.get("email"):
             user = await _request_email_change(req, conn, user, users.normalize_email(body["email"]), body, redirect)
+        if new_phone:
+            user = await api_phone.change_phone(req, conn, user, new_phone)
         await audit.record(conn, user, "user_modified", "user", req.ip, {})
         return await users.full_json(conn, user)
     return json_response(await txn.run(state.pool, work))

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from oricol.errors import ApiError
 
-from . import audit, errors, flows, otp, redirects, sessions, txn, users
+from . import api_phone, audit, errors, flows, otp, redirects, sessions, txn, users
 from .http import AuthRequest, json_response
 
 TOKEN_TYPES = {
@@ -70,7 +70,7 @@ async def verify_post(req: AuthRequest) -> Response:
         outcome = await _verify(req, verify_type, token_hash=None, email=users.normalize_email(email),
                                 code=str(token))
     elif body.get("phone"):
-        raise errors.error(400, "phone_provider_disabled", "Phone logins are disabled")
+        return await api_phone.verify(req, body)
     else:
         raise errors.validation("Verify requires either a token_hash, or a token and an email")
     if outcome.message is not None:

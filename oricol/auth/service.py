@@ -15,6 +15,7 @@ from . import errors
 from .limits import Limiter, RedisCounters
 from .passwords import PasswordHasher
 from .routes import routes
+from .sms import sender_for
 from .state import AuthState
 from .tokens import Signer
 
@@ -26,12 +27,15 @@ def create(platform: Platform, mailer: Mailer) -> Service:
     counters = RedisCounters(platform.redis) if platform.redis is not None else None  # shared between nodes
     state = AuthState(config=config, core=platform.config.core, pool=platform.db.admin, mailer=mailer,
                       signer=Signer(platform.config.core.jwt_secret, key),
-                      limiter=Limiter(config.rate_limits, counters), hasher=hasher)
+                      limiter=Limiter(config.rate_limits, counters), hasher=hasher,
+                      sms=sender_for(config.sms.hook))
     app = Starlette(routes=routes(state), exception_handlers={HTTPException: _http_error})
 
     async def stop() -> None:
         hasher.close()
         await state.providers.close()
+        if state.sms is not None:
+            await state.sms.close()
 
     return Service(name="auth", app=app, stop=stop, extras={"state": state})
 

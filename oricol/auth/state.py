@@ -12,6 +12,7 @@ from oricol.mailer import Mailer
 from .limits import Limiter
 from .passwords import PasswordHasher
 from .provider_http import ProviderClient
+from .sms import SmsSender
 from .tokens import Signer
 
 
@@ -25,3 +26,4 @@ class AuthState:
     limiter: Limiter
     hasher: PasswordHasher
     providers: ProviderClient = field(default_factory=ProviderClient)  # HTTP to OAuth/OIDC providers
+    sms: SmsSender | None = None  # the send-SMS hook; None when phone sign-in is off

@@ -91,6 +91,8 @@ def user_json(row: asyncpg.Record, identities: list[asyncpg.Record] = (), factor
         "recovery_sent_at": timestamp(row["recovery_sent_at"]),
         "new_email": row["email_change"] or None,
         "email_change_sent_at": timestamp(row["email_change_sent_at"]),
+        "new_phone": row["phone_change"] or None,
+        "phone_change_sent_at": timestamp(row["phone_change_sent_at"]),
         "invited_at": timestamp(row["invited_at"]),
         "last_sign_in_at": timestamp(row["last_sign_in_at"]),
         "app_metadata": app_metadata(row), "user_metadata": dict(row["raw_user_meta_data"] or {}),

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .auth_sms import SmsConfig
 from .env import ConfigError, Env
 
 MAIL_TEMPLATES = ("confirmation", "invite", "magic_link", "recovery", "email_change", "reauthentication")
@@ -107,6 +108,7 @@ class AuthConfig:
     external: dict[str, ExternalProvider] = field(default_factory=dict)  # name -> provider, every known name
     # GoTrue's MAILER_ALLOW_UNVERIFIED_EMAIL_SIGN_INS: a provider's unverified address may still sign in.
     allow_unverified_email_sign_ins: bool = False
+    sms: SmsConfig = field(default_factory=SmsConfig)  # phone sign-in: provider switch, codes, the SMS hook
 
     @classmethod
     def from_env(cls, env: Env, core: "CoreConfig") -> "AuthConfig":
@@ -142,6 +144,7 @@ class AuthConfig:
             templates=_templates(env),
             external={name: _external(env, name, external_url) for name in EXTERNAL_PROVIDERS},
             allow_unverified_email_sign_ins=env.bool("ORICOL_AUTH_ALLOW_UNVERIFIED_EMAIL_SIGN_INS", False),
+            sms=SmsConfig.from_env(env),
         )
 
     def provider(self, name: str) -> ExternalProvider | None:
