@@ -19,6 +19,9 @@ SERVICE_PREFIXES = (
 OPEN_ROUTES = re.compile(
     r"^(?:/health"
     r"|/auth/v1/(?:verify|callback|authorize|health|\.well-known/jwks\.json)"
+    # The OAuth 2.1 server's endpoints for third-party clients, which hold no API key of ours.
+    r"|/auth/v1/oauth/(?:authorize|token|userinfo|clients/register)"
+    r"|/auth/v1/\.well-known/(?:oauth-authorization-server|openid-configuration)"
     r"|/storage/v1/(?:object|render/image)/public/.*"
     r"|/storage/v1/(?:object|render/image)/sign/.*"
     r"|/storage/v1/object/upload/sign/.*"
@@ -76,7 +79,7 @@ def is_open(path: str) -> bool:
 ROUTE_GROUPS = {
     "auth": frozenset({"token", "signup", "user", "logout", "verify", "recover", "otp", "magiclink", "admin",
                        "factors", "settings", "health", "invite", "authorize", "callback", "reauthenticate",
-                       "resend", ".well-known"}),
+                       "resend", ".well-known", "oauth"}),
     "storage": frozenset({"bucket", "object", "render", "upload", "status", "health"}),
     "realtime": frozenset({"websocket", "api"}),
     "meta": frozenset({"tables", "columns", "schemas", "policies", "roles", "functions", "extensions", "query",
