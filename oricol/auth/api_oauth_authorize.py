@@ -41,7 +41,11 @@ async def authorize(req: AuthRequest) -> Response:
         problem = flow.authorize_problem(params)
         if problem is not None:
             return _redirect(flow.error_url(params["redirect_uri"], "invalid_request", problem, params["state"]))
-        authorization_id = await flow.create(conn, client_id, params, config.oauth_server.authorization_ttl)
+        try:
+            authorization_id = await flow.create(conn, client_id, params, config.oauth_server.authorization_ttl)
+        except asyncpg.PostgresError:  # a state, nonce or resource the table refuses (too long, a NUL)
+            return _redirect(flow.error_url(params["redirect_uri"], "server_error", "error creating authorization",
+                                            params["state"]))
     path = config.oauth_server.authorization_path
     if not path:
         return _redirect(flow.error_url(params["redirect_uri"], "server_error",

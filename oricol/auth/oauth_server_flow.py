@@ -94,6 +94,8 @@ def not_found() -> errors.ApiError:
 
 async def claim(conn: asyncpg.Connection, authorization_id: str) -> asyncpg.Record:
     """The pending request, locked; an expired one is marked so (kept although the request fails)."""
+    if not authorization_id.isascii() or not authorization_id.isalnum() or len(authorization_id) > 64:
+        raise not_found()  # never one of ours, and a NUL would not even reach the query
     row = await conn.fetchrow("select *, expires_at < now() as expired from auth.oauth_authorizations "
                               "where authorization_id = $1 limit 1 for update skip locked", authorization_id)
     if row is None:

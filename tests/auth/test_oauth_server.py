@@ -13,10 +13,12 @@ import asyncpg
 import httpx
 import jwt
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from supabase import create_client
 from supabase_auth.errors import AuthApiError
 
 from tests.auth.conftest import AUTOCONFIRM, unique_email
+from tests.support.leaks import assert_clean
 from tests.support.node import run_node
 
 ENABLED = {**AUTOCONFIRM, "ORICOL_AUTH_OAUTH_SERVER_ENABLED": "true",
@@ -339,3 +341,74 @@ const list = await service().auth.admin.oauth.listClients();
 out([list.error.status, list.error.code, list.data]);
 """, auth_live)
     assert result == [404, "feature_disabled", {"clients": []}]
+
+
+async def test_codes_are_bound_to_their_client_and_expire(oauth_live):
+    live = oauth_live
+    email = _user(live)
+    owner, other = _new_client(live), _new_client(live)
+    verifier, challenge = _pkce()
+    authorization_id = _authorization_id(_authorize(live, owner["client_id"], challenge), live)
+    # The consent page's calls are refused from an origin that is not ours.
+    token = create_client(live.url, live.anon_key).auth.sign_in_with_password(
+        {"email": email, "password": PASSWORD}).session.access_token
+    foreign = httpx.get(f"{live.url}/auth/v1/oauth/authorizations/{authorization_id}",
+                        headers={"apikey": live.anon_key, "authorization": f"Bearer {token}",
+                                 "origin": "https://evil.example"})
+    assert foreign.status_code == 400 and foreign.json()["msg"] == "unauthorized request origin"
+    code = _code_from(_consent(live, email, authorization_id)["answer"]["redirect_url"])
+    form = {"grant_type": "authorization_code", "code": code, "code_verifier": verifier}
+    stolen = _token(live, form, auth=(other["client_id"], other["client_secret"]))
+    assert stolen.json() == {"error": "invalid_grant",
+                             "error_description": "Authorization code was not issued for this client"}
+    conn = await asyncpg.connect(live.db_url)
+    try:
+        await conn.execute("update auth.oauth_authorizations set created_at = now() - interval '1 hour', "
+                           "expires_at = now() - interval '1 minute' where authorization_id = $1", authorization_id)
+    finally:
+        await conn.close()
+    late = _token(live, form, auth=(owner["client_id"], owner["client_secret"]))
+    assert late.json() == {"error": "invalid_grant", "error_description": "Authorization code has expired"}
+
+
+@pytest.mark.node
+async def test_openid_scope_gets_an_id_token_signed_with_the_published_key(live_servers):
+    live = (await live_servers(**ENABLED, ORICOL_AUTH_JWT_ALGORITHM="RS256"))[0]
+    email = _user(live)
+    client = _new_client(live)
+    verifier, challenge = _pkce()
+    response = _authorize(live, client["client_id"], challenge, scope="openid email", nonce="n-42")
+    code = _code_from(_consent(live, email, _authorization_id(response, live))["answer"]["redirect_url"])
+    issued = _token(live, {"grant_type": "authorization_code", "code": code, "code_verifier": verifier},
+                    auth=(client["client_id"], client["client_secret"]))
+    assert issued.status_code == 200, issued.text
+    jwks = httpx.get(f"{live.url}/auth/v1/.well-known/jwks.json").json()
+    key = jwt.PyJWK(jwks["keys"][0])
+    claims = jwt.decode(issued.json()["id_token"], key.key, algorithms=["RS256"], audience=client["client_id"])
+    assert claims["nonce"] == "n-42" and claims["email"] == email and claims["email_verified"] is True
+    assert claims["iss"] == live.config.auth.external_url and claims["client_id"] == client["client_id"]
+
+
+FUZZ_TEXT = st.text(st.sampled_from("ab09:/?#=&%. \x00é'\"<>"), max_size=12) | st.sampled_from(["x" * 5000, ""])
+FUZZ_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), FUZZ_TEXT,
+                        st.lists(FUZZ_TEXT, max_size=3), st.dictionaries(FUZZ_TEXT, FUZZ_TEXT, max_size=2))
+FUZZ_FIELDS = ["client_name", "redirect_uris", "grant_types", "client_type", "token_endpoint_auth_method",
+               "client_uri", "logo_uri", "grant_type", "code", "refresh_token", "code_verifier", "client_id",
+               "client_secret", "redirect_uri", "action", "resource"]
+FUZZ_ROUTES = ["POST /admin/oauth/clients", "PUT /admin/oauth/clients/00000000-0000-0000-0000-000000000000",
+               "PUT /admin/oauth/clients/not-a-uuid", "POST /oauth/clients/register", "POST /oauth/token",
+               "POST /oauth/authorizations/abc%00def/consent", "GET /oauth/authorizations/" + "a" * 300]
+AUTHORIZE_FIELDS = ["client_id", "redirect_uri", "response_type", "scope", "state", "resource", "code_challenge",
+                    "code_challenge_method", "nonce"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(route=st.sampled_from(FUZZ_ROUTES), body=st.dictionaries(st.sampled_from(FUZZ_FIELDS), FUZZ_VALUES, max_size=5),
+       query=st.dictionaries(st.sampled_from(AUTHORIZE_FIELDS), FUZZ_TEXT, max_size=5))
+def test_fuzzed_oauth_requests_get_no_5xx_and_no_internals(oauth_live, route, body, query):
+    method, path = route.split(" ", 1)
+    headers = _admin_headers(oauth_live)
+    response = httpx.request(method, f"{oauth_live.url}/auth/v1{path}", json=body, headers=headers)
+    assert_clean(response)
+    authorize = httpx.get(f"{oauth_live.url}/auth/v1/oauth/authorize", params=query, follow_redirects=False)
+    assert_clean(authorize)
