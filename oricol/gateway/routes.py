@@ -67,6 +67,19 @@ def console_target(path: str) -> tuple[str, str, str] | None:
     return None
 
 
+# RFC 8414 puts an issuer's metadata at the root with the issuer's path appended; Supabase's Kong maps
+# these to GoTrue. Auth's issuer is <public URL>/auth/v1, so MCP and other OAuth clients look here.
+DISCOVERY_ALIASES = {
+    "/.well-known/oauth-authorization-server": "/auth/v1/.well-known/oauth-authorization-server",
+    "/.well-known/oauth-authorization-server/auth/v1": "/auth/v1/.well-known/oauth-authorization-server",
+}
+
+
+def discovery_alias(path: str) -> str | None:
+    """The auth path a root discovery address stands for, else None."""
+    return DISCOVERY_ALIASES.get(path)
+
+
 def web_app_path(path: str) -> bool:
     """A path the browser app answers (its pages, assets and /config.json): any outside the APIs."""
     return path.lstrip("/").split("/", 1)[0] not in API_SEGMENTS

@@ -319,6 +319,8 @@ async def test_discovery_and_dynamic_registration(oauth_live):
     assert meta["authorization_endpoint"] == issuer + "/oauth/authorize"
     assert meta["registration_endpoint"] == issuer + "/oauth/clients/register"
     assert meta["code_challenge_methods_supported"] == ["S256", "plain"]
+    for root in ("/.well-known/oauth-authorization-server/auth/v1", "/.well-known/oauth-authorization-server"):
+        assert httpx.get(live.url + root).json() == meta  # RFC 8414's address for the issuer, no key needed
     registered = httpx.post(f"{live.url}/auth/v1/oauth/clients/register",
                             json={"client_name": "MCP tool", "redirect_uris": [CALLBACK],
                                   "token_endpoint_auth_method": "none"})
