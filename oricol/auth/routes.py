@@ -5,6 +5,7 @@ from starlette.routing import Route
 
 from . import (api_admin, api_disabled, api_external, api_meta, api_mfa, api_mail, api_signup, api_token, api_user,
                api_verify)
+from . import api_oauth_admin, api_oauth_authorize, api_oauth_token
 from .http import endpoint
 from .state import AuthState
 from . import api_identities  # manual identity linking, apart from the table above to keep merges small
@@ -41,6 +42,7 @@ TABLE = (
     ("/admin/users/{user_id}/factors/{factor_id}", ("DELETE",), api_admin.delete_factor),
     ("/admin/generate_link", ("POST",), api_admin.generate_link),
 ) + api_disabled.SSO_ROUTES
+TABLE += api_oauth_admin.ROUTES + api_oauth_authorize.ROUTES + api_oauth_token.ROUTES  # the OAuth 2.1 server
 
 TABLE += api_identities.ROUTES  # manual identity linking (linkIdentity, unlinkIdentity)
 

@@ -43,10 +43,13 @@ async def insert_refresh(conn: asyncpg.Connection, user_id: uuid.UUID, session_i
 async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Record, session_id: uuid.UUID,
                      known: tuple[str, list] | None = None) -> dict[str, Any]:
     """GoTrue's access token claims; `known` (aal, amr) spares the lookups for a session just made."""
+    oauth = None  # (client id, scopes) of a session issued to an OAuth 2.1 client
     if known is not None:
         aal, amr = known
     else:
-        aal = await conn.fetchval("select aal from auth.sessions where id = $1", session_id)
+        row = await conn.fetchrow("select aal, oauth_client_id, scopes from auth.sessions where id = $1", session_id)
+        aal = row["aal"] if row else None
+        oauth = (row["oauth_client_id"], row["scopes"]) if row and row["oauth_client_id"] else None
         amr = [{"method": r["authentication_method"], "timestamp": int(r["updated_at"].timestamp())}
                for r in await conn.fetch("select authentication_method, updated_at from auth.mfa_amr_claims "
                                          "where session_id = $1 order by updated_at desc", session_id)]
@@ -67,6 +70,10 @@ async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.R
         "session_id": str(session_id),
         "is_anonymous": bool(user["is_anonymous"]),
     }
+    if oauth is not None:  # GoTrue's client_id and scope claims tell resource servers who holds the token
+        claims["client_id"] = str(oauth[0])
+        if oauth[1]:
+            claims["scope"] = oauth[1]
     if state.config.custom_access_token_hook:
         method = amr[0]["method"] if amr else "password"
         claims = await hooks.custom_access_token(conn, state.config.custom_access_token_hook, user["id"],
@@ -127,7 +134,10 @@ async def sign_in(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Reco
     return await response(conn, state, user, session_id, refresh, known=("aal1", amr))
 
 
-async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: str) -> dict[str, Any]:
+async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: str,
+                  client_id: uuid.UUID | None = None) -> dict[str, Any]:
+    """Rotates `token`. `client_id` is the OAuth 2.1 client that authenticated at /oauth/token, if any:
+    a session issued to a client refreshes only through that client, others never through one."""
     row = await conn.fetchrow(
         "select id, user_id, revoked, updated_at, session_id from auth.refresh_tokens where token = $1",
         tokens.stored_hash(token))
@@ -137,6 +147,12 @@ async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: st
     session = await conn.fetchrow("select * from auth.sessions where id = $1 for update", row["session_id"])
     if session is None:
         raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+    if session["oauth_client_id"] is not None and client_id is None:
+        raise errors.oauth_error("invalid_client", "Client authentication required for OAuth session")
+    if session["oauth_client_id"] is not None and session["oauth_client_id"] != client_id:
+        raise errors.oauth_error("invalid_client", "Client does not match the session's OAuth client")
+    if session["oauth_client_id"] is None and client_id is not None:
+        raise errors.oauth_error("invalid_client", "Client authentication not allowed for non-OAuth session")
     if session["not_after"] is not None and session["not_after"] < dt.datetime.now(dt.timezone.utc):
         raise errors.error(400, "session_expired", "Invalid Refresh Token: Session Expired")
     user = await users.by_id(conn, session["user_id"])

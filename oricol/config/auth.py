@@ -78,6 +78,17 @@ class SmtpRelay:
 
 
 @dataclass(frozen=True)
+class OAuthServer:
+    """Auth as an OAuth 2.1 authorization server for third-party apps (GoTrue's GOTRUE_OAUTH_SERVER_*)."""
+
+    enabled: bool = False
+    allow_dynamic_registration: bool = False  # POST /oauth/clients/register open to anyone (RFC 7591)
+    authorization_path: str = ""  # the consent page, joined to the site URL; "" = flows end in server_error
+    authorization_ttl: int = 600  # seconds an authorization request (and its code) stays usable
+    default_scope: str = "email"  # the scope of an /oauth/authorize request that names none
+
+
+@dataclass(frozen=True)
 class AuthConfig:
     site_url: str = "http://localhost:8080"
     external_url: str = "http://127.0.0.1:8000/auth/v1"
@@ -109,6 +120,7 @@ class AuthConfig:
     # GoTrue's MAILER_ALLOW_UNVERIFIED_EMAIL_SIGN_INS: a provider's unverified address may still sign in.
     allow_unverified_email_sign_ins: bool = False
     sms: SmsConfig = field(default_factory=SmsConfig)  # phone sign-in: provider switch, codes, the SMS hook
+    oauth_server: OAuthServer = field(default_factory=OAuthServer)
 
     @classmethod
     def from_env(cls, env: Env, core: "CoreConfig") -> "AuthConfig":
@@ -145,6 +157,7 @@ class AuthConfig:
             external={name: _external(env, name, external_url) for name in EXTERNAL_PROVIDERS},
             allow_unverified_email_sign_ins=env.bool("ORICOL_AUTH_ALLOW_UNVERIFIED_EMAIL_SIGN_INS", False),
             sms=SmsConfig.from_env(env),
+            oauth_server=_oauth_server(env),
         )
 
     def provider(self, name: str) -> ExternalProvider | None:
@@ -167,6 +180,16 @@ def _external(env: Env, name: str, external_url: str) -> ExternalProvider:
                             secret=env.str(prefix + "SECRET", ""), redirect_uri=redirect_uri,
                             url=url.rstrip("/") if url else None,
                             id_token_client_ids=env.list(prefix + "ID_TOKEN_CLIENT_IDS"))
+
+
+def _oauth_server(env: Env) -> OAuthServer:
+    return OAuthServer(
+        enabled=env.bool("ORICOL_AUTH_OAUTH_SERVER_ENABLED", False),
+        allow_dynamic_registration=env.bool("ORICOL_AUTH_OAUTH_SERVER_ALLOW_DYNAMIC_REGISTRATION", False),
+        authorization_path=env.str("ORICOL_AUTH_OAUTH_SERVER_AUTHORIZATION_PATH", ""),
+        authorization_ttl=env.int("ORICOL_AUTH_OAUTH_SERVER_AUTHORIZATION_TTL", 600, min=10, max=86400),
+        default_scope=env.str("ORICOL_AUTH_OAUTH_SERVER_DEFAULT_SCOPE", "email"),
+    )
 
 
 def _character_groups(env: Env) -> tuple[str, ...]:

@@ -23,8 +23,8 @@ from . import cors
 from oricol.clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
-from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, error_body, is_open,
-                     route_group, service_for, web_app_path)
+from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, discovery_alias, error_body,
+                     is_open, route_group, service_for, web_app_path)
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 log = logging.getLogger("oricol.gateway")
@@ -85,6 +85,10 @@ class Gateway:
             await send(message)
 
         path = scope["path"]
+        alias = discovery_alias(path)
+        if alias is not None:
+            scope = {**scope, "path": alias, "raw_path": alias.encode()}
+            path = alias
         service, prefix = service_for(path)
         console = console_target(path) if self.console_auth is not None else None
         if console is not None:

@@ -19,6 +19,9 @@ SERVICE_PREFIXES = (
 OPEN_ROUTES = re.compile(
     r"^(?:/health"
     r"|/auth/v1/(?:verify|callback|authorize|health|\.well-known/jwks\.json)"
+    # The OAuth 2.1 server's endpoints for third-party clients, which hold no API key of ours.
+    r"|/auth/v1/oauth/(?:authorize|token|userinfo|clients/register)"
+    r"|/auth/v1/\.well-known/(?:oauth-authorization-server|openid-configuration)"
     r"|/storage/v1/(?:object|render/image)/public/.*"
     r"|/storage/v1/(?:object|render/image)/sign/.*"
     r"|/storage/v1/object/upload/sign/.*"
@@ -64,6 +67,19 @@ def console_target(path: str) -> tuple[str, str, str] | None:
     return None
 
 
+# RFC 8414 puts an issuer's metadata at the root with the issuer's path appended; Supabase's Kong maps
+# these to GoTrue. Auth's issuer is <public URL>/auth/v1, so MCP and other OAuth clients look here.
+DISCOVERY_ALIASES = {
+    "/.well-known/oauth-authorization-server": "/auth/v1/.well-known/oauth-authorization-server",
+    "/.well-known/oauth-authorization-server/auth/v1": "/auth/v1/.well-known/oauth-authorization-server",
+}
+
+
+def discovery_alias(path: str) -> str | None:
+    """The auth path a root discovery address stands for, else None."""
+    return DISCOVERY_ALIASES.get(path)
+
+
 def web_app_path(path: str) -> bool:
     """A path the browser app answers (its pages, assets and /config.json): any outside the APIs."""
     return path.lstrip("/").split("/", 1)[0] not in API_SEGMENTS
@@ -76,7 +92,7 @@ def is_open(path: str) -> bool:
 ROUTE_GROUPS = {
     "auth": frozenset({"token", "signup", "user", "logout", "verify", "recover", "otp", "magiclink", "admin",
                        "factors", "settings", "health", "invite", "authorize", "callback", "reauthenticate",
-                       "resend", ".well-known"}),
+                       "resend", ".well-known", "oauth"}),
     "storage": frozenset({"bucket", "object", "render", "upload", "status", "health"}),
     "realtime": frozenset({"websocket", "api"}),
     "meta": frozenset({"tables", "columns", "schemas", "policies", "roles", "functions", "extensions", "query",

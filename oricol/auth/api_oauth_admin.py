@@ -1,0 +1,194 @@
+"""The OAuth 2.1 server's client registry: /admin/oauth/clients (service_role) and, when allowed,
+dynamic registration at /oauth/clients/register (RFC 7591), as GoTrue's oauthserver handlers."""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Awaitable, Callable
+from urllib.parse import urlencode
+
+import asyncpg
+from starlette.responses import Response
+
+from . import current, errors, txn
+from . import oauth_server_clients as clients
+from .http import AuthRequest, json_response, no_content
+
+Handler = Callable[[AuthRequest], Awaitable[Response]]
+
+
+def when_enabled(handler: Handler) -> Handler:
+    """GoTrue's requireOAuthServerEnabled: every OAuth server route is a 404 while the server is off."""
+    async def run(req: AuthRequest) -> Response:
+        if not req.state.config.oauth_server.enabled:
+            raise errors.error(404, "feature_disabled", "OAuth server is disabled")
+        return await handler(req)
+    return run
+
+
+def _path_client_id(req: AuthRequest) -> uuid.UUID:
+    client_id = clients.parse_id(req.request.path_params["client_id"])
+    if client_id is None:
+        raise errors.validation("invalid client_id format")
+    return client_id
+
+
+def _not_found() -> errors.ApiError:
+    return errors.error(404, "oauth_client_not_found", "OAuth client not found")
+
+
+async def _register(req: AuthRequest, registration_type: str) -> Response:
+    reg = clients.registration(await req.body())
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        row, secret = await clients.create(conn, reg, registration_type)
+        return clients.client_json(row, secret)
+    return json_response(await txn.run(req.state.pool, work), status=201)
+
+
+async def create_client(req: AuthRequest) -> Response:
+    current.require_service_role(req)
+    return await _register(req, "manual")
+
+
+async def register_client(req: AuthRequest) -> Response:
+    """Anyone may register when the operator allows it (MCP clients discover this endpoint)."""
+    if not req.state.config.oauth_server.allow_dynamic_registration:
+        raise errors.error(403, "oauth_dynamic_client_registration_disabled",
+                           "Dynamic client registration is not enabled")
+    await req.state.limiter.hit("sign_in", req.ip)  # unauthenticated writes: the sign-in budget per IP
+    return await _register(req, "dynamic")
+
+
+def _page_number(text: str | None, default: int) -> int:
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit():
+        raise errors.validation(f'Bad Pagination Parameters: strconv.ParseUint: parsing "{text[:40]}": invalid syntax')
+    return int(text)
+
+
+async def list_clients(req: AuthRequest) -> Response:
+    """Newest first; `page`/`per_page` with X-Total-Count and Link headers as /admin/users, which
+    auth-js's listClients reads (GoTrue itself answers every client on one page)."""
+    current.require_service_role(req)
+    page = _page_number(req.query.get("page"), 1)
+    per_page = min(1000, max(1, _page_number(req.query.get("per_page"), 50)))
+    if page < 1:
+        raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
+
+    async def work(conn: asyncpg.Connection) -> tuple[list[dict[str, Any]], int]:
+        total = await conn.fetchval("select count(*) from auth.oauth_clients where deleted_at is null")
+        rows = await conn.fetch("select * from auth.oauth_clients where deleted_at is null "
+                                "order by created_at desc, id limit $1 offset $2", per_page, (page - 1) * per_page)
+        return [clients.client_json(row) for row in rows], total
+    listed, total = await txn.run(req.state.pool, work)
+    last = max(1, -(-total // per_page))
+    links = []
+    if page < last:
+        links.append(f'</admin/oauth/clients?{urlencode({"page": page + 1, "per_page": per_page})}>; rel="next"')
+    links.append(f'</admin/oauth/clients?{urlencode({"page": last, "per_page": per_page})}>; rel="last"')
+    return json_response({"clients": listed, "aud": req.state.config.jwt_aud},
+                         headers={"x-total-count": str(total), "link": ", ".join(links)})
+
+
+async def get_client(req: AuthRequest) -> Response:
+    current.require_service_role(req)
+    client_id = _path_client_id(req)
+    async with req.state.pool.acquire() as conn:
+        row = await clients.find(conn, client_id)
+    if row is None:
+        raise _not_found()
+    return json_response(clients.client_json(row))
+
+
+UPDATABLE = ("redirect_uris", "grant_types", "client_name", "client_uri", "logo_uri", "token_endpoint_auth_method")
+
+
+def _changes(body: dict[str, Any], client_type: str) -> dict[str, Any]:
+    """Column -> new value for the fields given (GoTrue's OAuthServerClientUpdateParams)."""
+    given = {name: body[name] for name in UPDATABLE if body.get(name) is not None}
+    if not given:
+        raise errors.validation("No fields provided for update")
+    changes: dict[str, Any] = {}
+    if "redirect_uris" in given:
+        uris = clients.text_list_field(body, "redirect_uris")
+        clients.check_redirect_uris(uris, required=False)
+        changes["redirect_uris"] = ",".join(uris or [])
+    if "grant_types" in given:
+        grants = clients.text_list_field(body, "grant_types") or []
+        clients.check_grant_types(grants)
+        changes["grant_types"] = ",".join(grants)
+    for name in ("client_name", "client_uri", "logo_uri"):
+        if name in given:
+            changes[name] = clients.text_field(body, name) or None
+    if changes.get("client_name") and len(changes["client_name"]) > 1024:
+        raise errors.validation("client_name cannot exceed 1024 characters")
+    if "token_endpoint_auth_method" in given:
+        method = clients.text_field(body, "token_endpoint_auth_method")
+        clients.check_auth_method(method)
+        if clients.client_type_for(None, method) != client_type:
+            valid = "[none]" if client_type == clients.PUBLIC else "[client_secret_basic client_secret_post]"
+            raise errors.validation(f"token_endpoint_auth_method '{method}' is not valid for client_type "
+                                    f"'{client_type}'; valid methods: {valid}")
+        changes["token_endpoint_auth_method"] = method
+    return changes
+
+
+async def update_client(req: AuthRequest) -> Response:
+    current.require_service_role(req)
+    client_id = _path_client_id(req)
+    body = await req.body()
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        row = await clients.find(conn, client_id, for_update=True)
+        if row is None:
+            raise _not_found()
+        changes = _changes(body, row["client_type"])
+        # Column names come from UPDATABLE, never from the request; the values are parameters.
+        assignments = ", ".join(f"{column} = ${index}" for index, column in enumerate(changes, start=2))
+        row = await conn.fetchrow(f"update auth.oauth_clients set {assignments}, updated_at = now() "
+                                  "where id = $1 returning *", client_id, *changes.values())
+        return clients.client_json(row)
+    return json_response(await txn.run(req.state.pool, work))
+
+
+async def delete_client(req: AuthRequest) -> Response:
+    """A soft delete, as GoTrue's: the row stays, the client can no longer authorize or refresh."""
+    current.require_service_role(req)
+    client_id = _path_client_id(req)
+
+    async def work(conn: asyncpg.Connection) -> None:
+        deleted = await conn.fetchval("update auth.oauth_clients set deleted_at = now(), updated_at = now() "
+                                      "where id = $1 and deleted_at is null returning id", client_id)
+        if deleted is None:
+            raise _not_found()
+    await txn.run(req.state.pool, work)
+    return no_content()
+
+
+async def regenerate_secret(req: AuthRequest) -> Response:
+    current.require_service_role(req)
+    client_id = _path_client_id(req)
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        row = await clients.find(conn, client_id, for_update=True)
+        if row is None:
+            raise _not_found()
+        if row["client_type"] != clients.CONFIDENTIAL:
+            raise errors.validation("Cannot regenerate secret for public client")
+        secret = clients.new_secret()
+        row = await conn.fetchrow("update auth.oauth_clients set client_secret_hash = $2, updated_at = now() "
+                                  "where id = $1 returning *", client_id, clients.hash_secret(secret))
+        return clients.client_json(row, secret)
+    return json_response(await txn.run(req.state.pool, work))
+
+
+ROUTES = tuple((path, methods, when_enabled(handler)) for path, methods, handler in (
+    ("/admin/oauth/clients", ("POST",), create_client),
+    ("/admin/oauth/clients", ("GET",), list_clients),
+    ("/admin/oauth/clients/{client_id}", ("GET",), get_client),
+    ("/admin/oauth/clients/{client_id}", ("PUT",), update_client),
+    ("/admin/oauth/clients/{client_id}", ("DELETE",), delete_client),
+    ("/admin/oauth/clients/{client_id}/regenerate_secret", ("POST",), regenerate_secret),
+    ("/oauth/clients/register", ("POST",), register_client),
+))
