@@ -161,7 +161,7 @@ async def _callback_params(req: AuthRequest) -> dict[str, str]:
 
 
 def _error_values(err: ApiError) -> dict[str, str]:
-    if err.hint == errors.OAUTH:
+    if err.form == errors.OAUTH:
         return {"error": err.code, "error_description": err.message}
     kind = "access_denied" if err.code in ACCESS_DENIED_CODES else OAUTH_ERROR_BY_STATUS.get(err.status, "server_error")
     return {"error": kind, "error_code": err.code, "error_description": err.message}

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from oricol.errors import ApiError
+from oricol.errors import RETRY_AFTER_UNAVAILABLE, ApiError, ErrorResponse, json_error, request_header
 
 API_VERSION_HEADER = "x-supabase-api-version"
 API_VERSION_2024 = "2024-01-01"
 _VERSION = re.compile(r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
-OAUTH = "oauth"  # ApiError.hint marker: render as {"error", "error_description"}
+OAUTH = "oauth"  # ApiError.form of GoTrue's OAuthError: rendered as {"error", "error_description"}
 
 
 def error(status: int, code: str, message: str, **details: Any) -> ApiError:
@@ -24,7 +24,7 @@ def error(status: int, code: str, message: str, **details: Any) -> ApiError:
 
 
 def oauth_error(code: str, description: str, status: int = 400) -> ApiError:
-    return ApiError(status=status, code=code, message=description, hint=OAUTH)
+    return ApiError(status=status, code=code, message=description, form=OAUTH)
 
 
 def bad_json() -> ApiError:
@@ -71,6 +71,11 @@ def over_email_rate_limit(message: str = "Email rate limit exceeded") -> ApiErro
     return error(429, "over_email_send_rate_limit", message)
 
 
+def database_unavailable() -> ApiError:
+    return ApiError(503, "database_unavailable", "The database is unavailable, retry shortly",
+                    headers={"Retry-After": RETRY_AFTER_UNAVAILABLE})
+
+
 def requested_version(header: str | None) -> str | None:
     """The API version the client asked for, if it is a well-formed date GoTrue knows about."""
     if not header or not _VERSION.match(header.strip()):
@@ -83,7 +88,7 @@ def render(err: ApiError, version: str | None) -> tuple[dict[str, Any], int, dic
     headers = dict(err.headers)
     if version is not None:
         headers["X-Supabase-Api-Version"] = version
-    if err.hint == OAUTH:
+    if err.form == OAUTH:
         return {"error": err.code, "error_description": err.message}, err.status, headers
     headers["x-sb-error-code"] = err.code
     reasons = (err.details or {}).get("reasons") if isinstance(err.details, dict) else None
@@ -94,3 +99,22 @@ def render(err: ApiError, version: str | None) -> tuple[dict[str, Any], int, dic
     if reasons is not None:
         body["weak_password"] = {"reasons": reasons}
     return body, err.status, headers
+
+
+class AuthFormat:
+    """GoTrue's wire format as the gateway asks for it (oricol.errors.ErrorFormat)."""
+
+    def rate_limited(self, retry_after: int) -> ApiError:
+        refused = over_request_rate_limit()
+        refused.headers["Retry-After"] = str(retry_after)
+        return refused
+
+    def unavailable(self) -> ApiError:
+        return database_unavailable()
+
+    def render(self, error: ApiError, scope: Any) -> ErrorResponse:
+        body, status, headers = render(error, requested_version(request_header(scope, API_VERSION_HEADER.encode())))
+        return json_error(status, body, headers)
+
+
+FORMAT = AuthFormat()

@@ -33,7 +33,7 @@ def create(platform: Platform, mailer: Mailer) -> Service:
         hasher.close()
         await state.providers.close()
 
-    return Service(name="auth", app=app, stop=stop, extras={"state": state})
+    return Service(name="auth", app=app, stop=stop, errors=errors.FORMAT, extras={"state": state})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from oricol.errors import ApiError
+from oricol.errors import RETRY_AFTER_UNAVAILABLE, ApiError, ErrorResponse
 from oricol.jwt import JwtError
 
 # SQLSTATE (exact or class prefix) -> HTTP status, most specific first.
@@ -94,3 +94,25 @@ def render(err: ApiError) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     headers = [(b"content-type", b"application/json; charset=utf-8")]
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in err.headers.items()]
     return err.status, body, headers
+
+
+# PostgREST has no code of its own for a refused rate (it sits behind a proxy that limits): the status.
+RATE_LIMITED = "429"
+CONNECTION_FAILED = "PGRST000"  # PostgREST's "could not connect with the database", a 503
+
+
+class RestFormat:
+    """PostgREST's wire format as the gateway asks for it (oricol.errors.ErrorFormat)."""
+
+    def rate_limited(self, retry_after: int) -> ApiError:
+        return error(429, RATE_LIMITED, "Too many requests, retry later", headers={"Retry-After": str(retry_after)})
+
+    def unavailable(self) -> ApiError:
+        return error(503, CONNECTION_FAILED, "The database is unavailable, retry shortly",
+                     headers={"Retry-After": RETRY_AFTER_UNAVAILABLE})
+
+    def render(self, err: ApiError, scope: Any) -> ErrorResponse:
+        return ErrorResponse(*render(err))
+
+
+FORMAT = RestFormat()

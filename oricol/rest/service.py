@@ -120,5 +120,5 @@ def create(platform: Platform) -> Service:
     async def health() -> str:
         return "up" if holder.loaded else "schema cache not loaded"
 
-    return Service(name="rest", app=app, start=holder.start, stop=holder.stop, health=health,
+    return Service(name="rest", app=app, start=holder.start, stop=holder.stop, health=health, errors=errors.FORMAT,
                    extras={"schema_cache": holder})

@@ -16,6 +16,7 @@ from oricol.staticfiles import WEB_DIST, StaticSite
 
 from .api_ops import OpsApi
 from .api_session import SessionApi
+from .errors import FORMAT
 from .guard import Guard, json_response
 from .hooks import OpsHooks
 from .limits import FailedLogins
@@ -73,5 +74,5 @@ def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
             return "down: the sessions table is missing (migrations not applied)"
         return "up"
 
-    return Service(name="studio", app=app, health=health, extras={
+    return Service(name="studio", app=app, health=health, errors=FORMAT, extras={
         "authenticate": guard.authenticate, "built": lambda: (WEB_DIST / "studio" / "index.html").is_file()})
