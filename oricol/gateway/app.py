@@ -205,6 +205,7 @@ class Gateway:
         return counted
 
     async def _service(self, request: Exchange, receive: Callable, send: Callable) -> None:
+        request.answers_as = self._format_of(request.service)  # an ApiError a service lets escape is its own
         inner = dict(request.scope)
         inner["root_path"] = request.scope.get("root_path", "") + request.prefix
         inner[SCOPE_KEY] = request.identity

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from oricol import bootstrap, jwt
+from oricol.errors import ApiError
 from tests.support import pg
 from tests.support.stack import SECRETS, close_stack, config_for, open_stack
 
@@ -147,3 +148,14 @@ async def test_503_while_the_database_is_down_is_in_the_services_own_shape(own_c
             assert_shape(studio, 503, STUDIO)
     finally:
         await close_stack(stack)
+
+
+async def test_an_error_a_service_lets_escape_is_rendered_in_that_services_shape(stack):
+    async def careless(scope, receive, send):
+        raise ApiError(409, "careless", "raised past the service's own renderer")
+
+    stack.gateway.services["rest"] = careless
+    async with client(stack, **SERVICE_KEY) as http:
+        response = await http.get("/rest/v1/anything")
+        assert_shape(response, 409, REST)
+        assert response.json()["code"] == "careless"
