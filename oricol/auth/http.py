@@ -132,7 +132,7 @@ def endpoint(state: AuthState, handler: Handler) -> Callable[[Request], Awaitabl
                 return json_response(body, status, headers)
             # The traceback goes to the log (it holds no request body); the client gets GoTrue's 500.
             log.exception("auth endpoint failed", extra={"path": request.url.path})
-            err = errors.error(500, "unexpected_failure",
+            err = errors.error(500, errors.UNEXPECTED_FAILURE,
                                "Unexpected failure, please check server logs for more information")
             body, status, headers = errors.render(err, version)
             return json_response(body, status, headers)
