@@ -217,6 +217,7 @@ def build_stack(config: Config, db: Database, mailer: Mailer | None = None, node
         metrics=RequestMetrics(registry),
         console_auth=services["studio"].extras.get("authenticate") if "studio" in services else None,
         trusted_proxies=config.gateway.trusted_proxies,
+        formats={name: s.errors for name, s in services.items() if name in GATEWAY_SERVICES},
     )
     stack = Stack(platform=platform, services=services, gateway=gateway, registry=registry, node=node)
     holder["stack"] = stack

@@ -9,6 +9,7 @@ from typing import Any, Awaitable, Callable
 
 from oricol.config import Config
 from oricol.db import Database
+from oricol.errors import KONG, ApiError, ErrorFormat
 from oricol.jwt import Verifier
 from oricol.sharedredis import SharedRedis
 
@@ -41,22 +42,19 @@ class Service:
     start: Callable[[], Awaitable[None]] = _nothing
     stop: Callable[[], Awaitable[None]] = _nothing
     health: Callable[[], Awaitable[str]] = _healthy  # "up", or a reason it is not
+    errors: ErrorFormat = KONG  # its error wire format, which the gateway asks to render on its prefix
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def not_built_yet(name: str, render: Callable[[int, str], tuple[dict, int]]) -> Service:
+def not_built_yet(name: str, errors: ErrorFormat) -> Service:
     """A placeholder for a service whose implementation has not landed: a JSON 404 in its shape."""
-    import orjson
 
     async def app(scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4404})
             return
-        body, status = render(404, f"The {name} service is not available on this server yet")
-        payload = orjson.dumps(body)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]})
-        await send({"type": "http.response.body", "body": payload})
+        missing = ApiError(404, "not_found", f"The {name} service is not available on this server yet")
+        await errors.render(missing, scope).send(send)
 
-    return Service(name=name, app=app)
+    return Service(name=name, app=app, errors=errors)

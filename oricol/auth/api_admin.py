@@ -31,7 +31,7 @@ def _user_id(req: AuthRequest, name: str = "user_id") -> uuid.UUID:
     try:
         return uuid.UUID(req.request.path_params[name])
     except ValueError:
-        raise errors.error(404, "user_not_found", "User not found") from None
+        raise errors.error(404, errors.USER_NOT_FOUND, "User not found") from None
 
 
 def _dict_field(body: dict[str, Any], *names: str) -> dict[str, Any] | None:
@@ -92,7 +92,7 @@ async def create_user(req: AuthRequest) -> Response:
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         if email is not None and await users.by_email(conn, email) is not None:
-            raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+            raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
         if phone is not None and await phones.is_taken(conn, phone, state.config.jwt_aud):
             raise errors.error(422, "phone_exists", "Phone number already registered by another user")
         user = await users.create(conn, email=email, password_hash=hashed,
@@ -186,7 +186,7 @@ async def update_user(req: AuthRequest) -> Response:
 
 async def _set_email(conn: asyncpg.Connection, user: asyncpg.Record, email: str) -> asyncpg.Record:
     if await users.by_email(conn, email) is not None:
-        raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+        raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
     changed = await conn.fetchrow("update auth.users set email = $2, email_change = '', updated_at = now() "
                                   "where id = $1 returning *", user["id"], email)
     await conn.execute("insert into auth.identities (provider_id, user_id, identity_data, provider) values "
@@ -229,7 +229,7 @@ async def invite(req: AuthRequest) -> Response:
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         user = await users.by_email(conn, email)
         if user is not None and user["email_confirmed_at"] is not None:
-            raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+            raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
         if user is None:
             user = await users.create(conn, email=email, password_hash=None, aud=state.config.jwt_aud,
                                       user_metadata=_dict_field(body, "data") or {}, confirmed=False, invited=True)
@@ -270,7 +270,7 @@ async def generate_link(req: AuthRequest) -> Response:
             user = await _start_email_change(conn, state, user, kind, body.get("new_email"))
             to = user["email_change"] if kind == "email_change_new" else email
         if verify_type in ("signup", "invite") and user["email_confirmed_at"] is not None and kind == "signup":
-            raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+            raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
         link = await flows.send_link(conn, state, user, kind="", token_type=token_type, verify_type=verify_type,
                                      to=to, redirect_to=redirect, check_frequency=False)
         # The link verifies as `email_change`, but GoTrue answers the requested type (the clients check it).
@@ -287,7 +287,7 @@ async def _start_email_change(conn: asyncpg.Connection, state: Any, user: asyncp
     new_email = users.normalize_email(new_email)
     other = await users.by_email(conn, new_email)
     if other is not None and other["id"] != user["id"]:
-        raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+        raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
     return await conn.fetchrow("update auth.users set email_change = $2, email_change_sent_at = now(), "
                                "email_change_confirm_status = 0, updated_at = now() where id = $1 returning *",
                                user["id"], new_email)
@@ -324,7 +324,7 @@ async def delete_factor(req: AuthRequest) -> Response:
         deleted = await conn.fetchrow("delete from auth.mfa_factors where id = $1 and user_id = $2 "
                                       "returning id, status", factor_id, user_id)
         if deleted is None:
-            raise errors.error(404, "mfa_factor_not_found", "Factor not found")
+            raise errors.error(404, errors.MFA_FACTOR_NOT_FOUND, "Factor not found")
         if deleted["status"] == "verified":  # sessions that relied on it end, as GoTrue does
             await conn.execute("update auth.sessions set aal = 'aal1', factor_id = null where user_id = $1 "
                                "and factor_id = $2", user_id, factor_id)

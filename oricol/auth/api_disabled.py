@@ -11,7 +11,7 @@ from .http import AuthRequest
 
 async def saml_disabled(req: AuthRequest) -> NoReturn:
     """Every /sso and /admin/sso route: GoTrue's requireSAMLEnabled answers 404 with its own code."""
-    raise errors.error(404, "saml_provider_disabled", "SAML 2.0 is disabled")
+    raise errors.error(404, errors.SAML_PROVIDER_DISABLED, "SAML 2.0 is disabled")
 
 
 async def web3_grant(req: AuthRequest) -> NoReturn:

@@ -32,7 +32,7 @@ NOT_FORWARDED = {"provider", "scopes", "redirect_to", "code_challenge", "code_ch
                  "code_verifier", "nonce", "apikey"}
 OAUTH_ERROR_BY_STATUS = {400: "invalid_request", 401: "unauthorized_client", 403: "access_denied",
                          500: "server_error", 503: "temporarily_unavailable"}
-ACCESS_DENIED_CODES = {"signup_disabled", "user_banned", "provider_email_needs_verification"}
+ACCESS_DENIED_CODES = {errors.SIGNUP_DISABLED, errors.USER_BANNED, errors.PROVIDER_EMAIL_NEEDS_VERIFICATION}
 
 
 async def authorize(req: AuthRequest) -> Response:
@@ -71,12 +71,12 @@ async def callback(req: AuthRequest) -> Response:
     params = await _callback_params(req)
     token = params.get("state", "")
     if not token:
-        return _to_site(req, errors.error(400, "bad_oauth_callback", "OAuth state parameter missing"))
+        return _to_site(req, errors.error(400, errors.BAD_OAUTH_CALLBACK, "OAuth state parameter missing"))
     try:
         flow = oauth_state.verify(req.state.core.jwt_secret, token)
     except oauth_state.StateError as err:
         log.info("oauth callback with invalid state: %s", err)
-        return _to_site(req, errors.error(400, "bad_oauth_state", "OAuth callback with invalid state"))
+        return _to_site(req, errors.error(400, errors.BAD_OAUTH_STATE, "OAuth callback with invalid state"))
     target = flow.referrer or req.state.config.site_url
     try:
         return await _finish(req, flow, params, target)
@@ -85,11 +85,12 @@ async def callback(req: AuthRequest) -> Response:
     except ProviderError as err:
         log.warning("oauth provider %s failed: %s", flow.provider, err)
         return _error_redirect(target, errors.error(
-            500, "unexpected_failure", "Error getting user profile from external provider"), status=302)
+            500, errors.UNEXPECTED_FAILURE, "Error getting user profile from external provider"), status=302)
     except Exception:  # the browser still goes back to the app, which can show something
         log.exception("oauth callback failed", extra={"provider": flow.provider})
         return _error_redirect(target, errors.error(
-            500, "unexpected_failure", "Unexpected failure, please check server logs for more information"), status=302)
+            500, errors.UNEXPECTED_FAILURE, "Unexpected failure, please check server logs for more information"),
+            status=302)
 
 
 async def _finish(req: AuthRequest, flow: oauth_state.FlowState, params: dict[str, str], target: str) -> Response:
@@ -98,20 +99,20 @@ async def _finish(req: AuthRequest, flow: oauth_state.FlowState, params: dict[st
         raise errors.oauth_error(params["error"][:200], params.get("error_description", "")[:500])
     code = params.get("code", "")
     if not code:
-        raise errors.error(400, "bad_oauth_callback", "OAuth callback with missing authorization code missing")
+        raise errors.error(400, errors.BAD_OAUTH_CALLBACK, "OAuth callback with missing authorization code missing")
     try:
         provider = providers.find(state.config.external, flow.provider)
     except ValueError as err:
-        raise errors.error(400, "oauth_provider_not_supported", f"Unsupported provider: {err}") from None
+        raise errors.error(400, errors.OAUTH_PROVIDER_NOT_SUPPORTED, f"Unsupported provider: {err}") from None
     endpoints = await provider.endpoints(state.providers)
     try:
         tokens = await provider.exchange(state.providers, endpoints, code)
     except ProviderError as err:
         log.warning("oauth code exchange with %s failed: %s", flow.provider, err)
-        raise errors.error(500, "unexpected_failure", f"Unable to exchange external code: {code[:4]}") from None
+        raise errors.error(500, errors.UNEXPECTED_FAILURE, f"Unable to exchange external code: {code[:4]}") from None
     data = await provider.user_data(state.providers, endpoints, tokens, flow.nonce)
     if not data.emails:
-        raise errors.error(500, "unexpected_failure", "Error getting user email from external provider")
+        raise errors.error(500, errors.UNEXPECTED_FAILURE, "Error getting user email from external provider")
 
     async def work(conn: asyncpg.Connection) -> tuple[str | None, dict[str, Any] | None]:
         if flow.linking_target_id:  # a signed-in user adding this identity (linkIdentity)
@@ -142,9 +143,9 @@ async def _issue_code(conn: asyncpg.Connection, flow: oauth_state.FlowState, use
     except (asyncpg.DataError, ValueError):
         row = None
     if row is None:
-        raise errors.error(422, "flow_state_not_found", "Flow state not found")
+        raise errors.error(422, errors.FLOW_STATE_NOT_FOUND, "Flow state not found")
     if row["user_id"] is not None:
-        raise errors.error(400, "flow_state_already_used", "State has already been used")
+        raise errors.error(400, errors.FLOW_STATE_ALREADY_USED, "State has already been used")
     return await conn.fetchval(
         "update auth.flow_state set user_id = $2, provider_access_token = $3, provider_refresh_token = $4, "
         "auth_code_issued_at = now(), updated_at = now() where id = $1 returning auth_code",
@@ -169,7 +170,7 @@ async def _callback_params(req: AuthRequest) -> dict[str, str]:
 
 
 def _error_values(err: ApiError) -> dict[str, str]:
-    if err.hint == errors.OAUTH:
+    if err.form == errors.OAUTH:
         return {"error": err.code, "error_description": err.message}
     kind = "access_denied" if err.code in ACCESS_DENIED_CODES else OAUTH_ERROR_BY_STATUS.get(err.status, "server_error")
     return {"error": kind, "error_code": err.code, "error_description": err.message}

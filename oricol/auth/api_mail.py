@@ -45,9 +45,9 @@ async def _passwordless(req: AuthRequest, body: dict[str, Any], create_user: boo
         user = await users.by_email(conn, email)
         if user is None:
             if not create_user:
-                raise errors.error(422, "otp_disabled", "Signups not allowed for otp")
+                raise errors.error(422, errors.OTP_DISABLED, "Signups not allowed for otp")
             if state.config.disable_signup:
-                raise errors.error(422, "signup_disabled", "Signups not allowed for this instance")
+                raise errors.error(422, errors.SIGNUP_DISABLED, "Signups not allowed for this instance")
             user = await users.create(conn, email=email, password_hash=None, user_metadata=data, confirmed=False,
                                       aud=state.config.jwt_aud)
             await audit.record(conn, user, "user_signedup", "team", req.ip, {"provider": "email"})

@@ -19,7 +19,7 @@ def _factor_id(req: AuthRequest) -> uuid.UUID:
     try:
         return uuid.UUID(req.request.path_params["factor_id"])
     except ValueError:
-        raise errors.error(404, "mfa_factor_not_found", "Factor not found") from None
+        raise errors.error(404, errors.MFA_FACTOR_NOT_FOUND, "Factor not found") from None
 
 
 async def _session_aal(conn: asyncpg.Connection, caller: current.Current) -> str:
@@ -32,7 +32,7 @@ async def _owned_factor(conn: asyncpg.Connection, caller: current.Current, facto
     factor = await conn.fetchrow("select * from auth.mfa_factors where id = $1 and user_id = $2",
                                  factor_id, caller.user["id"])
     if factor is None:
-        raise errors.error(404, "mfa_factor_not_found", "Factor not found")
+        raise errors.error(404, errors.MFA_FACTOR_NOT_FOUND, "Factor not found")
     return factor
 
 
@@ -40,20 +40,20 @@ async def enroll(req: AuthRequest) -> Response:
     state = req.state
     body = await req.body()
     if body.get("factor_type") != "totp":
-        raise errors.error(422, "mfa_factor_type_not_supported" if body.get("factor_type") else "validation_failed",
-                           "factor_type needs to be totp")
+        code = errors.MFA_FACTOR_TYPE_NOT_SUPPORTED if body.get("factor_type") else errors.VALIDATION_FAILED
+        raise errors.error(422, code, "factor_type needs to be totp")
     name = str(body.get("friendly_name") or "")
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         caller = await current.load(req, conn)
         factors = await conn.fetch(users.SELECT_FACTORS, caller.user["id"])
         if len(factors) >= state.config.mfa_max_factors:
-            raise errors.error(422, "too_many_enrolled_mfa_factors", "Maximum number of verified factors reached, "
+            raise errors.error(422, errors.TOO_MANY_ENROLLED_MFA_FACTORS, "Maximum number of verified factors reached, "
                                "unenroll to continue")
         if any(f["status"] == "verified" for f in factors) and await _session_aal(conn, caller) != "aal2":
-            raise errors.error(422, "insufficient_aal", "AAL2 required to enroll a new factor")
+            raise errors.error(422, errors.INSUFFICIENT_AAL, "AAL2 required to enroll a new factor")
         if name and any(f["friendly_name"] == name for f in factors):
-            raise errors.error(422, "mfa_factor_name_conflict",
+            raise errors.error(422, errors.MFA_FACTOR_NAME_CONFLICT,
                                f'A factor with the friendly name "{name}" for this user already exists')
         secret = totp.new_secret()
         issuer = str(body.get("issuer") or urlsplit(state.config.site_url).hostname or "oricol")
@@ -97,22 +97,22 @@ async def verify(req: AuthRequest) -> Response:
         try:
             key = uuid.UUID(str(challenge_id))
         except ValueError:
-            raise errors.error(404, "mfa_challenge_not_found", "Challenge not found") from None
+            raise errors.error(404, errors.MFA_CHALLENGE_NOT_FOUND, "Challenge not found") from None
         found = await conn.fetchrow("select * from auth.mfa_challenges where id = $1 and factor_id = $2 for update",
                                     key, factor["id"])
         if found is None or found["verified_at"] is not None:
-            raise errors.error(404, "mfa_challenge_not_found", "Challenge not found")
+            raise errors.error(404, errors.MFA_CHALLENGE_NOT_FOUND, "Challenge not found")
         if found["created_at"] + CHALLENGE_LIFETIME < dt.datetime.now(dt.timezone.utc):
-            raise errors.error(422, "mfa_challenge_expired", f"MFA challenge {key} has expired, verify against "
+            raise errors.error(422, errors.MFA_CHALLENGE_EXPIRED, f"MFA challenge {key} has expired, verify against "
                                "another challenge or create a new challenge.")
         if not totp.matches(totp.unseal(factor["secret"], state.core.jwt_secret), code):
             await audit.record(conn, caller.user, "mfa_verification_failed", "factor", req.ip, {})
-            raise errors.error(422, "mfa_verification_failed", "Invalid TOTP code entered")
+            raise errors.error(422, errors.MFA_VERIFICATION_FAILED, "Invalid TOTP code entered")
         await conn.execute("update auth.mfa_challenges set verified_at = now() where id = $1", key)
         await conn.execute("update auth.mfa_factors set status = 'verified', updated_at = now() where id = $1",
                            factor["id"])
         if caller.session_id is None:
-            raise errors.error(403, "session_not_found", "Session from session_id claim in JWT does not exist")
+            raise errors.error(403, errors.SESSION_NOT_FOUND, "Session from session_id claim in JWT does not exist")
         return await _raise_to_aal2(conn, state, caller, factor["id"], req.ip)
     return json_response(await txn.run(state.pool, work))
 
@@ -139,7 +139,7 @@ async def unenroll(req: AuthRequest) -> Response:
         caller = await current.load(req, conn)
         factor = await _owned_factor(conn, caller, factor_id)
         if factor["status"] == "verified" and await _session_aal(conn, caller) != "aal2":
-            raise errors.error(422, "insufficient_aal", "AAL2 required to unenroll verified factor")
+            raise errors.error(422, errors.INSUFFICIENT_AAL, "AAL2 required to unenroll verified factor")
         await conn.execute("delete from auth.mfa_factors where id = $1", factor_id)
         await conn.execute("update auth.sessions set aal = 'aal1', factor_id = null where user_id = $1 "
                            "and factor_id = $2", caller.user["id"], factor_id)

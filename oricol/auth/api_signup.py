@@ -24,7 +24,7 @@ def metadata(body: dict[str, Any]) -> dict[str, Any]:
 async def signup(req: AuthRequest) -> Response:
     state = req.state
     if state.config.disable_signup:
-        raise errors.error(422, "signup_disabled", "Signups not allowed for this instance")
+        raise errors.error(422, errors.SIGNUP_DISABLED, "Signups not allowed for this instance")
     body = await req.body()
     if not body.get("email") and not body.get("phone"):
         if body.get("password"):
@@ -37,7 +37,7 @@ async def signup(req: AuthRequest) -> Response:
     email = users.normalize_email(body.get("email"))
     password = body.get("password")
     if not isinstance(password, str) or not password:
-        raise errors.error(422, "validation_failed", "Signup requires a valid password")
+        raise errors.error(422, errors.VALIDATION_FAILED, "Signup requires a valid password")
     passwords.check_rules(password, state.config.password_min_length, state.config.password_required_characters)
     data = metadata(body)
     await state.limiter.hit("sign_in", req.ip)
@@ -47,7 +47,7 @@ async def signup(req: AuthRequest) -> Response:
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         existing = await users.by_email(conn, email)
         if existing is not None and state.config.autoconfirm:
-            raise errors.error(422, "user_already_exists", "User already registered")
+            raise errors.error(422, errors.USER_ALREADY_EXISTS, "User already registered")
         if existing is not None and existing["email_confirmed_at"] is not None:
             return obfuscated_user(email, state.config.jwt_aud)
         if existing is not None:
@@ -71,7 +71,7 @@ async def signup(req: AuthRequest) -> Response:
 async def anonymous(req: AuthRequest, data: dict[str, Any]) -> dict[str, Any]:
     state = req.state
     if not state.config.anonymous_sign_ins:
-        raise errors.error(422, "anonymous_provider_disabled", "Anonymous sign-ins are disabled")
+        raise errors.error(422, errors.ANONYMOUS_PROVIDER_DISABLED, "Anonymous sign-ins are disabled")
     await state.limiter.hit("anonymous", req.ip)
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:

@@ -18,7 +18,7 @@ async def token(req: AuthRequest) -> Response:
     grant = req.query.get("grant_type", "")
     handler = GRANTS.get(grant)
     if handler is None:
-        raise errors.oauth_error("unsupported_grant_type", f"unsupported_grant_type: {grant or 'missing'}")
+        raise errors.oauth_error(errors.UNSUPPORTED_GRANT_TYPE, f"unsupported_grant_type: {grant or 'missing'}")
     return json_response(await handler(req))
 
 
@@ -41,9 +41,9 @@ async def password_grant(req: AuthRequest) -> dict[str, Any]:
                 await audit.record(conn, user, "login_failed", "account", req.ip, {"provider": "email"})
         raise errors.invalid_credentials()
     if users.is_banned(user):
-        raise errors.error(400, "user_banned", "User is banned")
+        raise errors.error(400, errors.USER_BANNED, "User is banned")
     if user["email_confirmed_at"] is None and not state.config.autoconfirm:
-        raise errors.error(400, "email_not_confirmed", "Email not confirmed")
+        raise errors.error(400, errors.EMAIL_NOT_CONFIRMED, "Email not confirmed")
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         return await sessions.sign_in(conn, state, user, "password", req.ip, req.request.headers.get("user-agent"))
@@ -55,7 +55,7 @@ async def refresh_grant(req: AuthRequest) -> dict[str, Any]:
     body = await req.body()
     refresh = body.get("refresh_token")
     if not isinstance(refresh, str) or not refresh:
-        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+        raise errors.error(400, errors.REFRESH_TOKEN_NOT_FOUND, "Invalid Refresh Token: Refresh Token Not Found")
     return await txn.run(req.state.pool, lambda conn: sessions.refresh(conn, req.state, refresh, req.ip))
 
 
@@ -68,16 +68,17 @@ async def pkce_grant(req: AuthRequest) -> dict[str, Any]:
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         flow = await conn.fetchrow("delete from auth.flow_state where auth_code = $1 returning *", code)
         if flow is None or flow["user_id"] is None:
-            raise errors.error(404, "flow_state_not_found", "invalid flow state, no valid flow state found")
+            raise errors.error(404, errors.FLOW_STATE_NOT_FOUND, "invalid flow state, no valid flow state found")
         issued = flow["auth_code_issued_at"] or flow["created_at"]
         if issued + FLOW_STATE_LIFETIME < dt.datetime.now(dt.timezone.utc):
             raise sessions.CommitThenRaise(
-                errors.error(422, "flow_state_expired", "invalid flow state, flow state has expired"))
+                errors.error(422, errors.FLOW_STATE_EXPIRED, "invalid flow state, flow state has expired"))
         if not tokens.pkce_challenge_matches(verifier, flow["code_challenge"], flow["code_challenge_method"]):
-            raise errors.error(403, "bad_code_verifier", "code challenge does not match previously saved code verifier")
+            raise errors.error(403, errors.BAD_CODE_VERIFIER,
+                               "code challenge does not match previously saved code verifier")
         user = await users.by_id(conn, flow["user_id"])
         if user is None or users.is_banned(user):
-            raise errors.error(404, "user_not_found", "User not found")
+            raise errors.error(404, errors.USER_NOT_FOUND, "User not found")
         method = flow["authentication_method"]
         provider = flow["provider_type"] if method == "oauth" else "email"
         session = await sessions.sign_in(conn, req.state, user, method, req.ip, req.request.headers.get("user-agent"),

@@ -62,14 +62,14 @@ async def _change_password(req: AuthRequest, conn: asyncpg.Connection, caller: c
                            user: asyncpg.Record, password: str, new_hash: str, nonce: Any) -> asyncpg.Record:
     state = req.state
     if await state.hasher.verify(password, user["encrypted_password"]):
-        raise errors.error(422, "same_password", "New password should be different from the old password.")
+        raise errors.error(422, errors.SAME_PASSWORD, "New password should be different from the old password.")
     if state.config.secure_password_change and user["email"]:
         if not nonce:
-            raise errors.error(400, "reauthentication_needed", "Password update requires reauthentication")
+            raise errors.error(400, errors.REAUTHENTICATION_NEEDED, "Password update requires reauthentication")
         try:
             await otp.consume_code(conn, state, user["email"], str(nonce), ("reauthentication_token",))
         except Exception:
-            raise errors.error(400, "reauthentication_not_valid", "Requested nonce is invalid") from None
+            raise errors.error(400, errors.REAUTHENTICATION_NOT_VALID, "Requested nonce is invalid") from None
     user = await conn.fetchrow("update auth.users set encrypted_password = $2, updated_at = now() "
                                "where id = $1 returning *", user["id"], new_hash)
     # A new password signs out every other session, as GoTrue does.
@@ -85,7 +85,7 @@ async def _request_email_change(req: AuthRequest, conn: asyncpg.Connection, user
         return user
     taken = await users.by_email(conn, new_email)
     if taken is not None and taken["id"] != user["id"]:
-        raise errors.error(422, "email_exists", "A user with this email address has already been registered")
+        raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
     user = await conn.fetchrow("update auth.users set email_change = $2, email_change_confirm_status = 0, "
                                "updated_at = now() where id = $1 returning *", user["id"], new_email)
     await conn.execute("delete from auth.one_time_tokens where user_id = $1 and token_type in "

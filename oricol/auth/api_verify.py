@@ -45,7 +45,7 @@ async def verify_get(req: AuthRequest) -> Response:
         outcome = await _verify(req, verify_type, token_hash=token, email=None, code=None)
     except ApiError as err:
         failure = {"error": "access_denied" if err.status < 500 else "server_error", "error_code": err.code,
-                   "error_description": "Email link is invalid or has expired" if err.code == "otp_expired"
+                   "error_description": "Email link is invalid or has expired" if err.code == errors.OTP_EXPIRED
                    else err.message}
         return RedirectResponse(redirect + "#" + urlencode(failure), status_code=303)
     if outcome.code is not None:
@@ -94,7 +94,7 @@ async def _verify(req: AuthRequest, verify_type: Any, *, token_hash: str | None,
         else:
             user, token_type, _ = await otp.consume_code(conn, state, email, code, TOKEN_TYPES[verify_type])
         if users.is_banned(user):
-            raise errors.error(403, "user_banned", "User is banned")
+            raise errors.error(403, errors.USER_BANNED, "User is banned")
         if token_type.startswith("email_change"):
             user = await _change_email(conn, user, token_type)
             if user is None:
@@ -132,7 +132,8 @@ async def _change_email(conn: asyncpg.Connection, user: asyncpg.Record, token_ty
             "email_confirmed_at = coalesce(email_confirmed_at, now()), is_anonymous = false, updated_at = now() "
             "where id = $1 returning *", user["id"])
     except asyncpg.UniqueViolationError:
-        raise errors.error(422, "email_exists", "A user with this email address has already been registered") from None
+        raise errors.error(422, errors.EMAIL_EXISTS,
+                           "A user with this email address has already been registered") from None
     await conn.execute("insert into auth.identities (provider_id, user_id, identity_data, provider) "
                        "values ($1, $2, $3, 'email') on conflict (provider_id, provider) do update set "
                        "identity_data = excluded.identity_data, updated_at = now()",

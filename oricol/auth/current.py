@@ -39,10 +39,10 @@ async def load(req: AuthRequest, conn: asyncpg.Connection) -> Current:
         except ValueError:
             raise errors.bad_jwt("invalid claim: session_id claim must be a UUID") from None
         if not await conn.fetchval("select exists(select 1 from auth.sessions where id = $1)", session_id):
-            raise errors.error(403, "session_not_found", "Session from session_id claim in JWT does not exist")
+            raise errors.error(403, errors.SESSION_NOT_FOUND, "Session from session_id claim in JWT does not exist")
     user = await users.by_id(conn, sub)
     if user is None or user["deleted_at"] is not None:
-        raise errors.error(403, "user_not_found", "User from sub claim in JWT does not exist")
+        raise errors.error(403, errors.USER_NOT_FOUND, "User from sub claim in JWT does not exist")
     return Current(user=user, session_id=session_id, claims=claims)
 
 

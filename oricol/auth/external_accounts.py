@@ -43,7 +43,7 @@ def identity_data(data: UserData) -> tuple[dict[str, Any], Email | None]:
     if chosen is not None:
         claims["email"] = chosen.address.lower()
     if not isinstance(claims.get("sub"), str) or not claims["sub"]:
-        raise errors.error(500, "unexpected_failure", "Error getting user profile from external provider")
+        raise errors.error(500, errors.UNEXPECTED_FAILURE, "Error getting user profile from external provider")
     return claims, chosen
 
 
@@ -63,14 +63,14 @@ async def decide(conn: asyncpg.Connection, state: AuthState, provider: str, emai
     owners = {row["user_id"] for row in await conn.fetch(
         "select user_id from auth.identities where email = any($1::text[])", verified)}
     if len(owners) > 1:
-        raise errors.error(500, "unexpected_failure",
+        raise errors.error(500, errors.UNEXPECTED_FAILURE,
                            "Multiple accounts with the same email address in the same linking domain detected: default")
     if owners:
         return Decision(LINK, await users.by_id(conn, owners.pop()), None, primary)
     same = await conn.fetch("select * from auth.users where lower(email) = any($1::text[]) and is_sso_user = false "
                             "and deleted_at is null", verified)
     if len(same) > 1:
-        raise errors.error(500, "unexpected_failure",
+        raise errors.error(500, errors.UNEXPECTED_FAILURE,
                            "Multiple accounts with the same email address in the same linking domain detected: default")
     if same:
         return Decision(LINK, same[0], None, primary)
@@ -96,7 +96,7 @@ async def resolve(conn: asyncpg.Connection, state: AuthState, provider: str, dat
                            {"provider": provider, "provider_id": claims["sub"]})
     else:
         if state.config.disable_signup:
-            raise errors.error(422, "signup_disabled", "Signups not allowed for this instance")
+            raise errors.error(422, errors.SIGNUP_DISABLED, "Signups not allowed for this instance")
         email = decision.candidate.address if decision.candidate and decision.candidate.address else None
         user = await users.create(conn, email=email, password_hash=None, user_metadata=claims, confirmed=False,
                                   aud=state.config.jwt_aud, app_meta={"provider": provider, "providers": [provider]},
@@ -105,7 +105,7 @@ async def resolve(conn: asyncpg.Connection, state: AuthState, provider: str, dat
     await _refresh_providers(conn, user["id"])
     user = await users.by_id(conn, user["id"])
     if users.is_banned(user):
-        raise errors.error(403, "user_banned", "User is banned")
+        raise errors.error(403, errors.USER_BANNED, "User is banned")
     if user["email_confirmed_at"] is None and user["phone_confirmed_at"] is None:
         await _remove_unconfirmed(conn, user, identity)
         candidate = decision.candidate
@@ -130,7 +130,7 @@ async def _unverified(conn: asyncpg.Connection, state: AuthState, user: asyncpg.
     message = (f"Unverified email with {provider}. A confirmation email has been sent to your {provider} email"
                if sent else f"Unverified email with {provider}. Verify the email with {provider} in order to sign in")
     # The user and identity are kept (as GoTrue commits them), so confirming the mail finishes the sign-up.
-    raise sessions.CommitThenRaise(errors.error(422, "provider_email_needs_verification", message))
+    raise sessions.CommitThenRaise(errors.error(422, errors.PROVIDER_EMAIL_NEEDS_VERIFICATION, message))
 
 
 async def _insert_identity(conn: asyncpg.Connection, user_id: Any, provider: str, claims: dict[str, Any]

@@ -28,16 +28,16 @@ async def custom_access_token(conn: asyncpg.Connection, function: str, user_id: 
             await conn.execute("set local role supabase_auth_admin")
             result = await conn.fetchval(call, event)
     except asyncpg.PostgresError as err:
-        raise errors.error(500, "hook_timeout_after_retry" if "timeout" in str(err) else "unexpected_failure",
+        raise errors.error(500, errors.HOOK_TIMEOUT_AFTER_RETRY if "timeout" in str(err) else errors.UNEXPECTED_FAILURE,
                            "Error running hook URI: pg-functions://postgres/" + schema + "/" + name) from None
     if not isinstance(result, dict):
-        raise errors.error(500, "unexpected_failure", "Invalid output from custom access token hook")
+        raise errors.error(500, errors.UNEXPECTED_FAILURE, "Invalid output from custom access token hook")
     if isinstance(result.get("error"), dict):
         failure = result["error"]
         status = failure.get("http_code") if isinstance(failure.get("http_code"), int) else 400
-        raise errors.error(status, "unexpected_failure", str(failure.get("message") or "Hook failed"))
+        raise errors.error(status, errors.UNEXPECTED_FAILURE, str(failure.get("message") or "Hook failed"))
     new_claims = result.get("claims")
     if not isinstance(new_claims, dict) or any(key not in new_claims for key in REQUIRED):
-        raise errors.error(500, "unexpected_failure",
+        raise errors.error(500, errors.UNEXPECTED_FAILURE,
                            "output claims do not conform to the expected schema: " + ", ".join(REQUIRED))
     return new_claims

@@ -13,6 +13,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from oricol.db import unavailable
 from oricol.errors import ApiError
 from oricol.identity import Identity, identity_of
 from oricol.jwt import JwtError
@@ -125,10 +126,13 @@ def endpoint(state: AuthState, handler: Handler) -> Callable[[Request], Awaitabl
         except JwtError as err:
             body, status, headers = errors.render(errors.bad_jwt(err.message), version)
             return json_response(body, status, headers)
-        except Exception:
+        except Exception as exc:
+            if unavailable(exc):  # PostgreSQL restarting: a fast 503 to retry, as on every other prefix
+                body, status, headers = errors.render(errors.database_unavailable(), version)
+                return json_response(body, status, headers)
             # The traceback goes to the log (it holds no request body); the client gets GoTrue's 500.
             log.exception("auth endpoint failed", extra={"path": request.url.path})
-            err = errors.error(500, "unexpected_failure",
+            err = errors.error(500, errors.UNEXPECTED_FAILURE,
                                "Unexpected failure, please check server logs for more information")
             body, status, headers = errors.render(err, version)
             return json_response(body, status, headers)

@@ -77,4 +77,4 @@ async def send(state: Any, kind: str, to: str, values: dict[str, Any]) -> None:
     except Exception as err:  # the relay refused or is down: say so, without leaking its reply
         # The operator needs the cause (refused STARTTLS, wrong port, authentication); the client does not.
         log.warning("mail delivery failed", extra={"kind": kind, "error": f"{type(err).__name__}: {err}"})
-        raise errors.error(500, "unexpected_failure", f"Error sending {kind.replace('_', ' ')} email") from err
+        raise errors.error(500, errors.UNEXPECTED_FAILURE, f"Error sending {kind.replace('_', ' ')} email") from err

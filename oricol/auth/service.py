@@ -37,14 +37,14 @@ def create(platform: Platform, mailer: Mailer) -> Service:
         if state.sms is not None:
             await state.sms.close()
 
-    return Service(name="auth", app=app, stop=stop, extras={"state": state})
+    return Service(name="auth", app=app, stop=stop, errors=errors.FORMAT, extras={"state": state})
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     """Unknown paths and wrong methods, in GoTrue's shape."""
     status = getattr(exc, "status_code", 404)
     version = errors.requested_version(request.headers.get(errors.API_VERSION_HEADER))
-    code = "not_found" if status == 404 else "method_not_allowed" if status == 405 else "unexpected_failure"
+    code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(status, errors.UNEXPECTED_FAILURE)
     message = "Not Found" if status == 404 else "Method Not Allowed" if status == 405 else "Request failed"
     body, status, headers = errors.render(errors.error(status, code, message), version)
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)

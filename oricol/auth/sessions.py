@@ -142,11 +142,11 @@ async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: st
         "select id, user_id, revoked, updated_at, session_id from auth.refresh_tokens where token = $1",
         tokens.stored_hash(token))
     if row is None or row["session_id"] is None:
-        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+        raise errors.error(400, errors.REFRESH_TOKEN_NOT_FOUND, "Invalid Refresh Token: Refresh Token Not Found")
     # One refresh at a time per session: the row lock orders concurrent refreshes of a family.
     session = await conn.fetchrow("select * from auth.sessions where id = $1 for update", row["session_id"])
     if session is None:
-        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+        raise errors.error(400, errors.REFRESH_TOKEN_NOT_FOUND, "Invalid Refresh Token: Refresh Token Not Found")
     if session["oauth_client_id"] is not None and client_id is None:
         raise errors.oauth_error("invalid_client", "Client authentication required for OAuth session")
     if session["oauth_client_id"] is not None and session["oauth_client_id"] != client_id:
@@ -154,12 +154,12 @@ async def refresh(conn: asyncpg.Connection, state: AuthState, token: str, ip: st
     if session["oauth_client_id"] is None and client_id is not None:
         raise errors.oauth_error("invalid_client", "Client authentication not allowed for non-OAuth session")
     if session["not_after"] is not None and session["not_after"] < dt.datetime.now(dt.timezone.utc):
-        raise errors.error(400, "session_expired", "Invalid Refresh Token: Session Expired")
+        raise errors.error(400, errors.SESSION_EXPIRED, "Invalid Refresh Token: Session Expired")
     user = await users.by_id(conn, session["user_id"])
     if user is None or user["deleted_at"] is not None:
-        raise errors.error(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found")
+        raise errors.error(400, errors.REFRESH_TOKEN_NOT_FOUND, "Invalid Refresh Token: Refresh Token Not Found")
     if users.is_banned(user):
-        raise errors.error(400, "user_banned", "Invalid Refresh Token: User Banned")
+        raise errors.error(400, errors.USER_BANNED, "Invalid Refresh Token: User Banned")
     row = await conn.fetchrow("select * from auth.refresh_tokens where id = $1", row["id"])  # after the lock
     child = state.signer.child_refresh_token(token)
     if row["revoked"]:
@@ -187,8 +187,9 @@ async def _reuse(conn: asyncpg.Connection, state: AuthState, user: asyncpg.Recor
         await conn.execute("delete from auth.sessions where id = $1", session_id)
         await audit.record(conn, user, "token_revoked", "token", ip, {"reason": "refresh token reused"})
         # The revocation must persist although the request fails.
-        raise _CommitThenRaise(errors.error(400, "refresh_token_already_used", "Invalid Refresh Token: Already Used"))
-    raise errors.error(400, "refresh_token_already_used", "Invalid Refresh Token: Already Used")
+        raise _CommitThenRaise(errors.error(400, errors.REFRESH_TOKEN_ALREADY_USED,
+                                            "Invalid Refresh Token: Already Used"))
+    raise errors.error(400, errors.REFRESH_TOKEN_ALREADY_USED, "Invalid Refresh Token: Already Used")
 
 
 class _CommitThenRaise(Exception):

@@ -149,7 +149,8 @@ async def create(conn: asyncpg.Connection, *, email: str | None, password_hash: 
             INSERT_USER, INSTANCE_ID, new_id, aud, role, email, password_hash or "",
             now if confirmed else None, None, now if invited else None, meta, user_metadata, anonymous)
     except asyncpg.UniqueViolationError:
-        raise errors.error(422, "email_exists", "A user with this email address has already been registered") from None
+        raise errors.error(422, errors.EMAIL_EXISTS,
+                           "A user with this email address has already been registered") from None
     if email and email_identity:
         await conn.execute(INSERT_IDENTITY, str(new_id), new_id, identity_data(new_id, email, confirmed))
     return row

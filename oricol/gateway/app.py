@@ -1,7 +1,11 @@
 """The gateway (the seed's Kong): one ASGI app in front of every service.
 
-Per request: request id → CORS preflight → route → API key and bearer check → body limit → service.
-Whatever a service raises before answering becomes a JSON 500; no traceback reaches a client.
+Per request, one named stage each: preflight (CORS) → route → identify (API key, bearer) → limit (rate)
+→ body (size limit, byte count) → service. A stage refuses by raising the one `ApiError`: the refusals
+Kong makes itself (key, route, size, a crashed service) render in Kong's format; a refused rate and an
+unavailable database render in the mounted service's own format (`Service.errors`), as the service
+would answer them. Whatever a service raises before answering becomes a JSON 500; no traceback reaches
+a client.
 """
 from __future__ import annotations
 
@@ -9,13 +13,15 @@ import hmac
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import parse_qs
 
 import orjson
 
+from oricol import errors
 from oricol.db import Caller, unavailable
+from oricol.errors import KONG, ApiError, ErrorFormat
 from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
@@ -23,25 +29,38 @@ from . import cors
 from oricol.clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
-from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, discovery_alias, error_body,
-                     is_open, route_group, service_for, web_app_path)
+from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, discovery_alias, is_open,
+                     route_group, service_for, web_app_path)
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 log = logging.getLogger("oricol.gateway")
 
 
-class Reject(Exception):
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None,
-                 body: dict | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
-        self.body = body
-
-
 class BodyTooLarge(Exception):
-    pass
+    """Raised from inside the service's `receive` (a signal, not an answer): becomes Kong's 413."""
+
+
+@dataclass
+class Exchange:
+    """One request on its way through the stages: what they found out, and what was sent back."""
+
+    scope: dict
+    headers: dict[str, str]
+    request_id: str
+    origin: str | None
+    started_at: float
+    service: str | None = None
+    prefix: str = ""
+    identity: Identity | None = None
+    answers_as: ErrorFormat = KONG  # the format a refusal raised by the current stage renders in
+    status: int = 0
+    started: bool = False  # the response has begun: too late to refuse
+    sent: int = 0
+    received: int = 0
+
+    @property
+    def path(self) -> str:
+        return self.scope["path"]
 
 
 @dataclass
@@ -55,133 +74,196 @@ class Gateway:
     extra_routes: dict[str, ASGIApp] | None = None  # exact paths served by the gateway itself (/metrics)
     limiter: RateLimiter | None = None
     metrics: RequestMetrics | None = None
-    # Studio's session check for the console routes: None when allowed, else (status, message).
-    console_auth: Callable[[dict], Awaitable[tuple[int, str] | None]] | None = None
+    # Studio's session check for the console routes: None when allowed, else its refusal.
+    console_auth: Callable[[dict], Awaitable[ApiError | None]] | None = None
     trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For/-Proto are believed
+    formats: dict[str, ErrorFormat] = field(default_factory=dict)  # each service's error wire format
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
+        request = self._begin(scope)
+        raw_send, send = send, self._observed(request, send)
+        try:
+            if await self._preflight(request, raw_send):
+                return
+            await self._route(request)
+            if await self._own_routes(request, receive, send):
+                return
+            self._identify(request)
+            await self._limit(request)
+            receive = self._body(request, receive)
+            await self._service(request, receive, send)
+        except ApiError as error:
+            await self._refuse(request, send, error, request.answers_as)
+        except BodyTooLarge:
+            await self._refuse(request, send, errors.body_too_large(), KONG)
+        except Exception as error:
+            await self._failed(request, send, error)
+        finally:
+            self._record(request)
+
+    def _begin(self, scope: dict) -> Exchange:
         headers = _headers(scope)
         apply_forwarded(scope, headers, self.trusted_proxies)
-        request_id = _request_id(headers)
-        origin = headers.get("origin")
-        started = time.perf_counter()
-        state = {"status": 0, "started": False, "sent": 0, "received": 0}
+        return Exchange(scope=scope, headers=headers, request_id=_request_id(headers), origin=headers.get("origin"),
+                        started_at=time.perf_counter())
 
-        async def send_wrapped(message: dict) -> None:
+    def _observed(self, request: Exchange, send: Callable) -> Callable:
+        """`send` that counts bytes, notes the status and adds the request id and CORS headers."""
+        async def observed(message: dict) -> None:
             if message["type"] == "http.response.body":
-                state["sent"] += len(message.get("body", b""))
+                request.sent += len(message.get("body", b""))
             elif message["type"] == "http.response.start":
-                state["status"] = message["status"]
-                state["started"] = True
-                extra = [(b"x-request-id", request_id.encode())]
-                if origin:
-                    extra += cors.response_headers(origin)
+                request.status, request.started = message["status"], True
+                extra = [(b"x-request-id", request.request_id.encode())]
+                if request.origin:
+                    extra += cors.response_headers(request.origin)
                 message = {**message, "headers": list(message.get("headers", [])) + extra}
             elif message["type"] == "websocket.accept":
-                state["status"], state["started"] = 101, True
+                request.status, request.started = 101, True
             await send(message)
+        return observed
 
-        path = scope["path"]
+    async def _preflight(self, request: Exchange, send: Callable) -> bool:
+        """A CORS preflight is answered here, before any key is asked for (Kong's cors plugin)."""
+        scope, headers = request.scope, request.headers
+        if not (scope["type"] == "http" and scope["method"] == "OPTIONS" and request.origin
+                and "access-control-request-method" in headers):
+            return False
+        await _respond(send, 200, b"", cors.preflight_headers(request.origin, headers.get("access-control-request-headers"))
+                       + [(b"x-request-id", request.request_id.encode())], content_type=None)
+        request.status = 200
+        return True
+
+    async def _route(self, request: Exchange) -> None:
+        """Which service answers; a console route (Studio session) becomes a service_role request."""
+        path = request.path
         alias = discovery_alias(path)
-        if alias is not None:
-            scope = {**scope, "path": alias, "raw_path": alias.encode()}
-            path = alias
-        service, prefix = service_for(path)
+        if alias is not None:  # RFC 8414's root discovery addresses are auth's metadata (as Supabase's Kong)
+            request.scope = {**request.scope, "path": alias, "raw_path": alias.encode()}
+            path = request.path
+        request.service, request.prefix = service_for(path)
         console = console_target(path) if self.console_auth is not None else None
         if console is not None:
-            service, prefix = console[0], console[1]
-        if service is None and WEB_APP in self.services and web_app_path(path):
-            service = WEB_APP  # the browser app: its files are public, no key, no rate limit
-        identity: Identity | None = None
-        try:
-            if console is not None:
-                scope = await self._enter_console(scope, console[2])
-                headers, path = _headers(scope), scope["path"]
-            if scope["type"] == "http" and scope["method"] == "OPTIONS" and origin and \
-                    "access-control-request-method" in headers:
-                await _respond(send, 200, b"", cors.preflight_headers(origin, headers.get("access-control-request-headers"))
-                               + [(b"x-request-id", request_id.encode())], content_type=None)
-                state["status"] = 200
-                return
-            if self.extra_routes and path in self.extra_routes:
-                identity = self._identify(scope, headers, path, request_id, open_route=path == "/health")
-                scope[SCOPE_KEY] = identity
-                await self.extra_routes[path](scope, receive, send_wrapped)
-                return
-            if path == "/health":
-                status, body = await self.health()
-                await _json(send_wrapped, status, body)
-                return
-            if service is None or service not in self.services:
-                raise Reject(404, "no Route matched with those values")
-            identity = self._identify(scope, headers, path, request_id,
-                                      open_route=service == WEB_APP or is_open(path))
-            if service in SERVICE_ROLE_ONLY and not identity.is_service_role:
-                raise Reject(403 if identity.apikey_role else 401, "This route needs the service_role key")
-            if self.limiter is not None and self.limiter.enabled and service != WEB_APP:
-                client = scope.get("client")
-                wait = await self.limiter.check(service, client[0] if client else None, identity.apikey)
-                if wait:
-                    if self.metrics:
-                        self.metrics.limited.inc((("service", service),))
-                    raise Reject(429, "Too many requests, retry later", {"Retry-After": str(int(wait))},
-                                 body=error_body(service, 429, "Too many requests, retry later",
-                                                 "over_request_rate_limit"))
-            if scope["type"] == "http":
-                receive = self._count_body(headers, receive, state, limit=service not in UNLIMITED_BODY)
-            inner = dict(scope)
-            inner["root_path"] = scope.get("root_path", "") + prefix
-            inner[SCOPE_KEY] = identity
-            await self.services[service](inner, receive, send_wrapped)
-        except Reject as reject:
-            await self._refuse(scope, send_wrapped, state, reject.status, reject.message, reject.headers,
-                               body=reject.body)
-        except BodyTooLarge:
-            await self._refuse(scope, send_wrapped, state, 413, "Request size limit exceeded")
-        except Exception as error:
-            if unavailable(error):
-                # Fail fast while PostgreSQL restarts; the pools reconnect by themselves afterwards.
-                log.warning("database unavailable", extra={"request_id": request_id, "path": path,
-                                                           "error": error.__class__.__name__})
-                message = "The database is unavailable, retry shortly"
-                await self._refuse(scope, send_wrapped, state, 503, message, {"Retry-After": "1"},
-                                   body=error_body(service, 503, message, "database_unavailable"))
-                return
-            log.exception("unhandled error", extra={"request_id": request_id, "path": path})
-            await self._refuse(scope, send_wrapped, state, 500, "An unexpected error occurred")
-        finally:
-            if scope["type"] == "http":
-                elapsed = time.perf_counter() - started
-                _log_request(scope, service, state["status"], elapsed, identity, request_id)
-                if self.metrics is not None:
-                    self.metrics.record(service or "gateway", route_group(service, path, prefix), scope["method"],
-                                        state["status"], elapsed, state["received"], state["sent"],
-                                        _grant(scope, service, path))
+            request.service, request.prefix = console[0], console[1]
+            request.answers_as = self.formats.get("studio", KONG)
+            request.scope = await self._enter_console(request.scope, console[2])
+            request.headers = _headers(request.scope)
+            request.answers_as = KONG
+        elif request.service is None and WEB_APP in self.services and web_app_path(path):
+            request.service = WEB_APP  # the browser app: its files are public, no key, no rate limit
+
+    async def _own_routes(self, request: Exchange, receive: Callable, send: Callable) -> bool:
+        """/metrics and /health, answered by the gateway itself; an unknown route is Kong's 404."""
+        path = request.path
+        if self.extra_routes and path in self.extra_routes:
+            request.identity = self._identity(request, open_route=path == "/health")
+            request.scope[SCOPE_KEY] = request.identity
+            await self.extra_routes[path](request.scope, receive, send)
+            return True
+        if path == "/health":
+            status, body = await self.health()
+            await _json(send, status, body)
+            return True
+        if request.service is None or request.service not in self.services:
+            raise errors.no_route()
+        return False
+
+    def _identify(self, request: Exchange) -> None:
+        service = request.service
+        request.identity = self._identity(request, open_route=service == WEB_APP or is_open(request.path))
+        if service in SERVICE_ROLE_ONLY and not request.identity.is_service_role:
+            raise errors.service_role_only(with_key=request.identity.apikey_role is not None)
+
+    async def _limit(self, request: Exchange) -> None:
+        """The per-IP and per-key rate: refused in the service's own format, as its own limits answer."""
+        service = request.service
+        if self.limiter is None or not self.limiter.enabled or service == WEB_APP:
+            return
+        client = request.scope.get("client")
+        wait = await self.limiter.check(service, client[0] if client else None, request.identity.apikey)
+        if wait:
+            if self.metrics:
+                self.metrics.limited.inc((("service", service),))
+            request.answers_as = self._format_of(service)
+            raise request.answers_as.rate_limited(int(wait))
+
+    def _body(self, request: Exchange, receive: Callable) -> Callable:
+        """Counts request bytes for metrics and, where the gateway's limit applies, enforces it."""
+        if request.scope["type"] != "http":
+            return receive
+        maximum = self.max_body_bytes if request.service not in UNLIMITED_BODY else None
+        length = request.headers.get("content-length")
+        if maximum is not None and length and length.isdigit() and int(length) > maximum:
+            raise errors.body_too_large()
+
+        async def counted() -> dict:
+            message = await receive()
+            if message["type"] == "http.request":
+                request.received += len(message.get("body", b""))
+                if maximum is not None and request.received > maximum:
+                    raise BodyTooLarge()
+            return message
+        return counted
+
+    async def _service(self, request: Exchange, receive: Callable, send: Callable) -> None:
+        request.answers_as = self._format_of(request.service)  # an ApiError a service lets escape is its own
+        inner = dict(request.scope)
+        inner["root_path"] = request.scope.get("root_path", "") + request.prefix
+        inner[SCOPE_KEY] = request.identity
+        await self.services[request.service](inner, receive, send)
+
+    async def _failed(self, request: Exchange, send: Callable, error: Exception) -> None:
+        """What escaped a service: an unavailable database is the service's 503, the rest Kong's 500."""
+        context = {"request_id": request.request_id, "path": request.path}
+        if unavailable(error):
+            # Fail fast while PostgreSQL restarts; the pools reconnect by themselves afterwards.
+            log.warning("database unavailable", extra={**context, "error": error.__class__.__name__})
+            service_format = self._format_of(request.service)
+            await self._refuse(request, send, service_format.unavailable(), service_format)
+            return
+        log.exception("unhandled error", extra=context)
+        await self._refuse(request, send, errors.unexpected(), KONG)
+
+    def _format_of(self, service: str | None) -> ErrorFormat:
+        return self.formats.get(service, KONG) if service is not None else KONG
+
+    def _record(self, request: Exchange) -> None:
+        scope = request.scope
+        if scope["type"] != "http":
+            return
+        elapsed = time.perf_counter() - request.started_at
+        service, path = request.service, request.path
+        _log_request(scope, service, request.status, elapsed, request.identity, request.request_id)
+        if self.metrics is not None:
+            self.metrics.record(service or "gateway", route_group(service, path, request.prefix), scope["method"],
+                                request.status, elapsed, request.received, request.sent, _grant(scope, service, path))
 
     async def _enter_console(self, scope: dict, inner_path: str) -> dict:
         """A console request with a live Studio session becomes a service_role request to the service's
         own path: the browser's cookie and any key it sent are dropped, the service key is added here."""
         refused = await self.console_auth(scope)
         if refused is not None:
-            raise Reject(*refused)
+            raise refused
         kept = [(k, v) for k, v in scope.get("headers", []) if k.lower() not in (b"cookie", b"apikey", b"authorization")]
         key = self.service_role_key.encode()
         return {**scope, "path": inner_path, "raw_path": inner_path.encode(),
                 "headers": kept + [(b"apikey", key), (b"authorization", b"Bearer " + key)]}
 
-    def _identify(self, scope: dict, headers: Mapping[str, str], path: str, request_id: str,
-                  *, open_route: bool) -> Identity:
+    def _identity(self, request: Exchange, *, open_route: bool) -> Identity:
+        """Who calls: the `apikey` (header or query) must be ours unless the route is open; a bearer
+        token that fails is kept as `jwt_error` for the service to answer in its own shape."""
+        scope, headers = request.scope, request.headers
         apikey = headers.get("apikey") or _query_param(scope, "apikey")
         apikey_claims: dict[str, Any] | None = None
         if apikey:
             apikey_claims = self._check_apikey(apikey)
             if apikey_claims is None and not open_route:
-                raise Reject(401, "Invalid API key")
+                raise errors.invalid_api_key()
         elif not open_route:
-            raise Reject(401, "No API key found in request")
+            raise errors.no_api_key()
         bearer = _bearer(headers.get("authorization"))
         caller, error = None, None
         if bearer:
@@ -194,7 +276,7 @@ class Gateway:
             caller = Caller(role=str(apikey_claims.get("role") or "anon"), claims=apikey_claims, token=apikey)
         role = str(apikey_claims.get("role")) if apikey_claims else None
         return Identity(apikey=apikey, apikey_role=role, bearer=bearer, caller=caller, jwt_error=error,
-                        request_id=request_id)
+                        request_id=request.request_id)
 
     def _check_apikey(self, apikey: str) -> dict[str, Any] | None:
         for known, role in ((self.anon_key, "anon"), (self.service_role_key, "service_role")):
@@ -205,32 +287,16 @@ class Gateway:
         except JwtError:
             return None
 
-    def _count_body(self, headers: Mapping[str, str], receive: Callable, state: dict, *, limit: bool) -> Callable:
-        """Counts request bytes for metrics and, where the gateway's limit applies, enforces it."""
-        maximum = self.max_body_bytes if limit else None
-        length = headers.get("content-length")
-        if maximum is not None and length and length.isdigit() and int(length) > maximum:
-            raise BodyTooLarge()
-
-        async def counted() -> dict:
-            message = await receive()
-            if message["type"] == "http.request":
-                state["received"] += len(message.get("body", b""))
-                if maximum is not None and state["received"] > maximum:
-                    raise BodyTooLarge()
-            return message
-        return counted
-
-    async def _refuse(self, scope: dict, send: Callable, state: dict, status: int, message: str,
-                      headers: Mapping[str, str] | None = None, body: dict | None = None) -> None:
-        if state["started"]:
+    async def _refuse(self, request: Exchange, send: Callable, error: ApiError, answers_as: ErrorFormat) -> None:
+        if request.started:
             return  # too late to answer; the connection is dropped
-        if scope["type"] == "websocket":
+        if request.scope["type"] == "websocket":
+            status = error.status
             await send({"type": "websocket.close", "code": 4000 + status if status < 1000 else 1011,
-                        "reason": message})
-            state["status"] = status
+                        "reason": error.message})
+            request.status = status
             return
-        await _json(send, status, body or {"message": message}, headers)
+        await answers_as.render(error, request.scope).send(send)
 
 
 def _headers(scope: dict) -> dict[str, str]:

@@ -108,13 +108,3 @@ def route_group(service: str | None, path: str, prefix: str) -> str:
         return "rpc" if first == "rpc" else ("table" if first else "root")
     return first if first in ROUTE_GROUPS.get(service, ()) else "other"
 
-
-def error_body(service: str | None, status: int, message: str, error_code: str) -> dict:
-    """An error the gateway itself raises inside a service's route, in that service's wire shape."""
-    if service == "auth":
-        return {"code": status, "error_code": error_code, "msg": message}
-    if service == "rest":
-        return {"code": str(status), "message": message, "details": None, "hint": None}
-    if service == "storage":
-        return {"statusCode": str(status), "error": error_code, "message": message}
-    return {"message": message}

@@ -13,7 +13,7 @@ import asyncpg
 import orjson
 
 from oricol.db import unavailable
-from oricol.errors import ApiError
+from oricol.errors import RETRY_AFTER_UNAVAILABLE, ApiError, ErrorResponse, json_error
 
 log = logging.getLogger("oricol.meta")
 
@@ -35,6 +35,15 @@ def database(error: asyncpg.PostgresError, status: int = 400) -> ApiError:
     return ApiError(status, getattr(error, "sqlstate", None) or "database", _message(error))
 
 
+def database_unavailable() -> ApiError:
+    return ApiError(503, "unavailable", "The database is unavailable, retry shortly",
+                    headers={"Retry-After": RETRY_AFTER_UNAVAILABLE})
+
+
+def rate_limited(retry_after: int) -> ApiError:
+    return ApiError(429, "rate_limited", "Too many requests, retry later", headers={"Retry-After": str(retry_after)})
+
+
 def with_body(status: int, body: dict[str, Any]) -> ApiError:
     """An error whose whole body is given (the /query error with PostgreSQL's fields)."""
     return ApiError(status, "query", str(body.get("error", "")), details=body)
@@ -46,14 +55,33 @@ def from_exception(error: Exception, *, listing: bool = False) -> ApiError:
     if isinstance(error, asyncpg.PostgresError):
         return database(error, 500 if listing else 400)
     if unavailable(error):
-        return ApiError(503, "unavailable", "The database is unavailable, retry shortly")
+        return database_unavailable()
     log.exception("meta request failed", exc_info=error)
     return ApiError(500, "internal", "Internal server error")
 
 
+def body(error: ApiError) -> dict[str, Any]:
+    return error.details if isinstance(error.details, dict) else {"error": error.message}
+
+
 def render(error: ApiError) -> tuple[int, bytes]:
-    body = error.details if isinstance(error.details, dict) else {"error": error.message}
-    return error.status, orjson.dumps(body)
+    return error.status, orjson.dumps(body(error))
+
+
+class MetaFormat:
+    """postgres-meta's wire format as the gateway asks for it (oricol.errors.ErrorFormat)."""
+
+    def rate_limited(self, retry_after: int) -> ApiError:
+        return rate_limited(retry_after)
+
+    def unavailable(self) -> ApiError:
+        return database_unavailable()
+
+    def render(self, error: ApiError, scope: object) -> ErrorResponse:
+        return json_error(error.status, body(error), error.headers)
+
+
+FORMAT = MetaFormat()
 
 
 def _message(error: asyncpg.PostgresError) -> str:

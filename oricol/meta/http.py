@@ -32,7 +32,7 @@ def raw_json(payload: str | bytes, status: int = 200) -> Response:
 
 def error_response(error: ApiError) -> Response:
     status, payload = errors.render(error)
-    return Response(payload, status_code=status, media_type="application/json")
+    return Response(payload, status_code=status, headers=error.headers or None, media_type="application/json")
 
 
 def endpoint(*, listing: bool = False) -> Callable[[Handler], Handler]:

@@ -40,5 +40,5 @@ def create(platform: Platform) -> Service:
         found = await db.read_json(single(sqlfiles.query("version"), where=[]))
         return "up" if found else "down: no answer from the catalogue"
 
-    return Service(name="meta", app=build_app(db), start=db.open, stop=db.close, health=health,
+    return Service(name="meta", app=build_app(db), start=db.open, stop=db.close, health=health, errors=errors.FORMAT,
                    extras={"db": db})

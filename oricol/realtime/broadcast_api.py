@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, unquote
 import orjson
 
 from oricol.db import Caller
-from oricol.errors import ApiError
 from oricol.identity import identity_of
 
+from . import errors
 from .authorize import private_channel_permissions
 from .channel import TOPIC_PREFIX
 
@@ -30,9 +30,9 @@ async def broadcast_batch(realtime: "Realtime", scope: dict, body: bytes) -> Non
     data = _json(body)
     messages = data.get("messages") if isinstance(data, dict) else None
     if not isinstance(messages, list) or not messages:
-        raise ApiError(422, "invalid_request", "body must be {\"messages\": [{topic, event, payload}, ...]}")
+        raise errors.invalid_request("body must be {\"messages\": [{topic, event, payload}, ...]}")
     if len(messages) > MAX_MESSAGES:
-        raise ApiError(422, "invalid_request", f"at most {MAX_MESSAGES} messages per request")
+        raise errors.invalid_request(f"at most {MAX_MESSAGES} messages per request")
     checked = [_message(item) for item in messages]
     for topic, event, payload, private in checked:
         await _authorise(realtime, caller, topic, private)
@@ -54,22 +54,22 @@ def _caller(scope: dict) -> Caller:
     try:
         return identity_of(scope).require_caller()
     except Exception as error:
-        raise ApiError(401, "invalid_jwt", str(error) or "invalid token") from None
+        raise errors.invalid_jwt(str(error) or "invalid token") from None
 
 
 def _json(body: bytes) -> Any:
     try:
         return orjson.loads(body or b"null")
     except orjson.JSONDecodeError:
-        raise ApiError(400, "invalid_json", "request body is not valid JSON") from None
+        raise errors.invalid_json() from None
 
 
 def _message(item: Any) -> tuple[str, str, Any, bool]:
     if not isinstance(item, dict):
-        raise ApiError(422, "invalid_request", "each message must be an object")
+        raise errors.invalid_request("each message must be an object")
     topic, event = item.get("topic"), item.get("event")
     if not isinstance(topic, str) or not topic or not isinstance(event, str) or not event:
-        raise ApiError(422, "invalid_request", "each message needs a topic and an event (strings)")
+        raise errors.invalid_request("each message needs a topic and an event (strings)")
     if topic.startswith(TOPIC_PREFIX):
         topic = topic[len(TOPIC_PREFIX):]
     return topic, event, item.get("payload", {}), bool(item.get("private", False))
@@ -80,4 +80,4 @@ async def _authorise(realtime: "Realtime", caller: Caller, topic: str, private: 
         return
     permissions = await private_channel_permissions(realtime.db.admin, caller, topic)
     if not permissions.write:
-        raise ApiError(403, "unauthorized", f"You do not have permissions to write to this Channel topic: {topic}")
+        raise errors.unauthorized(topic)

@@ -1,7 +1,7 @@
 """The realtime service at /realtime/v1: Phoenix channels over WebSocket (`/websocket`) and the
 broadcast REST endpoints (`/api/broadcast`). Builds the process's node, bus and change feed.
 
-Errors on the HTTP side render as `{"message": ...}` (with `error` too, which realtime-js reads).
+Errors on the HTTP side render in realtime's one shape (errors.py).
 """
 from __future__ import annotations
 
@@ -11,14 +11,12 @@ import re
 from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
-import orjson
-
 from oricol.errors import ApiError
 from oricol.identity import identity_of
 from oricol.service import Platform, Service
 from oricol.websocket import EXTENSION
 
-from . import broadcast_api
+from . import broadcast_api, errors
 from .bus import Bus, PostgresBus, RedisBus
 from .changes.feed import ChangeFeed
 from .connection import Connection
@@ -64,7 +62,7 @@ def create(platform: Platform) -> Service:
     async def health() -> str:
         return "up"
 
-    return Service(name="realtime", app=app, start=realtime.start, stop=realtime.stop, health=health,
+    return Service(name="realtime", app=app, start=realtime.start, stop=realtime.stop, health=health, errors=errors.FORMAT,
                    extras={"realtime": realtime,
                            "register_metrics": lambda registry: realtime.stats.register(registry, realtime)})
 
@@ -91,7 +89,7 @@ async def _websocket(realtime: Realtime, scope: dict, receive: Callable, send: C
 async def _http(realtime: Realtime, scope: dict, receive: Callable, send: Callable, path: str) -> None:
     try:
         if scope["method"] != "POST" or not path.startswith("/api/broadcast"):
-            raise ApiError(404, "not_found", "no such realtime endpoint")
+            raise errors.not_found()
         body = await _body(receive)
         events = _EVENTS_PATH.match(path)
         if events:
@@ -100,10 +98,10 @@ async def _http(realtime: Realtime, scope: dict, receive: Callable, send: Callab
         elif path.rstrip("/") == "/api/broadcast":
             await broadcast_api.broadcast_batch(realtime, scope, body)
         else:
-            raise ApiError(404, "not_found", "no such realtime endpoint")
+            raise errors.not_found()
         await _respond(send, 202, b"")
     except ApiError as error:
-        await _respond(send, error.status, orjson.dumps({"message": error.message, "error": error.message}))
+        await errors.render(error).send(send)
 
 
 async def _body(receive: Callable) -> bytes:
@@ -115,7 +113,7 @@ async def _body(receive: Callable) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:
-            raise ApiError(413, "payload_too_large", "request body too large")
+            raise errors.payload_too_large()
         chunks.append(chunk)
         if not message.get("more_body"):
             break

@@ -53,5 +53,5 @@ class Context:
 
     def check_strict(self) -> None:
         if self.request.prefer.get("handling") == "strict" and self.request.prefer.invalid:
-            raise errors.error(400, "PGRST122", "Invalid preferences given with handling=strict",
+            raise errors.error(400, errors.PREFERENCES, "Invalid preferences given with handling=strict",
                                "Invalid preferences: " + ", ".join(self.request.prefer.invalid))

@@ -10,8 +10,45 @@ from typing import Any
 
 import orjson
 
-from oricol.errors import ApiError
+from oricol.errors import RETRY_AFTER_UNAVAILABLE, ApiError, ErrorResponse
 from oricol.jwt import JwtError
+
+# PostgREST's error codes (Error.hs), used by name everywhere in the service.
+CONNECTION_FAILED = "PGRST000"  # the database could not be reached (a 503)
+INTERNAL = CONNECTION_FAILED  # ours: an unexpected failure, in PostgREST's group of connection/internal errors
+# PostgREST has no code of its own for a refused rate (it sits behind a proxy that limits): the status.
+RATE_LIMITED = "429"
+SCHEMA_CACHE_UNAVAILABLE = "PGRST002"  # the schema cache could not be loaded
+PARSE_ERROR = "PGRST100"  # a query string, header or body that does not parse
+RPC_METHOD = "PGRST101"  # a method other than GET/HEAD/POST on a function
+INVALID_BODY = "PGRST102"  # an empty or invalid JSON body
+RANGE_NOT_SATISFIABLE = "PGRST103"  # a Range or offset past the result
+PUT_FILTERS = "PGRST105"  # a PUT whose filters are not exactly the primary key with eq
+SCHEMA_NOT_EXPOSED = "PGRST106"  # Accept-/Content-Profile naming a schema that is not exposed
+MEDIA_TYPE = "PGRST107"  # an Accept or Content-Type we cannot produce or read
+NOT_EMBEDDED = "PGRST108"  # a filter or order on a resource the select does not embed
+RESPONSE_HEADERS_GUC = "PGRST111"  # response.headers set to something other than an array of objects
+RESPONSE_STATUS_GUC = "PGRST112"  # response.status set to something other than a status code
+PUT_LIMIT = "PGRST114"  # limit/offset on a PUT
+PUT_PRIMARY_KEY = "PGRST115"  # a PUT body whose primary key differs from the URL's
+SINGULAR = "PGRST116"  # a single object asked for, and not exactly one row
+UNSUPPORTED_METHOD = "PGRST117"  # an HTTP method a table does not take
+RELATED_ORDER = "PGRST118"  # an order by a related resource that is not to-one
+SPREAD = "PGRST119"  # a spread of a relationship that is not to-one
+RAISE_JSON = "PGRST121"  # RAISE SQLSTATE 'PGRST' with a message or detail that is not the JSON asked for
+PREFERENCES = "PGRST122"  # Prefer: handling=strict with a preference we do not know
+AGGREGATES = "PGRST123"  # an aggregate function while aggregates are disabled
+MAX_AFFECTED = "PGRST124"  # more rows changed than Prefer: max-affected allows
+INVALID_PATH = "PGRST125"  # a path that names no table, function or root
+OPENAPI_DISABLED = "PGRST126"  # the root asked for while the OpenAPI output is off
+NO_RELATIONSHIP = "PGRST200"  # an embedding with no relationship in the schema cache
+AMBIGUOUS_RELATIONSHIP = "PGRST201"  # an embedding that more than one relationship could mean
+NO_FUNCTION = "PGRST202"  # a function the schema cache does not know with these arguments
+AMBIGUOUS_FUNCTION = "PGRST203"  # more than one overloaded function fits the arguments
+NO_COLUMN = "PGRST204"  # a body column the table does not have
+NO_TABLE = "PGRST205"  # a table or view the schema cache does not know
+JWT_INVALID = "PGRST301"  # a bearer token that does not verify
+JWT_EXPIRED = "PGRST303"  # a bearer token past its exp
 
 # SQLSTATE (exact or class prefix) -> HTTP status, most specific first.
 SQLSTATE_STATUS: tuple[tuple[str, int], ...] = (
@@ -30,15 +67,15 @@ def error(status: int, code: str, message: str, details: Any = None, hint: Any =
 
 
 def parse_error(message: str, details: Any = None) -> ApiError:
-    return error(400, "PGRST100", message, details)
+    return error(400, PARSE_ERROR, message, details)
 
 
 def invalid_body(details: Any = None) -> ApiError:
-    return error(400, "PGRST102", "Empty or invalid json", details)
+    return error(400, INVALID_BODY, "Empty or invalid json", details)
 
 
 def singular(rows: int) -> ApiError:
-    return error(406, "PGRST116", "JSON object requested, multiple (or no) rows returned",
+    return error(406, SINGULAR, "JSON object requested, multiple (or no) rows returned",
                  f"The result contains {rows} rows")
 
 
@@ -77,13 +114,13 @@ def _raised_pgrst(message: str, details: Any) -> ApiError:
         return error(status, str(body.get("code", "")), str(body.get("message", "")),
                      body.get("details"), body.get("hint"), headers)
     except (orjson.JSONDecodeError, AttributeError, TypeError, ValueError):
-        return error(500, "PGRST121", "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
+        return error(500, RAISE_JSON, "Could not parse JSON in the \"RAISE SQLSTATE 'PGRST'\" error",
                      "Invalid JSON value for MESSAGE: '" + message + "'",
                      "MESSAGE must be a JSON object with obligatory keys: 'code', 'message'.")
 
 
 def from_jwt(exc: JwtError) -> ApiError:
-    code = "PGRST303" if exc.expired else "PGRST301"
+    code = JWT_EXPIRED if exc.expired else JWT_INVALID
     return error(401, code, exc.message, None, None,
                  {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{exc.message}"'})
 
@@ -94,3 +131,21 @@ def render(err: ApiError) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     headers = [(b"content-type", b"application/json; charset=utf-8")]
     headers += [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in err.headers.items()]
     return err.status, body, headers
+
+
+
+class RestFormat:
+    """PostgREST's wire format as the gateway asks for it (oricol.errors.ErrorFormat)."""
+
+    def rate_limited(self, retry_after: int) -> ApiError:
+        return error(429, RATE_LIMITED, "Too many requests, retry later", headers={"Retry-After": str(retry_after)})
+
+    def unavailable(self) -> ApiError:
+        return error(503, CONNECTION_FAILED, "The database is unavailable, retry shortly",
+                     headers={"Retry-After": RETRY_AFTER_UNAVAILABLE})
+
+    def render(self, err: ApiError, scope: Any) -> ErrorResponse:
+        return ErrorResponse(*render(err))
+
+
+FORMAT = RestFormat()

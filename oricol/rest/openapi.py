@@ -70,7 +70,7 @@ def _function_path(function: Function) -> dict:
 
 async def describe(ctx: Context) -> Response:
     if not ctx.config.openapi_enabled:
-        raise errors.error(404, "PGRST126", "Open API has been disabled")
+        raise errors.error(404, errors.OPENAPI_DISABLED, "Open API has been disabled")
     schema = ctx.request.schema
     tables = sorted((t for (s, _), t in ctx.cache.tables.items() if s == schema), key=lambda t: t.name)
     functions = sorted((f for (s, _), fs in ctx.cache.functions.items() if s == schema for f in fs),

@@ -36,7 +36,7 @@ def parse(req: ApiRequest, *, allow_empty: bool = False) -> Payload:
         row = dict(parse_qsl(req.body.decode("utf-8", "replace"), keep_blank_values=True))
         return Payload(orjson.dumps(row).decode(), [row], False, row)
     if req.content_type not in JSON_TYPES and not req.content_type.endswith("+json"):
-        raise errors.error(415, "PGRST107", f"None of these media types are available: {req.content_type}")
+        raise errors.error(415, errors.MEDIA_TYPE, f"None of these media types are available: {req.content_type}")
     if allow_empty and not req.body.strip():
         return Payload("{}", [{}], False, {})
     try:
@@ -80,6 +80,6 @@ def columns_of(body: Payload, table: Table, wanted: tuple[str, ...] | None) -> l
         columns = first
     for column in columns:
         if column not in table.columns:
-            raise errors.error(400, "PGRST204", f"Could not find the '{column}' column of '{table.name}' in the "
+            raise errors.error(400, errors.NO_COLUMN, f"Could not find the '{column}' column of '{table.name}' in the "
                                                 "schema cache")
     return columns

@@ -88,7 +88,7 @@ def table_source(cache: SchemaCache, schema: str, name: str) -> Source:
 def not_found(cache: SchemaCache, schema: str, name: str) -> Exception:
     close = difflib.get_close_matches(name, cache.table_names(schema), n=1)
     hint = f"Perhaps you meant the table '{schema}.{close[0]}'" if close else None
-    return errors.error(404, "PGRST205", f"Could not find the table '{schema}.{name}' in the schema cache",
+    return errors.error(404, errors.NO_TABLE, f"Could not find the table '{schema}.{name}' in the schema cache",
                         None, hint)
 
 
@@ -129,7 +129,7 @@ def _plan_node(cache, source: Source, select, params: QueryParams, path: tuple[s
         _check_order(cache, node, term, counter)
     for sub_path in params.nodes:
         if len(sub_path) == len(path) + 1 and sub_path[:len(path)] == path and sub_path[-1] not in known_paths:
-            raise errors.error(400, "PGRST108",
+            raise errors.error(400, errors.NOT_EMBEDDED,
                                f"'{sub_path[-1]}' is not an embedded resource in this request",
                                None, f"Verify that '{sub_path[-1]}' is included in the 'select' query parameter.")
     return node
@@ -149,10 +149,10 @@ def _check_order(cache, node: ReadNode, term: OrderTerm, counter: Counter) -> No
         return
     embed = next((e for e in node.embeds if e.key == term.relation), None)
     if embed is None:
-        raise errors.error(400, "PGRST108", f"'{term.relation}' is not an embedded resource in this request",
+        raise errors.error(400, errors.NOT_EMBEDDED, f"'{term.relation}' is not an embedded resource in this request",
                            None, f"Verify that '{term.relation}' is included in the 'select' query parameter.")
     if not embed.relationship.to_one:
-        raise errors.error(400, "PGRST118", f"A related order on '{term.relation}' is not possible",
+        raise errors.error(400, errors.RELATED_ORDER, f"A related order on '{term.relation}' is not possible",
                            f"'{node.source.name}' and '{term.relation}' do not form a many-to-one or one-to-one relationship")
     embed.node.column_type(term.field)
     node.order_relations[term.relation] = embed
@@ -163,7 +163,7 @@ def _plan_item(cache, node: ReadNode, item, params, path, counter, aggregates) -
         return Output("star")
     if isinstance(item, SelectField):
         if item.aggregate and not aggregates:
-            raise errors.error(400, "PGRST123", "Use of aggregate functions is not allowed")
+            raise errors.error(400, errors.AGGREGATES, "Use of aggregate functions is not allowed")
         if item.field is None or _bare_count(node, item):
             # `count()`, and `count` where no such column exists (`comments(count)`), count the rows.
             return Output("count", item.alias or "count", aggregate="count",
@@ -194,7 +194,7 @@ def _plan_embed(cache, node: ReadNode, item: SelectEmbed, params, path, counter,
     child = _plan_node(cache, target, item.items if item.items else (), params, child_path,
                        counter.next_alias(), counter, aggregates)
     if item.spread and not relationship.to_one and any(o.aggregate or o.kind == "count" for o in child.outputs):
-        raise errors.error(400, "PGRST119", "A spread operation on '" + item.name + "' is not possible",
+        raise errors.error(400, errors.SPREAD, "A spread operation on '" + item.name + "' is not possible",
                            "Aggregates are not supported in a spread of a to-many relationship")
     if any(e.key == key for e in node.embeds):
         # PostgREST names each embed's subquery after the parent and the embed: the same embed twice
@@ -250,7 +250,7 @@ def _designates(cache: SchemaCache, rel: Relationship, name: str, hint: str | No
 
 def _no_relationship(cache, source: Source, name: str, hint: str | None) -> Exception:
     searched = f"'{source.name}' and '{name}'" + (f" using the hint '{hint}'" if hint else "")
-    return errors.error(400, "PGRST200",
+    return errors.error(400, errors.NO_RELATIONSHIP,
                         f"Could not find a relationship between '{source.name}' and '{name}' in the schema cache",
                         f"Searched for a foreign key relationship between {searched} in the schema "
                         f"'{source.schema}', but no matches were found.", _suggestion(cache, source, name))
@@ -274,7 +274,7 @@ def _ambiguous(source: Source, name: str, candidates: list[Relationship]) -> Exc
     ordered = sorted(candidates, key=relationship_order)
     details = [_describe(rel) for rel in ordered]
     options = [_option(rel) for rel in ordered]
-    return errors.error(300, "PGRST201",
+    return errors.error(300, errors.AMBIGUOUS_RELATIONSHIP,
                         f"Could not embed because more than one relationship was found for "
                         f"'{source.name}' and '{name}'", details,
                         f"Try changing '{name}' to one of the following: {', '.join(options)}. "

@@ -100,5 +100,6 @@ class SchemaCacheHolder:
             await asyncio.shield(self._pending)
         if self.cache is None:
             from . import errors
-            raise errors.error(503, "PGRST002", "Could not query the database for the schema cache. Retrying.")
+            raise errors.error(503, errors.SCHEMA_CACHE_UNAVAILABLE,
+                               "Could not query the database for the schema cache. Retrying.")
         return self.cache

@@ -86,7 +86,7 @@ def _target(relative: str) -> tuple[str, str]:
         return "table", parts[0]
     if len(parts) == 2 and parts[0] == "rpc":
         return "rpc", parts[1]
-    raise errors.error(404, "PGRST125", f"Invalid path specified in request URL")
+    raise errors.error(404, errors.INVALID_PATH, f"Invalid path specified in request URL")
 
 
 def _schema(method: str, headers: dict[str, str], schemas: tuple[str, ...]) -> str:
@@ -95,7 +95,8 @@ def _schema(method: str, headers: dict[str, str], schemas: tuple[str, ...]) -> s
     if wanted is None:
         return schemas[0]
     if wanted not in schemas:
-        raise errors.error(406, "PGRST106", "The schema must be one of the following: " + ", ".join(schemas))
+        raise errors.error(406, errors.SCHEMA_NOT_EXPOSED,
+                           "The schema must be one of the following: " + ", ".join(schemas))
     return wanted
 
 
@@ -133,7 +134,7 @@ def negotiate(accept: str) -> tuple[str, dict[str, str]]:
             return JSON, options
         if media in SUPPORTED_OUT:
             return media, options
-    raise errors.error(406, "PGRST107", "None of these media types are available: " + accept)
+    raise errors.error(406, errors.MEDIA_TYPE, "None of these media types are available: " + accept)
 
 
 RANGE = re.compile(r"^\s*(?:items=)?(\d+)-(\d*)\s*$")
@@ -148,7 +149,7 @@ def _range(headers: dict[str, str]) -> tuple[int, int | None] | None:
         return None
     start, end = int(match.group(1)), (int(match.group(2)) if match.group(2) else None)
     if end is not None and end < start:
-        raise errors.error(416, "PGRST103", "Requested range not satisfiable",
+        raise errors.error(416, errors.RANGE_NOT_SATISFIABLE, "Requested range not satisfiable",
                            "The lower boundary must be lower than or equal to the upper boundary in the Range header.")
     return start, end
 

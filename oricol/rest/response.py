@@ -47,7 +47,7 @@ def read_status(offset: int, page: int, total: int | None) -> int:
     if total is None:
         return 200
     if offset > 0 and offset >= total and not (total == 0 and offset == 0):
-        raise errors.error(416, "PGRST103", "Requested range not satisfiable",
+        raise errors.error(416, errors.RANGE_NOT_SATISFIABLE, "Requested range not satisfiable",
                            f"An offset of {offset} was requested, but there are only {total} rows.",
                            headers={"Content-Range": f"*/{total}"})
     return 206 if page < total else 200
@@ -73,11 +73,12 @@ def apply_sql_settings(response: Response, row) -> Response:
                 for name, value in item.items():
                     response.headers.append((str(name), str(value)))
         except (orjson.JSONDecodeError, AssertionError):
-            raise errors.error(500, "PGRST111", "response.headers guc must be a JSON array composed of objects "
-                                                "with a single key and a string value") from None
+            raise errors.error(500, errors.RESPONSE_HEADERS_GUC,
+                               "response.headers guc must be a JSON array composed of objects "
+                               "with a single key and a string value") from None
     raw_status = row["response_status"] if "response_status" in row else None
     if raw_status:
         if not raw_status.strip().isdigit():
-            raise errors.error(500, "PGRST112", "response.status guc must be a valid status code")
+            raise errors.error(500, errors.RESPONSE_STATUS_GUC, "response.status guc must be a valid status code")
         response.status = int(raw_status)
     return response

@@ -28,8 +28,8 @@ def _not_found(ctx: Context, names: list[str]) -> Exception:
     hint = (f"Perhaps you meant to call the function {req.schema}.{close[0]}" if close else
             "If a new function was created in the database with this name and parameters, try reloading the "
             "schema cache.")
-    return errors.error(404, "PGRST202", f"Could not find the function {req.schema}.{req.name}({arg_text}) in the "
-                        "schema cache",
+    return errors.error(404, errors.NO_FUNCTION,
+                        f"Could not find the function {req.schema}.{req.name}({arg_text}) in the schema cache",
                         f"Searched for the function {req.schema}.{req.name} with parameters {arg_text} or with a "
                         "single unnamed json/jsonb parameter, but no matches were found in the schema cache.", hint)
 
@@ -55,10 +55,12 @@ def choose(ctx: Context, functions: list[Function], given: list[str], single_obj
     if not matches:
         raise _not_found(ctx, given)
     if len(matches) > 1:
-        raise errors.error(300, "PGRST203", f"Could not choose the best candidate function between: " + ", ".join(
-            f"{f.schema}.{f.name}({', '.join(a.name + ' => ' + a.type for a in f.inputs)})" for f in matches),
-            None, "Try renaming the parameters or the function itself in the database so function overloading "
-                  "can be resolved")
+        candidates = ", ".join(f"{f.schema}.{f.name}({', '.join(a.name + ' => ' + a.type for a in f.inputs)})"
+                               for f in matches)
+        raise errors.error(300, errors.AMBIGUOUS_FUNCTION,
+                           "Could not choose the best candidate function between: " + candidates, None,
+                           "Try renaming the parameters or the function itself in the database so function "
+                           "overloading can be resolved")
     return matches[0]
 
 
@@ -152,7 +154,7 @@ def _max_affected(ctx: Context):
 
     def check(row) -> None:
         if row["page"] > int(limit):
-            raise errors.error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+            raise errors.error(400, errors.MAX_AFFECTED, "Query result exceeds max-affected preference constraint",
                                f"The query affects {row['page']} rows")
     return check
 

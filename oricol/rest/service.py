@@ -21,7 +21,7 @@ from .reload import SchemaCacheHolder
 from .response import Response
 
 log = logging.getLogger("oricol.rest")
-CACHE_MISSES = ("PGRST200", "PGRST202", "PGRST205", "42703")
+CACHE_MISSES = (errors.NO_RELATIONSHIP, errors.NO_FUNCTION, errors.NO_TABLE, "42703")
 Handler = Callable[[Context], Awaitable[Response]]
 
 ROUTES: dict[tuple[str, str], Handler] = {
@@ -52,7 +52,7 @@ class RestApp:
             if unavailable(exc):
                 raise  # the gateway answers 503 with Retry-After in our shape
             log.exception("rest request failed", extra={"path": scope.get("path")})
-            status, body, headers = errors.render(errors.error(500, "PGRST000", "An unexpected error occurred"))
+            status, body, headers = errors.render(errors.error(500, errors.INTERNAL, "An unexpected error occurred"))
             await _send(send, status, body, headers)
             return
         headers = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in response.headers]
@@ -73,7 +73,7 @@ class RestApp:
         if handler is None:
             if req.method == "OPTIONS":
                 return Response(200, content_type=None).header("Allow", "OPTIONS,GET,HEAD,POST,PUT,PATCH,DELETE")
-            code = "PGRST101" if req.kind == "rpc" else "PGRST117"
+            code = errors.RPC_METHOD if req.kind == "rpc" else errors.UNSUPPORTED_METHOD
             message = ("Cannot use the " + req.method + " method on RPC") if req.kind == "rpc" else \
                 f"Unsupported HTTP method: {req.method}"
             raise errors.error(405, code, message)
@@ -120,5 +120,5 @@ def create(platform: Platform) -> Service:
     async def health() -> str:
         return "up" if holder.loaded else "schema cache not loaded"
 
-    return Service(name="rest", app=app, start=holder.start, stop=holder.stop, health=health,
+    return Service(name="rest", app=app, start=holder.start, stop=holder.stop, health=health, errors=errors.FORMAT,
                    extras={"schema_cache": holder})

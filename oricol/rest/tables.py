@@ -92,7 +92,7 @@ def _raw_column(node: plan.ReadNode) -> tuple[str, bool]:
     """application/octet-stream and text/plain answer one column's values, unwrapped."""
     columns = [o for o in node.outputs if o.kind in ("column", "computed")]
     if len(columns) != 1 or len(node.outputs) != 1:
-        raise errors.error(406, "PGRST107", "None of these media types are available: " + OCTET,
+        raise errors.error(406, errors.MEDIA_TYPE, "None of these media types are available: " + OCTET,
                            "application/octet-stream and text/plain need a select of exactly one column")
     output = columns[0]
     binary = not output.cast and not output.aggregate and node.column_type(output.field) == "bytea"
@@ -126,7 +126,8 @@ PLAN_OPTIONS = ("analyze", "verbose", "settings", "buffers", "wal")
 async def explain(ctx: Context, statement, readonly: bool) -> Response:
     """application/vnd.pgrst.plan[+json|+text]; options=analyze|verbose|... as PostgREST reads them."""
     if not ctx.config.plan_enabled:
-        raise errors.error(406, "PGRST107", "None of these media types are available: application/vnd.pgrst.plan")
+        raise errors.error(406, errors.MEDIA_TYPE,
+                           "None of these media types are available: application/vnd.pgrst.plan")
     accept = ctx.request.headers.get("accept", "")
     wants_text = accept.split(";")[0].strip().endswith("+text")
     chosen = [o for o in ctx.request.accept_params.get("options", "").split("|") if o in PLAN_OPTIONS]
@@ -193,7 +194,7 @@ def _insert(ctx: Context, table, node, params, returning):
     resolution = req.prefer.get("resolution")
     on_conflict = params.on_conflict or (table.pk if resolution else None)
     if resolution and not on_conflict:
-        raise errors.error(400, "PGRST100", "An on_conflict column list is needed for an upsert on a table "
+        raise errors.error(400, errors.PARSE_ERROR, "An on_conflict column list is needed for an upsert on a table "
                                             "without a primary key")
     return mutation.insert_cte(table, node.alias, columns, body.text,
                                missing_default=req.prefer.get("missing") == "default",
@@ -211,17 +212,18 @@ def _tells_inserts(table) -> bool:
 def _put(ctx: Context, table, node, params, returning):
     body = payload.parse(ctx.request)
     if node.limit is not None or node.offset is not None:
-        raise errors.error(400, "PGRST114", "limit/offset querystring parameters are not allowed for PUT")
+        raise errors.error(400, errors.PUT_LIMIT, "limit/offset querystring parameters are not allowed for PUT")
     filters = {c.field.name: c.value for c in node.conditions
                if isinstance(c, Filter) and c.op == "eq" and not c.negated and not c.field.json_path}
     if not table.pk or set(filters) != set(table.pk) or len(node.conditions) != len(table.pk):
-        raise errors.error(405, "PGRST105", "Filters must include all and only primary key columns with 'eq' operators")
+        raise errors.error(405, errors.PUT_FILTERS,
+                           "Filters must include all and only primary key columns with 'eq' operators")
     if body.is_array and len(body.rows) != 1:
-        raise errors.error(400, "PGRST116", "JSON object requested, multiple (or no) rows returned",
+        raise errors.error(400, errors.SINGULAR, "JSON object requested, multiple (or no) rows returned",
                            f"The result contains {len(body.rows)} rows")
     row = body.rows[0]
     if any(str(row.get(c)) != str(filters[c]) for c in table.pk):
-        raise errors.error(400, "PGRST115", "Payload values do not match URL in primary key column(s)")
+        raise errors.error(400, errors.PUT_PRIMARY_KEY, "Payload values do not match URL in primary key column(s)")
     columns = payload.columns_of(body, table, params.columns)
     return mutation.insert_cte(table, node.alias, columns, body.text, missing_default=False,
                                on_conflict=table.pk, resolution="merge-duplicates", returning=returning,
@@ -237,7 +239,7 @@ def _write_check(ctx: Context, kind: str):
 
     def check(row) -> None:
         if max_affected is not None and strict and max_affected.isdigit() and row["page"] > int(max_affected):
-            raise errors.error(400, "PGRST124", "Query result exceeds max-affected preference constraint",
+            raise errors.error(400, errors.MAX_AFFECTED, "Query result exceeds max-affected preference constraint",
                                f"The query affects {row['page']} rows")
         if single and row["page"] != 1:
             raise errors.singular(row["page"])

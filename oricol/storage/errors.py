@@ -16,22 +16,41 @@ import asyncpg
 import orjson
 
 from oricol.db import unavailable
-from oricol.errors import ApiError
+from oricol.errors import RETRY_AFTER_UNAVAILABLE, ApiError, ErrorResponse, json_error
 from oricol.jwt import JwtError
 
 log = logging.getLogger("oricol.storage")
 
 
-def _error(status: int, code: str, message: str, word: str | None = None) -> ApiError:
-    return ApiError(status=status, code=code, message=message, details=word)
+# The `error` word of the body per code, as Storage's clients read it.
+WORDS = {
+    "NoSuchBucket": "Bucket not found",
+    "NoSuchKey": "not_found",
+    "KeyAlreadyExists": "Duplicate",
+    "BucketAlreadyExists": "Duplicate",
+    "InvalidBucketName": "Invalid Input",
+    "EntityTooLarge": "Payload too large",
+    "InvalidMimeType": "invalid_mime_type",
+    "InvalidRange": "invalid_range",
+    "AccessDenied": "Unauthorized",
+    "NotFound": "not_found",
+    "DatabaseUnavailable": "database_unavailable",
+    "InsufficientStorage": "insufficient_storage",
+    "TooManyRequests": "over_request_rate_limit",
+    "MethodNotAllowed": "Method not allowed",
+}
+
+
+def _error(status: int, code: str, message: str) -> ApiError:
+    return ApiError(status=status, code=code, message=message)
 
 
 def no_such_bucket() -> ApiError:
-    return _error(404, "NoSuchBucket", "Bucket not found", "Bucket not found")
+    return _error(404, "NoSuchBucket", "Bucket not found")
 
 
 def no_such_key() -> ApiError:
-    return _error(404, "NoSuchKey", "Object not found", "not_found")
+    return _error(404, "NoSuchKey", "Object not found")
 
 
 def no_such_upload() -> ApiError:
@@ -39,11 +58,11 @@ def no_such_upload() -> ApiError:
 
 
 def key_exists() -> ApiError:
-    return _error(409, "KeyAlreadyExists", "The resource already exists", "Duplicate")
+    return _error(409, "KeyAlreadyExists", "The resource already exists")
 
 
 def bucket_exists() -> ApiError:
-    return _error(409, "BucketAlreadyExists", "The resource already exists", "Duplicate")
+    return _error(409, "BucketAlreadyExists", "The resource already exists")
 
 
 def bucket_not_empty() -> ApiError:
@@ -55,7 +74,7 @@ def invalid_key(key: str) -> ApiError:
 
 
 def invalid_bucket_name() -> ApiError:
-    return _error(400, "InvalidBucketName", "Bucket name invalid", "Invalid Input")
+    return _error(400, "InvalidBucketName", "Bucket name invalid")
 
 
 def invalid_request(message: str) -> ApiError:
@@ -71,20 +90,19 @@ def missing_parameter(name: str) -> ApiError:
 
 
 def entity_too_large() -> ApiError:
-    return _error(413, "EntityTooLarge", "The object exceeded the maximum allowed size", "Payload too large")
+    return _error(413, "EntityTooLarge", "The object exceeded the maximum allowed size")
 
 
 def insufficient_storage() -> ApiError:
-    return _error(507, "InsufficientStorage", "Not enough space left on the storage device; nothing was stored",
-                  "insufficient_storage")
+    return _error(507, "InsufficientStorage", "Not enough space left on the storage device; nothing was stored")
 
 
 def invalid_mime_type(mime: str) -> ApiError:
-    return _error(415, "InvalidMimeType", f"mime type {mime} is not supported", "invalid_mime_type")
+    return _error(415, "InvalidMimeType", f"mime type {mime} is not supported")
 
 
 def invalid_range() -> ApiError:
-    return _error(400, "InvalidRange", "invalid range provided", "invalid_range")
+    return _error(400, "InvalidRange", "invalid range provided")
 
 
 def invalid_jwt(message: str) -> ApiError:
@@ -100,11 +118,11 @@ def expired_signature() -> ApiError:
 
 
 def access_denied(message: str = "new row violates row-level security policy") -> ApiError:
-    return _error(403, "AccessDenied", message, "Unauthorized")
+    return _error(403, "AccessDenied", message)
 
 
 def not_found(message: str = "Not found") -> ApiError:
-    return _error(404, "NotFound", message, "not_found")
+    return _error(404, "NotFound", message)
 
 
 def feature_disabled(feature: str) -> ApiError:
@@ -121,6 +139,22 @@ def tus_error(status: int, message: str) -> ApiError:
 
 def database_timeout() -> ApiError:
     return _error(544, "DatabaseTimeout", "The connection to the database timed out")
+
+
+def database_unavailable() -> ApiError:
+    error = _error(503, "DatabaseUnavailable", "The database is unavailable, retry shortly")
+    error.headers = {"Retry-After": RETRY_AFTER_UNAVAILABLE}
+    return error
+
+
+def too_many_requests(retry_after: int) -> ApiError:
+    error = _error(429, "TooManyRequests", "Too many requests, retry later")
+    error.headers = {"Retry-After": str(retry_after)}
+    return error
+
+
+def method_not_allowed() -> ApiError:
+    return _error(405, "MethodNotAllowed", "Method not allowed")
 
 
 def internal() -> ApiError:
@@ -144,9 +178,7 @@ def from_exception(exc: BaseException) -> ApiError:
     if isinstance(exc, asyncpg.CheckViolationError):
         return invalid_request("The request violates a constraint")
     if unavailable(exc):
-        error = _error(503, "DatabaseUnavailable", "The database is unavailable, retry shortly", "database_unavailable")
-        error.headers = {"Retry-After": "1"}
-        return error
+        return database_unavailable()
     if isinstance(exc, asyncpg.InvalidParameterValueError) and "role" in str(exc):
         # A token signed with our secret whose `role` names no database role (set_config refuses it):
         # the token is wrong, not the server, as REST answers it.
@@ -158,14 +190,14 @@ def from_exception(exc: BaseException) -> ApiError:
 
 
 def body(error: ApiError) -> dict:
-    return {"statusCode": str(error.status), "code": error.code, "error": error.details or error.code,
+    return {"statusCode": str(error.status), "code": error.code, "error": WORDS.get(error.code, error.code),
             "message": error.message}
 
 
 # Classes whose HTTP status is their own: a database timeout (Storage's 544), a route that does not
 # exist (the framework's 404 there) and, ours, an unavailable database (503 with Retry-After, which
-# proxies and clients retry) and a full disk (507).
-OWN_STATUS = {"DatabaseTimeout", "NotFound", "DatabaseUnavailable", "InsufficientStorage"}
+# proxies and clients retry), a refused rate (429 with Retry-After) and a full disk (507).
+OWN_STATUS = {"DatabaseTimeout", "NotFound", "DatabaseUnavailable", "InsufficientStorage", "TooManyRequests"}
 
 
 def http_status(error: ApiError, own_status: bool = False) -> int:
@@ -177,3 +209,19 @@ def http_status(error: ApiError, own_status: bool = False) -> int:
 
 def render(error: ApiError, own_status: bool = False) -> tuple[int, bytes]:
     return http_status(error, own_status), orjson.dumps(body(error))
+
+
+class StorageFormat:
+    """Storage's wire format as the gateway asks for it (oricol.errors.ErrorFormat)."""
+
+    def rate_limited(self, retry_after: int) -> ApiError:
+        return too_many_requests(retry_after)
+
+    def unavailable(self) -> ApiError:
+        return database_unavailable()
+
+    def render(self, error: ApiError, scope: object) -> ErrorResponse:
+        return json_error(http_status(error), body(error), error.headers)
+
+
+FORMAT = StorageFormat()

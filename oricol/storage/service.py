@@ -13,7 +13,6 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from oricol.errors import ApiError
 from oricol.service import Platform, Service
 
 from . import errors, tus
@@ -26,7 +25,7 @@ from .routes import routes
 async def _http_exception(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 405:
-        return error_response(ApiError(405, "InvalidRequest", "Method not allowed", details="Method not allowed"))
+        return error_response(errors.method_not_allowed())
     return error_response(errors.not_found("Route not found") if status == 404 else errors.internal())
 
 
@@ -82,4 +81,5 @@ def create(platform: Platform) -> Service:
     async def health() -> str:
         return await backend.health()
 
-    return Service(name="storage", app=app, start=start, stop=stop, health=health, extras={"context": context})
+    return Service(name="storage", app=app, start=start, stop=stop, health=health, errors=errors.FORMAT,
+                   extras={"context": context})

@@ -9,6 +9,9 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from oricol.errors import ApiError
+
+from . import errors
 from .sessions import CSRF_HEADER, Session, SessionStore, cookie_token, csrf_ok
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -46,11 +49,11 @@ class Guard:
     async def request(self, request: Request) -> Session:
         return await self.check(request.method, {k.lower(): v for k, v in request.headers.items()})
 
-    async def authenticate(self, scope: dict) -> tuple[int, str] | None:
-        """The gateway's hook for console routes: None when allowed, else (status, message)."""
+    async def authenticate(self, scope: dict) -> ApiError | None:
+        """The gateway's hook for console routes: None when allowed, else the refusal (Studio's format)."""
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:
             await self.check(scope.get("method", "GET"), headers)
         except Refused as refused:
-            return refused.status, refused.message
+            return errors.refused(refused.status, refused.message)
         return None

@@ -11,11 +11,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from oricol.db import unavailable
+from oricol.errors import ApiError
 from oricol.service import Platform, Service
 from oricol.staticfiles import WEB_DIST, StaticSite
 
 from .api_ops import OpsApi
 from .api_session import SessionApi
+from .errors import FORMAT
 from .guard import Guard, json_response
 from .hooks import OpsHooks
 from .limits import FailedLogins
@@ -31,6 +34,14 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return json_response({"message": "An unexpected error occurred"}, 500)
 
 
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """What a handler raised, in Studio's shape: a fast 503 while PostgreSQL restarts, else a bare 500."""
+    error = FORMAT.unavailable() if unavailable(exc) else ApiError(500, "unexpected", "An unexpected error occurred")
+    rendered = FORMAT.render(error, request.scope)
+    return Response(rendered.body, status_code=rendered.status, headers={
+        k.decode("latin-1"): v.decode("latin-1") for k, v in rendered.headers})
+
+
 def build_app(sessions: SessionApi, ops: OpsApi) -> Starlette:
     routes = [
         Route("/api/login", sessions.login, methods=["POST"]),
@@ -44,7 +55,7 @@ def build_app(sessions: SessionApi, ops: OpsApi) -> Starlette:
         Route("/api/ops/backups", ops.run_backup, methods=["POST"]),
         Route("/api/ops/backups/{name}/download", ops.download, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    return Starlette(routes=routes, exception_handlers={HTTPException: _http_exception, Exception: _server_error})
 
 
 def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
@@ -73,5 +84,5 @@ def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
             return "down: the sessions table is missing (migrations not applied)"
         return "up"
 
-    return Service(name="studio", app=app, health=health, extras={
+    return Service(name="studio", app=app, health=health, errors=FORMAT, extras={
         "authenticate": guard.authenticate, "built": lambda: (WEB_DIST / "studio" / "index.html").is_file()})
