@@ -61,7 +61,8 @@ class SharedRedis:
         return cls(connect(url), namespace_for(database_url))
 
     async def eval(self, script: str, keys: Sequence[str], args: Sequence[Any]) -> Any | None:
-        """Runs `script` on `keys` (namespaced here). The script's answer, or None when Redis cannot be reached (the caller then counts locally)."""
+        """Runs `script` on `keys` (namespaced here). The script's answer, or None when Redis cannot be reached
+        (the caller then counts locally)."""
         now = time.monotonic()
         if now < self._down_until:
             return None

@@ -18,6 +18,8 @@ class Param:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Param) and other.value == self.value
 
+    __hash__ = None  # type: ignore[assignment]  # equal by value, never a dict key (as __eq__ alone implies)
+
     def __repr__(self) -> str:
         return f"Param({self.value!r})"
 
@@ -38,6 +40,8 @@ class Sql:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sql) and render(self) == render(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by rendering, never a dict key (as __eq__ alone implies)
 
     def __repr__(self) -> str:
         text, params = render(self)

@@ -39,7 +39,8 @@ MEANINGS = {
     "ORICOL_TLS_KEY": "PEM private key file of ORICOL_TLS_CERT",
     "ORICOL_RATE_LIMIT_KEY": "requests per API key and route group, same form as ORICOL_RATE_LIMIT_IP",
     # auth
-    "ORICOL_AUTH_PASSWORD_REQUIRED_CHARACTERS": "character classes a password must contain (GoTrue's PASSWORD_REQUIRED_CHARACTERS)",
+    "ORICOL_AUTH_PASSWORD_REQUIRED_CHARACTERS":
+        "character classes a password must contain (GoTrue's PASSWORD_REQUIRED_CHARACTERS)",
     "ORICOL_AUTH_HOOK_CUSTOM_ACCESS_TOKEN": "a SQL function (schema.name) that may change every access token's claims",
     "ORICOL_SMTP_HOST": "the SMTP relay auth mails go through; unset = the local mail catcher",
     "ORICOL_SMTP_SENDER": "the From address of auth mails",
@@ -47,10 +48,12 @@ MEANINGS = {
     "ORICOL_SMTP_PORT": "the relay's port (465 means implicit TLS)",
     "ORICOL_SMTP_USER": "user name at the relay, if it wants one",
     "ORICOL_SMTP_PASS": "password at the relay",
-    "ORICOL_SMTP_TLS": "`auto`: STARTTLS when the relay offers it (never a password in the clear); `ssl`; `starttls` (required); `none`",
+    "ORICOL_SMTP_TLS": "`auto`: STARTTLS when the relay offers it (never a password in the clear); "
+                       "`ssl`; `starttls` (required); `none`",
     "ORICOL_SMTP_ADMIN_EMAIL": "GoTrue's SMTP_ADMIN_EMAIL: the sender when ORICOL_SMTP_SENDER is unset",
     "ORICOL_AUTH_MAIL_TEMPLATES_DIR": "folder of <kind>.html templates replacing the default auth mails",
-    "ORICOL_AUTH_MAIL_SUBJECT_<KIND.UPPER()>": "subject of one kind of auth mail (CONFIRMATION, INVITE, MAGIC_LINK, RECOVERY, EMAIL_CHANGE, REAUTHENTICATION)",
+    "ORICOL_AUTH_MAIL_SUBJECT_<KIND.UPPER()>": "subject of one kind of auth mail (CONFIRMATION, INVITE, MAGIC_LINK, "
+                                               "RECOVERY, EMAIL_CHANGE, REAUTHENTICATION)",
     "ORICOL_AUTH_JWT_ALGORITHM": "how auth signs access tokens: HS256 with the JWT secret, or RS256/ES256 with a key file",
     "ORICOL_AUTH_JWT_KEY_FILE": "PEM private key for RS256/ES256 access tokens",
     "ORICOL_AUTH_RATE_LIMITS": "auth's own per-IP limits (sign-in, verify, refresh, anonymous) and the mail limit",
