@@ -55,7 +55,7 @@ def choose(ctx: Context, functions: list[Function], given: list[str], single_obj
     if not matches:
         raise _not_found(ctx, given)
     if len(matches) > 1:
-        raise errors.error(300, "PGRST203", f"Could not choose the best candidate function between: " + ", ".join(
+        raise errors.error(300, "PGRST203", "Could not choose the best candidate function between: " + ", ".join(
             f"{f.schema}.{f.name}({', '.join(a.name + ' => ' + a.type for a in f.inputs)})" for f in matches),
             None, "Try renaming the parameters or the function itself in the database so function overloading "
                   "can be resolved")
