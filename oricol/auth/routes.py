@@ -3,8 +3,18 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import (api_admin, api_disabled, api_external, api_meta, api_mfa, api_mail, api_signup, api_token, api_user,
-               api_verify)
+from . import (
+    api_admin,
+    api_disabled,
+    api_external,
+    api_mail,
+    api_meta,
+    api_mfa,
+    api_signup,
+    api_token,
+    api_user,
+    api_verify,
+)
 from .http import endpoint
 from .state import AuthState
 
