@@ -54,7 +54,7 @@ class SharedRedis:
     warn_every: float = 60.0
     _down_until: float = 0.0
     _warned_at: float = -math.inf
-    _errors: tuple = field(default_factory=_unreachable_errors)
+    _errors: tuple[type[BaseException], ...] = field(default_factory=_unreachable_errors)
 
     @classmethod
     def from_url(cls, url: str, database_url: str) -> "SharedRedis":

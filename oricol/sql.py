@@ -27,7 +27,7 @@ class Param:
 class Sql:
     __slots__ = ("parts",)
 
-    def __init__(self, parts: tuple = ()):
+    def __init__(self, parts: tuple[str | Param, ...] = ()):
         self.parts = parts
 
     def __add__(self, other: "Sql | str") -> "Sql":
@@ -84,7 +84,7 @@ def ident(*names: str) -> Sql:
 def join(separator: str, fragments: Iterable[Sql]) -> Sql:
     """Linear in the number of parts: one list, one tuple (growing a tuple per fragment was quadratic,
     and an 18,000-item select list cost seconds of event-loop time)."""
-    parts: list = []
+    parts: list[str | Param] = []
     for index, fragment in enumerate(fragments):
         if index:
             parts.append(separator)
