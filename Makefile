@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: start install install-test test bench clean web
+.PHONY: start install install-test lint test bench clean web
 
 # The web app (web/ → oricol/webapp/dist): rebuilt when missing or older than any of its sources.
 WEB_DIST := oricol/webapp/dist/index.html
@@ -42,8 +42,13 @@ install-test: install web
 	$(BIN)/pip install --quiet -e '.[test,s3]'
 	cd tests/js && npm ci $(NPM_QUIET)
 
-# Installs what the tests need and runs the whole suite.
-test: install-test
+# Linters (configured in pyproject.toml): ruff on the code and tests, mypy strict on the shared layer.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# Installs what the tests need, lints, and runs the whole suite.
+test: lint
 	$(BIN)/python -m pytest -q
 
 bench: install-test

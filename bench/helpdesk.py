@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import asyncpg
 import httpx
@@ -47,7 +46,8 @@ select (select count(*) from helpdesk.tickets t where t.status = $1::helpdesk.ti
        coalesce(json_agg(json_build_object(
          'id', p.id, 'number', p.number, 'title', p.title, 'status', p.status, 'priority', p.priority,
          'updated_at', p.updated_at,
-         'requester', (select json_build_object('full_name', m.full_name, 'email', m.email) from helpdesk.members m where m.user_id = p.requester_id),
+         'requester', (select json_build_object('full_name', m.full_name, 'email', m.email)
+                       from helpdesk.members m where m.user_id = p.requester_id),
          'assignee', (select json_build_object('full_name', m.full_name) from helpdesk.members m where m.user_id = p.assignee_id))
          order by p.updated_at desc), '[]')
 from page p
@@ -149,7 +149,8 @@ async def report(args, port: int, pool: asyncpg.Pool, who: dict, secret: str, an
 
         async def mine_rest(i):
             uid = who["requesters"][i % len(who["requesters"])]
-            await get("/tickets", {"select": "id,number,title,status,updated_at,assignee:members!tickets_assignee_id_fkey(full_name)",
+            await get("/tickets", {"select": "id,number,title,status,updated_at,"
+                                             "assignee:members!tickets_assignee_id_fkey(full_name)",
                                    "requester_id": f"eq.{uid}", "order": "updated_at.desc", "limit": "50"}, uid, count=True)
 
         async def mine_sql(i):

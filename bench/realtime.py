@@ -194,7 +194,8 @@ async def latency_section(server: Server, admin, args: argparse.Namespace) -> No
                     got = await run_rate(admin, table, subs, count, rate, seconds, next_id, server.proc.pid)
                     next_id += 100_000
                     print(f"    {rate:4}/s: p50 {got['p50']:7.1f}  p95 {got['p95']:7.1f}  p99 {got['p99']:7.1f}  "
-                          f"delivered {got['delivered']:.0%}  server {got['server_us']:.0f} us, clients {got['client_us']:.0f} us per delivery")
+                          f"delivered {got['delivered']:.0%}  server {got['server_us']:.0f} us, "
+                          f"clients {got['client_us']:.0f} us per delivery")
                     if got["p95"] < 250 and got["delivered"] >= 0.999:
                         held = rate
                     else:

@@ -37,11 +37,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from oricol import bootstrap, jwt  # noqa: E402
-from oricol.db import ANON, Caller, create_pool, with_login  # noqa: E402
+from oricol.db import Caller, create_pool, with_login  # noqa: E402
 from oricol.initenv import generate  # noqa: E402
 from oricol.pg.embedded import Cluster  # noqa: E402
-from oricol.rest import execute, query, query_params, request as rest_request, schema_cache  # noqa: E402
-from oricol.rest import mutation, plan, payload, tables  # noqa: E402
+from oricol.rest import execute, mutation, payload, plan, query, query_params, schema_cache, tables  # noqa: E402
+from oricol.rest import request as rest_request  # noqa: E402
 from oricol.sql import render  # noqa: E402
 
 PASSWORD = "bench-password-123"

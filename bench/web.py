@@ -59,19 +59,24 @@ def main() -> None:
         email = "bench-agent@example.com"
         import httpx
 
-        created = httpx.post(f"{project.url}/auth/v1/admin/users", json={"email": email, "password": PASSWORD, "email_confirm": True},
+        created = httpx.post(f"{project.url}/auth/v1/admin/users",
+                             json={"email": email, "password": PASSWORD, "email_confirm": True},
                              headers={"apikey": keys["service_role_key"], "authorization": f"Bearer {keys['service_role_key']}"})
         created.raise_for_status()
         asyncio.run(seed(keys["db_url"], email, args.tickets))
         env = {**os.environ, "ORICOL_URL": project.url, "ANON_KEY": keys["anon_key"], "EMAIL": email, "PASSWORD": PASSWORD}
-        result = subprocess.run(["node", "bench/first-load.mjs"], cwd=WEB_DIR, env=env, capture_output=True, text=True, timeout=600)
+        result = subprocess.run(["node", "bench/first-load.mjs"], cwd=WEB_DIR, env=env, capture_output=True, text=True,
+                                timeout=600)
         if result.returncode != 0:
             sys.exit(f"benchmark failed:\n{result.stderr}\n{result.stdout}")
         figures = json.loads(result.stdout.strip().splitlines()[-1])
     print(f"tickets in the database:        {args.tickets:,}")
-    print(f"first load to rows on screen:   median {figures['first_load_median_ms']} ms  {figures['first_load_ms']}  (goal <= 1500)")
-    print(f"first route JavaScript:         {figures['js_gzip_bytes'] / 1024:.0f} KB gzipped in {figures['js_files']} files  (goal <= 350)")
-    print(f"switching saved views:          median {figures['view_switch_median_ms']} ms  {figures['view_switch_ms']}  (goal <= 150)")
+    print(f"first load to rows on screen:   median {figures['first_load_median_ms']} ms  {figures['first_load_ms']}"
+          "  (goal <= 1500)")
+    print(f"first route JavaScript:         {figures['js_gzip_bytes'] / 1024:.0f} KB gzipped in {figures['js_files']} files"
+          "  (goal <= 350)")
+    print(f"switching saved views:          median {figures['view_switch_median_ms']} ms  {figures['view_switch_ms']}"
+          "  (goal <= 150)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from oricol.config import Config
 from oricol.db import Database
@@ -16,6 +16,9 @@ from oricol.mailer import Mailer, SmtpMailer
 from oricol.metrics import Registry
 from oricol.service import Platform, Service
 from oricol.sharedredis import SharedRedis
+
+if TYPE_CHECKING:  # imported where it is built, so a stack without the studio never loads it
+    from oricol.studio.hooks import OpsHooks
 
 GATEWAY_SERVICES = ("auth", "rest", "realtime", "storage", "meta", "studio", "webapp")
 

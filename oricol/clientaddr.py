@@ -9,7 +9,7 @@ and X-Forwarded-Proto read, and the client is the right-most address not itself 
 from __future__ import annotations
 
 import ipaddress
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -35,7 +35,7 @@ def is_trusted(address: str | None, trusted: tuple[Network, ...]) -> bool:
     return any(ip in network for network in trusted)
 
 
-def apply_forwarded(scope: dict, headers: Mapping[str, str], trusted: tuple[Network, ...]) -> None:
+def apply_forwarded(scope: dict[str, Any], headers: Mapping[str, str], trusted: tuple[Network, ...]) -> None:
     """Rewrites scope["client"] and scope["scheme"] in place when the peer is a trusted proxy."""
     peer = scope.get("client")
     if not is_trusted(peer[0] if peer else None, trusted):

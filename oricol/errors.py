@@ -9,7 +9,7 @@ service's own answer (rate limited, database unavailable) by asking the mounted 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Awaitable, Callable, Mapping, Protocol
 
 import orjson
 
@@ -36,7 +36,7 @@ class ErrorResponse:
     body: bytes
     headers: list[tuple[bytes, bytes]]
 
-    async def send(self, send: Callable) -> None:
+    async def send(self, send: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
         headers = self.headers + [(b"content-length", str(len(self.body)).encode())]
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
@@ -62,7 +62,7 @@ def json_error(status: int, body: Any, headers: Mapping[str, str], content_type:
 def request_header(scope: Mapping[str, Any], name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key.lower() == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 

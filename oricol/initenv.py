@@ -7,6 +7,7 @@ from pathlib import Path
 
 from oricol.jwt import make_api_key
 
+
 def generate() -> dict[str, str]:
     jwt_secret = secrets.token_urlsafe(48)
     return {

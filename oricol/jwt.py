@@ -6,6 +6,7 @@ JSON decode per request is measurable on the hot path.
 """
 from __future__ import annotations
 
+import os
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -119,10 +120,9 @@ class SigningKey:
         return jwk
 
 
-def signing_key(path: "os.PathLike[str] | str", algorithm: str) -> SigningKey:
+def signing_key(path: os.PathLike[str] | str, algorithm: str) -> SigningKey:
     """The key in `path`, created (mode 0600) on first use so a fresh install needs no key ceremony."""
     import hashlib
-    import os
     from pathlib import Path
 
     from cryptography.hazmat.primitives import serialization

@@ -11,7 +11,6 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 
-
 # smtplib blocks: it runs in threads of its own, not the loop's default pool. In development the catcher
 # that receives the mail lives in this same process and stores each message through the default pool;
 # sends waiting in that pool for the catcher could otherwise starve it.

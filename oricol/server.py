@@ -13,8 +13,8 @@ from oricol import bootstrap
 from oricol.app import build_stack
 from oricol.config import Config
 from oricol.db import Database
-from oricol.migrate import MigrationError
 from oricol.httpserver import OricolHttpProtocol
+from oricol.migrate import MigrationError
 from oricol.pg import cluster as pg_cluster
 from oricol.pg.cluster import admin_url
 from oricol.pg.embedded import Cluster

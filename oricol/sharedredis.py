@@ -54,14 +54,15 @@ class SharedRedis:
     warn_every: float = 60.0
     _down_until: float = 0.0
     _warned_at: float = -math.inf
-    _errors: tuple = field(default_factory=_unreachable_errors)
+    _errors: tuple[type[BaseException], ...] = field(default_factory=_unreachable_errors)
 
     @classmethod
     def from_url(cls, url: str, database_url: str) -> "SharedRedis":
         return cls(connect(url), namespace_for(database_url))
 
     async def eval(self, script: str, keys: Sequence[str], args: Sequence[Any]) -> Any | None:
-        """Runs `script` on `keys` (namespaced here). The script's answer, or None when Redis cannot be reached (the caller then counts locally)."""
+        """Runs `script` on `keys` (namespaced here). The script's answer, or None when Redis cannot be reached
+        (the caller then counts locally)."""
         now = time.monotonic()
         if now < self._down_until:
             return None

@@ -18,6 +18,8 @@ class Param:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Param) and other.value == self.value
 
+    __hash__ = None  # type: ignore[assignment]  # equal by value, never a dict key (as __eq__ alone implies)
+
     def __repr__(self) -> str:
         return f"Param({self.value!r})"
 
@@ -25,7 +27,7 @@ class Param:
 class Sql:
     __slots__ = ("parts",)
 
-    def __init__(self, parts: tuple = ()):
+    def __init__(self, parts: tuple[str | Param, ...] = ()):
         self.parts = parts
 
     def __add__(self, other: "Sql | str") -> "Sql":
@@ -38,6 +40,8 @@ class Sql:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sql) and render(self) == render(other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal by rendering, never a dict key (as __eq__ alone implies)
 
     def __repr__(self) -> str:
         text, params = render(self)
@@ -80,7 +84,7 @@ def ident(*names: str) -> Sql:
 def join(separator: str, fragments: Iterable[Sql]) -> Sql:
     """Linear in the number of parts: one list, one tuple (growing a tuple per fragment was quadratic,
     and an 18,000-item select list cost seconds of event-loop time)."""
-    parts: list = []
+    parts: list[str | Param] = []
     for index, fragment in enumerate(fragments):
         if index:
             parts.append(separator)

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from . import (api_admin, api_disabled, api_external, api_meta, api_mfa, api_mail, api_signup, api_token, api_user,
-               api_verify)
-from . import api_oauth_admin, api_oauth_authorize, api_oauth_token
+from . import (
+    api_admin,
+    api_disabled,
+    api_external,
+    api_identities,  # manual identity linking, apart from the table above to keep merges small
+    api_mail,
+    api_meta,
+    api_mfa,
+    api_oauth_admin,
+    api_oauth_authorize,
+    api_oauth_token,
+    api_signup,
+    api_token,
+    api_user,
+    api_verify,
+)
 from .http import endpoint
 from .state import AuthState
-from . import api_identities  # manual identity linking, apart from the table above to keep merges small
 
 TABLE = (
     ("/health", ("GET",), api_meta.health),

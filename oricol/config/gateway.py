@@ -52,7 +52,7 @@ def _tls(env: Env) -> dict:
     if cert is None or key is None:
         raise ConfigError("ORICOL_TLS_CERT and ORICOL_TLS_KEY go together: set both (or neither)")
     paths = {"tls_cert": Path(cert).expanduser().resolve(), "tls_key": Path(key).expanduser().resolve()}
-    for (field, path), name in zip(paths.items(), ("ORICOL_TLS_CERT", "ORICOL_TLS_KEY")):
+    for (_field, path), name in zip(paths.items(), ("ORICOL_TLS_CERT", "ORICOL_TLS_KEY")):
         try:
             path.read_bytes()
         except OSError as error:

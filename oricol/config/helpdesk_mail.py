@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
 from .auth import SmtpRelay
 from .env import ConfigError, Env
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path

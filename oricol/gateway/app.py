@@ -20,17 +20,26 @@ from urllib.parse import parse_qs
 import orjson
 
 from oricol import errors
+from oricol.clientaddr import Network, apply_forwarded
 from oricol.db import Caller, unavailable
 from oricol.errors import KONG, ApiError, ErrorFormat
 from oricol.identity import SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
-from oricol.clientaddr import Network, apply_forwarded
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
-from .routes import (SERVICE_ROLE_ONLY, UNLIMITED_BODY, WEB_APP, console_target, discovery_alias, is_open,
-                     route_group, service_for, web_app_path)
+from .routes import (
+    SERVICE_ROLE_ONLY,
+    UNLIMITED_BODY,
+    WEB_APP,
+    console_target,
+    discovery_alias,
+    is_open,
+    route_group,
+    service_for,
+    web_app_path,
+)
 
 ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 log = logging.getLogger("oricol.gateway")
@@ -279,7 +288,7 @@ class Gateway:
                         request_id=request.request_id)
 
     def _check_apikey(self, apikey: str) -> dict[str, Any] | None:
-        for known, role in ((self.anon_key, "anon"), (self.service_role_key, "service_role")):
+        for known, _role in ((self.anon_key, "anon"), (self.service_role_key, "service_role")):
             if hmac.compare_digest(apikey.encode(), known.encode()):
                 return self.verifier.verify(known)
         try:

@@ -77,7 +77,7 @@ class MailCatcher:
             self.app, lifespan="off", log_config=None, access_log=False, server_header=False,
             timeout_graceful_shutdown=3))
         self.http_task = asyncio.create_task(self.http.serve(sockets=[sock]), name="oricol-mail-http")
-        while not self.http.started and not self.http_task.done():
+        while not self.http.started and not self.http_task.done():  # noqa: ASYNC110 - uvicorn sets a flag, no event
             await asyncio.sleep(0.01)
         if self.http_task.done():
             error = self.http_task.exception()

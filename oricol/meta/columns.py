@@ -12,9 +12,10 @@ from oricol.sql import Sql, ident, raw
 
 from . import ddl, errors, http, sqlfiles
 from .body import MISSING, Body
-from .listing import Page, SchemaFilter, equals, listing, single
-from .tables import TABLES, missing as table_missing
 from .groups import by_id_query
+from .listing import Page, SchemaFilter, equals, listing, single
+from .tables import TABLES
+from .tables import missing as table_missing
 from .writes import answer, in_transaction, read_one
 
 IDENTITY = ("BY DEFAULT", "ALWAYS")

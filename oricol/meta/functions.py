@@ -18,7 +18,6 @@ from .groups import FUNCTIONS, by_id_query
 from .listing import equals, single
 from .writes import answer, in_transaction, read_one
 
-
 BEHAVIORS = ("IMMUTABLE", "STABLE", "VOLATILE")
 
 

@@ -10,11 +10,10 @@ from starlette.responses import Response
 
 from oricol.sql import Sql, ident, join, raw
 
-from . import ddl, http
+from . import ddl, http, sqlfiles
 from .body import Body
-from .listing import equals, single
 from .groups import Group, by_id_query, get_endpoint, list_endpoint
-from . import sqlfiles
+from .listing import equals, single
 from .writes import answer, in_transaction, read_one
 
 POLICIES = Group("policies", '"schema", "table", "name"', "a policy")

@@ -19,9 +19,9 @@ from starlette.responses import Response
 from oricol.sql import Sql, ident, param, raw
 
 from . import ddl, errors, http, sqlfiles
-from .listing import listing
-from .groups import Group, list_endpoint
 from .connection import fetch_json
+from .groups import Group, list_endpoint
+from .listing import listing
 from .writes import in_transaction
 
 TABLE_PRIVILEGES = Group("table_privileges", '"schema", "name"', "a relation")

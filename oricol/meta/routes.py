@@ -6,9 +6,22 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
+from . import (
+    columns,
+    extensions,
+    functions,
+    policies,
+    privileges,
+    publications,
+    query,
+    query_tools,
+    reads,
+    roles,
+    schemas,
+    tables,
+    triggers,
+)
 from . import groups as g
-from . import (columns, extensions, functions, policies, privileges, publications, query, query_tools, reads, roles,
-               schemas, tables, triggers)
 from .typegen import endpoints as typegen
 
 ID = "{id:int}"

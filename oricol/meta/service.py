@@ -13,9 +13,9 @@ from starlette.responses import Response
 from oricol.service import Platform, Service
 
 from . import errors, sqlfiles
-from .listing import single
 from .connection import MetaDb
 from .http import error_response
+from .listing import single
 from .routes import routes
 
 

@@ -8,8 +8,8 @@ from oricol.sql import Sql, ident, join, raw
 
 from . import ddl, errors, http, sqlfiles
 from .body import Body
-from .listing import equals, single
 from .groups import Group, by_id_query, get_endpoint, list_endpoint
+from .listing import equals, single
 from .relations import columns_of
 from .writes import answer, in_transaction, read_one
 

@@ -25,7 +25,6 @@ import asyncpg
 
 from oricol.backup import tools
 from oricol.objectstore import CHUNK, Backend
-
 from oricol.sql import quote_ident
 
 from .database import columns, outside_triggers_sql, publication_sql, storage_policies_sql
@@ -60,9 +59,9 @@ def _script(text: str) -> str:
 
 async def export(db_url: str, backend: Backend, out: Path, progress: Progress,
                  bindir: Path | None = None) -> Exported:
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(out.iterdir()):  # noqa: ASYNC240 - a folder check before any work, not worth a thread
         raise ExportRefused(f"{out} is not empty; export into a new folder")
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - a folder check before any work, not worth a thread
     try:
         return await _export(db_url, backend, out, progress, bindir)
     except BaseException:
@@ -121,7 +120,7 @@ async def _copy_block(conn: asyncpg.Connection, table: str, bucket_column: str, 
 
 async def _objects(conn: asyncpg.Connection, backend: Backend, folder: Path, buckets: list[str],
                    progress: Progress) -> tuple[int, int]:
-    folder.mkdir()
+    folder.mkdir()  # noqa: ASYNC240 - a folder check before any work, not worth a thread
     rows = await conn.fetch("select id::text, version, bucket_id, name, metadata::text as metadata "
                             "from storage.objects where bucket_id = any($1::text[]) order by bucket_id, name", buckets)
     if rows:

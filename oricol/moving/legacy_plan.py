@@ -10,6 +10,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
+
 # The helpdesk's roles from lowest to highest: a person with several original roles gets the highest.
 class LegacyError(RuntimeError):
     """An import that cannot go on; nothing was changed (the message says why)."""

@@ -59,7 +59,7 @@ def _run_as() -> pwd.struct_passwd | None:
 
 
 def _chown_tree(path: Path, user: pwd.struct_passwd) -> None:
-    for root, dirs, files in os.walk(path):
+    for root, _dirs, files in os.walk(path):
         os.chown(root, user.pw_uid, user.pw_gid)
         for name in files:
             os.chown(os.path.join(root, name), user.pw_uid, user.pw_gid, follow_symlinks=False)

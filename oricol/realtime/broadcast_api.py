@@ -34,9 +34,9 @@ async def broadcast_batch(realtime: "Realtime", scope: dict, body: bytes) -> Non
     if len(messages) > MAX_MESSAGES:
         raise errors.invalid_request(f"at most {MAX_MESSAGES} messages per request")
     checked = [_message(item) for item in messages]
-    for topic, event, payload, private in checked:
+    for topic, _event, _payload, private in checked:
         await _authorise(realtime, caller, topic, private)
-    for topic, event, payload, private in checked:
+    for topic, event, payload, _private in checked:
         realtime.node.broadcast(TOPIC_PREFIX + topic, {"type": "broadcast", "event": event, "payload": payload})
 
 

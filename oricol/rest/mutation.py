@@ -62,7 +62,7 @@ def _counting_inserts(insert: Sql, columns: list[str]) -> Sql:
     does; `xmax = 0` tells a freshly inserted row from an updated one. The flag stays out of
     `pgrst_source`, whose columns are the table's (a `select=*` must not see it)."""
     kept = join(", ", [ident(c) for c in columns]) if columns else raw("1")
-    return (raw(f"_pgrst_written as (") + insert + raw(f", (xmax = 0) as {INSERTED}), {SOURCE} as (select ")
+    return (raw("_pgrst_written as (") + insert + raw(f", (xmax = 0) as {INSERTED}), {SOURCE} as (select ")
             + kept + raw(" from _pgrst_written)"))
 
 

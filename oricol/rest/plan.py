@@ -9,8 +9,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from . import errors
-from .ast import (EmbedNullFilter, Field, Filter, Logic, Node, OrderTerm, QueryParams, SelectEmbed, SelectField,
-                  Star)
+from .ast import EmbedNullFilter, Field, Logic, Node, OrderTerm, QueryParams, SelectEmbed, SelectField, Star
 from .query_params import MaybeEmbedNull
 from .schema_cache import Function, Relationship, SchemaCache, Table, relationship_order
 

@@ -14,7 +14,6 @@ from . import operators
 from .ast import Field, Filter, Logic, OrderTerm
 from .plan import Embed, Output, ReadNode
 
-
 ARRAY_INDEX = re.compile(r"-?[0-9]{1,9}")  # `->0` indexes an array, any other key is a text parameter
 
 

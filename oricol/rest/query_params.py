@@ -9,8 +9,20 @@ import re
 from typing import Iterable
 
 from . import errors, limits
-from .ast import (EmbedNullFilter, Field, Filter, JsonStep, Logic, Node, OrderTerm, QueryParams, SelectEmbed,
-                  SelectField, SelectItem, Star)
+from .ast import (
+    EmbedNullFilter,
+    Field,
+    Filter,
+    JsonStep,
+    Logic,
+    Node,
+    OrderTerm,
+    QueryParams,
+    SelectEmbed,
+    SelectField,
+    SelectItem,
+    Star,
+)
 from .operators import OPERATORS, QUANTIFIABLE
 
 RESERVED = {"select", "order", "limit", "offset", "on_conflict", "columns"}
@@ -30,7 +42,7 @@ def parse(pairs: Iterable[tuple[str, str]], rpc_args: set[str] | None = None) ->
     query = QueryParams(select=None, nodes={(): Node()})
     for key, value in pairs:
         _parse_pair(query, key, value, rpc_args)
-    for path, node in query.nodes.items():
+    for node in query.nodes.values():
         limits.check_count(len(node.conditions), "list of filters")
     return query
 

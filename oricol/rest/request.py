@@ -86,7 +86,7 @@ def _target(relative: str) -> tuple[str, str]:
         return "table", parts[0]
     if len(parts) == 2 and parts[0] == "rpc":
         return "rpc", parts[1]
-    raise errors.error(404, errors.INVALID_PATH, f"Invalid path specified in request URL")
+    raise errors.error(404, errors.INVALID_PATH, "Invalid path specified in request URL")
 
 
 def _schema(method: str, headers: dict[str, str], schemas: tuple[str, ...]) -> str:

@@ -15,7 +15,8 @@ from oricol.identity import identity_of
 from oricol.jwt import JwtError
 from oricol.service import Platform, Service
 
-from . import errors, openapi, request as request_module, rpc, tables
+from . import errors, openapi, rpc, tables
+from . import request as request_module
 from .context import Context
 from .reload import SchemaCacheHolder
 from .response import Response

@@ -11,8 +11,8 @@ from oricol.sql import raw
 from . import errors, execute, mutation, payload, plan, query, query_params
 from .ast import Filter
 from .context import Context
-from .request import CSV, OBJECT, OCTET, PLAN, TEXT
-from .response import (Response, apply_sql_settings, content_range, content_type, read_status, single_object)
+from .request import OBJECT, OCTET, PLAN, TEXT
+from .response import Response, apply_sql_settings, content_range, content_type, read_status, single_object
 
 COUNTS = ("exact", "planned", "estimated")
 

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from oricol.config.storage import StorageConfig
 from oricol.db import Caller
 from oricol.identity import identity_of
-
 from oricol.objectstore import Backend
 
 

@@ -7,7 +7,6 @@ import base64
 import binascii
 
 import orjson
-
 from starlette.requests import Request
 from starlette.responses import Response
 

@@ -16,7 +16,6 @@ from .keys import check_bucket_id, check_key
 from .staging import stage
 from .store import Bucket, check_mime, commit_object, commit_staged, load_bucket, remove_versions, size_limit
 
-
 SMALL_BODY = 1024 * 1024
 
 

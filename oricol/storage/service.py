@@ -13,10 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from oricol.objectstore import make_backend
 from oricol.service import Platform, Service
 
 from . import errors, tus
-from oricol.objectstore import make_backend
 from .context import Context
 from .http import error_response
 from .routes import routes

@@ -55,7 +55,7 @@ async def serve(path: Path, handlers: dict[str, Handler]) -> asyncio.AbstractSer
         finally:
             writer.close()
 
-    path.unlink(missing_ok=True)  # left behind by a process killed with -9
+    path.unlink(missing_ok=True)  # noqa: ASYNC240 - once at start; left behind by a process killed with -9
     return await asyncio.start_unix_server(answer, path=str(path))
 
 

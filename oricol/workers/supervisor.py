@@ -25,7 +25,8 @@ from oricol.config import Config
 from oricol.metrics import Registry
 
 from . import budget, channel, listener, metrics
-from .worker import WorkerSpec, main as worker_main
+from .worker import WorkerSpec
+from .worker import main as worker_main
 
 log = logging.getLogger("oricol.workers")
 

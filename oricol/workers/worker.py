@@ -110,7 +110,7 @@ async def serve(spec: WorkerSpec, sock: socket.socket) -> int:
     try:
         server = _Server(uvicorn.Config(stack.gateway, **http_options(config)))
         serving = asyncio.create_task(server.serve(sockets=[sock]))
-        while not server.started and not serving.done():
+        while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn sets a flag, no event
             await asyncio.sleep(0.02)
         if server.started:
             with contextlib.suppress(OSError, asyncio.TimeoutError):  # a stopping supervisor need not hear it

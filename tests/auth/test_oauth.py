@@ -148,7 +148,8 @@ const landed = await browse(started.data.url);
 // Now be the app's page at that address: the client reads the session from the URL, as in a browser.
 globalThis.window = {{ location: {{ href: landed, hash: new URL(landed).hash }}, history: {{ replaceState() {{}} }} }};
 globalThis.document = {{}};
-const sb = createClient(URL_, ANON_KEY, {{ ...options, auth: {{ ...options.auth, flowType: 'implicit', detectSessionInUrl: true }} }});
+const sb = createClient(URL_, ANON_KEY,
+  {{ ...options, auth: {{ ...options.auth, flowType: 'implicit', detectSessionInUrl: true }} }});
 const {{ data, error }} = await sb.auth.getSession();
 if (error) throw error;
 const keys = [...new URLSearchParams(new URL(landed).hash.slice(1)).keys()].sort();

@@ -13,7 +13,8 @@ import asyncpg
 import httpx
 import jwt
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from supabase import create_client
 from supabase_auth.errors import AuthApiError
 
@@ -81,7 +82,8 @@ const signed = await sb.auth.signInWithPassword({{ email: '{email}', password: '
 if (signed.error) throw signed.error;
 const details = await sb.auth.oauth.getAuthorizationDetails('{authorization_id}');
 const answer = details.data && details.data.authorization_id
-  ? await sb.auth.oauth.{'approveAuthorization' if action == 'approve' else 'denyAuthorization'}('{authorization_id}', {{ skipBrowserRedirect: true }})
+  ? await sb.auth.oauth.{'approveAuthorization' if action == 'approve' else 'denyAuthorization'}(
+      '{authorization_id}', {{ skipBrowserRedirect: true }})
   : null;
 const grants = await sb.auth.oauth.listGrants();
 out({{ details: details.data, detailsError: details.error && details.error.code,
@@ -110,13 +112,15 @@ const bad = await oauth.createClient({{ client_name: 'JS bad', redirect_uris: ['
 const id = made.data.client_id;
 const got = await oauth.getClient(id);
 const page = await oauth.listClients({{ page: 1, perPage: 1 }});
-const updated = await oauth.updateClient(id, {{ client_name: 'JS app 2', redirect_uris: ['{CALLBACK}', 'https://app.example/cb'] }});
+const updated = await oauth.updateClient(id, {{ client_name: 'JS app 2',
+                                               redirect_uris: ['{CALLBACK}', 'https://app.example/cb'] }});
 const regenerated = await oauth.regenerateClientSecret(id);
 const pubRegenerated = await oauth.regenerateClientSecret(pub.data.client_id);
 const deleted = await oauth.deleteClient(id);
 const gone = await oauth.getClient(id);
 out({{ made: made.data, pub: pub.data, bad: bad.error && [bad.error.status, bad.error.code, bad.error.message],
-      got: got.data, page: {{ n: page.data.clients.length, total: page.data.total, next: page.data.nextPage, aud: page.data.aud }},
+      got: got.data,
+      page: {{ n: page.data.clients.length, total: page.data.total, next: page.data.nextPage, aud: page.data.aud }},
       updated: updated.data, secret2: regenerated.data.client_secret,
       pubRegenerated: pubRegenerated.error && [pubRegenerated.error.status, pubRegenerated.error.message],
       deleted: deleted.error, gone: gone.error && [gone.error.status, gone.error.code] }});

@@ -97,7 +97,7 @@ async def test_rest_accepts_our_tokens_and_row_level_security_sees_the_user(live
         sb = create_client(live.url, live.anon_key)
         sb.auth.sign_in_with_password({"email": email, "password": "rls-password"})
         clients.append(sb)
-    for attempt in range(50):  # the schema cache reloads asynchronously
+    for _attempt in range(50):  # the schema cache reloads asynchronously
         try:
             clients[0].table(table).insert({"body": "mine"}).execute()
             break
@@ -120,7 +120,8 @@ async def test_js_pkce_magic_link_through_the_catcher(live):
     email = unique_email("jspkce")
     mailbox = f"http://127.0.0.1:{live.config.mail.http_port}/api/v1/mailbox/{email.split('@')[0]}"
     result = run_node(f"""
-const sb = createClient(URL_, ANON_KEY, {{ auth: {{ persistSession: false, autoRefreshToken: false, flowType: 'pkce' }}, realtime: {{ transport: WebSocket }} }});
+const sb = createClient(URL_, ANON_KEY, {{
+  auth: {{ persistSession: false, autoRefreshToken: false, flowType: 'pkce' }}, realtime: {{ transport: WebSocket }} }});
 const sent = await sb.auth.signInWithOtp({{ email: '{email}', options: {{ emailRedirectTo: 'http://localhost:8080/cb' }} }});
 if (sent.error) throw sent.error;
 let html = null;

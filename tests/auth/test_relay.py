@@ -76,6 +76,7 @@ def test_relay_tls_defaults(tmp_path):
     from tests.support.stack import environ_for
 
     def tls(**extra):
-        environ = environ_for("postgresql://x@localhost/db", "not-a-demo-password-42", tmp_path, ORICOL_SMTP_HOST="relay.test", **extra)
+        environ = environ_for("postgresql://x@localhost/db", "not-a-demo-password-42", tmp_path,
+                              ORICOL_SMTP_HOST="relay.test", **extra)
         return load(tmp_path / "none.env", environ).auth.smtp.tls
     assert tls() == "auto" and tls(ORICOL_SMTP_PORT=465) == "ssl" and tls(ORICOL_SMTP_TLS="starttls") == "starttls"

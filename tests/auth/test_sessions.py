@@ -5,9 +5,7 @@ import time
 
 import httpx
 import jwt
-import pytest
 from supabase import create_client
-from supabase_auth.errors import AuthApiError
 
 from tests.auth.conftest import unique_email
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
@@ -112,6 +111,7 @@ def test_azure_accepts_only_its_tenant_or_any_tenant_of_a_multi_tenant_authority
 def test_oauth_state_is_signed_for_its_purpose_only():
     import jwt as pyjwt
     import pytest as _pytest
+
     from oricol.auth import oauth_state
 
     secret = "s" * 40

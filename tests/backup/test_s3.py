@@ -67,7 +67,8 @@ async def s3_backend(config):
 async def test_backup_and_restore_with_the_s3_backend(db_url, pg_server, tmp_path, s3_server):  # noqa: F811
     config = settings(db_url, pg_server, tmp_path, s3_server)
     backend = await s3_backend(config)
-    kept, gone = await add_object(db_url, backend, "kept", b"kept bytes"), await add_object(db_url, backend, "gone", b"gone bytes")
+    kept = await add_object(db_url, backend, "kept", b"kept bytes")
+    gone = await add_object(db_url, backend, "gone", b"gone bytes")
 
     written = await dump.create(config, db_url)
     verified = manifest.verify(written.path)

@@ -2,7 +2,6 @@
 may hold a socket. Each test runs the real uvicorn server with the options `oricol start` uses."""
 from __future__ import annotations
 
-import asyncio
 import socket
 import time
 
@@ -10,8 +9,8 @@ import httpx
 import pytest
 
 from oricol.config import ConfigError
-from oricol.config.gateway import GatewayConfig
 from oricol.config.env import Env
+from oricol.config.gateway import GatewayConfig
 from oricol.httpserver import OricolHttpProtocol
 from oricol.server import http_options
 from tests.support.stack import LiveServer, config_for

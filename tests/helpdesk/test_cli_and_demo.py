@@ -66,7 +66,8 @@ async def test_demo_loads_an_organisation_whose_people_can_sign_in(db_url, pg_se
     done = oricol(db_url, pg_server, tmp_path, "demo", "--tickets", "400", "--comments-per-ticket", "3")
     assert done.returncode == 0, done.stderr
     passwords = dict(re.findall(r"^\s+(admin|manager|agent|requester)\s+password (\S+)", done.stdout, re.M))
-    emails = dict(re.findall(r"^\s+(admin|manager|agent|requester)\s+password \S+\s+e\.g\. (\S+?)[,\s]", done.stdout + "\n", re.M))
+    emails = dict(re.findall(r"^\s+(admin|manager|agent|requester)\s+password \S+\s+e\.g\. (\S+?)[,\s]",
+                             done.stdout + "\n", re.M))
     assert set(passwords) == {"admin", "manager", "agent", "requester"}
     counts = await admin.fetchrow(
         "select (select count(*) from helpdesk.tickets) t, (select count(*) from helpdesk.ticket_comments) c, "

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 import httpx
 import pytest
 
-from tests.helpdesk.mailsupport import as_member, mailbox, make_member, wait_for_mail
+from tests.helpdesk.mailsupport import make_member, wait_for_mail
 from tests.support.pg import free_port
 from tests.support.stack import LiveServer, config_for
 

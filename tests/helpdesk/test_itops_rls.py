@@ -57,10 +57,13 @@ def test_agent_assigns_and_releases_a_seat(org, assets):
     seat = agent.table("licence_assignments").insert({"licence_id": lic["id"], "member_id": org["req_a"].user_id,
                                                       "assigned_by": org["agent"].user_id}).execute().data[0]
     # the holder sees their own seat; another requester does not
-    assert [s["id"] for s in org["req_a"].hd.table("licence_assignments").select("id").eq("licence_id", lic["id"]).execute().data] == [seat["id"]]
+    held = org["req_a"].hd.table("licence_assignments").select("id").eq("licence_id", lic["id"]).execute().data
+    assert [s["id"] for s in held] == [seat["id"]]
     assert org["req_b"].hd.table("licence_assignments").select("id").eq("licence_id", lic["id"]).execute().data == []
-    agent.table("licence_assignments").update({"released_at": datetime.now(timezone.utc).isoformat()}).eq("id", seat["id"]).execute()
-    open_seats = agent.table("licence_assignments").select("id").eq("licence_id", lic["id"]).is_("released_at", "null").execute().data
+    released = {"released_at": datetime.now(timezone.utc).isoformat()}
+    agent.table("licence_assignments").update(released).eq("id", seat["id"]).execute()
+    open_seats = (agent.table("licence_assignments").select("id").eq("licence_id", lic["id"])
+                  .is_("released_at", "null").execute().data)
     assert open_seats == []
 
 

@@ -2,7 +2,6 @@
 under RLS (a requester never receives another's ticket or an internal note), and REST reads."""
 from __future__ import annotations
 
-import asyncio
 import json
 
 from tests.realtime.support import NodeScript
@@ -21,7 +20,8 @@ for (const person of who) {
     .on('postgres_changes', { event: '*', schema: 'helpdesk', table: 'tickets' },
         (p) => seen[person.key].push({ table: 'tickets', type: p.eventType, id: p.new.id, title: p.new.title }))
     .on('postgres_changes', { event: 'INSERT', schema: 'helpdesk', table: 'ticket_comments' },
-        (p) => seen[person.key].push({ table: 'ticket_comments', ticket: p.new.ticket_id, body: p.new.body, internal: p.new.internal }))
+        (p) => seen[person.key].push({ table: 'ticket_comments', ticket: p.new.ticket_id, body: p.new.body,
+                                       internal: p.new.internal }))
     .on('system', {}, (p) => { if (p.extension === 'postgres_changes' && p.status === 'ok') {
         ready.add(person.key); if (ready.size === who.length) out({ ready: true }); } })
     .subscribe();
@@ -67,7 +67,8 @@ const as = async (email, password) => {
 const a = await as(process.env.A_EMAIL, process.env.A_PASSWORD);
 const agent = await as(process.env.AGENT_EMAIL, process.env.AGENT_PASSWORD);
 const list = await agent.from('tickets')
-  .select('number,title,requester:members!tickets_requester_id_fkey(full_name),assignee:members!tickets_assignee_id_fkey(full_name)', { count: 'exact' })
+  .select('number,title,requester:members!tickets_requester_id_fkey(full_name),'
+          + 'assignee:members!tickets_assignee_id_fkey(full_name)', { count: 'exact' })
   .ilike('title', `%${process.env.TAG}%`).order('updated_at', { ascending: false }).range(0, 49);
 const other = await a.from('tickets').select('id', { count: 'exact' }).eq('id', process.env.B_TICKET);
 const search = await a.rpc('search_tickets', { q: 'bravo ' + process.env.TAG });

@@ -2,9 +2,6 @@
 filters, embeddings, RPC, exact counts; they create tickets only for themselves and only close them."""
 from __future__ import annotations
 
-import asyncio
-
-import asyncpg
 import pytest
 from postgrest.exceptions import APIError
 

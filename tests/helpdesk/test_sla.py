@@ -98,4 +98,5 @@ async def test_breach_flags_from_response_resolution_and_the_periodic_check(admi
     await as_member(admin, agent, "update helpdesk.tickets set status = 'resolved' where id = $1", on_time)
     row = await admin.fetchrow("select first_responded_at, first_response_breached, resolution_breached "
                                "from helpdesk.tickets where id = $1", on_time)
-    assert row["first_responded_at"] is not None and (row["first_response_breached"], row["resolution_breached"]) == (False, False)
+    assert row["first_responded_at"] is not None
+    assert (row["first_response_breached"], row["resolution_breached"]) == (False, False)

@@ -55,7 +55,8 @@ async def test_updated_at_moves_on_change_not_on_breach_flags(admin):
 
 async def test_status_times_and_requester_reply_reopens(admin):
     req, agent = await member(admin, "requester"), await member(admin, "agent")
-    ticket = (await as_member(admin, req, "insert into helpdesk.tickets (title, requester_id) values ('x', $1) returning id", req))[0]["id"]
+    ticket = (await as_member(admin, req, "insert into helpdesk.tickets (title, requester_id) values ('x', $1) "
+                                          "returning id", req))[0]["id"]
     await as_member(admin, agent, "update helpdesk.tickets set status = 'resolved' where id = $1", ticket)
     row = await admin.fetchrow("select status::text, resolved_at, closed_at from helpdesk.tickets where id = $1", ticket)
     assert row["status"] == "resolved" and row["resolved_at"] is not None and row["closed_at"] is None
@@ -73,7 +74,8 @@ async def test_comment_notifications_reach_the_other_party(admin):
     ticket = (await as_member(admin, agent, "insert into helpdesk.tickets (title, requester_id, assignee_id) "
                                             "values ('n', $1, $2) returning id", req, agent))[0]["id"]
     await as_member(admin, req, "insert into helpdesk.ticket_comments (ticket_id, body) values ($1, 'hello')", ticket)
-    await as_member(admin, agent, "insert into helpdesk.ticket_comments (ticket_id, body, internal) values ($1, 'note', true)", ticket)
+    await as_member(admin, agent, "insert into helpdesk.ticket_comments (ticket_id, body, internal) "
+                                  "values ($1, 'note', true)", ticket)
     rows = [tuple(r) for r in await admin.fetch("select member_id, kind from helpdesk.notifications where ticket_id = $1 "
                                                 "order by created_at, kind", ticket)]
     assert (agent, "comment") in rows and (req, "comment") not in rows
@@ -97,7 +99,8 @@ async def test_asset_assignment_history(admin):
     assert [r["tag"] for r in own] == ["LT-1"]
     assert await as_member(admin, alice, "select tag from helpdesk.assets") == []
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
-        await as_member(admin, agent, "insert into helpdesk.asset_assignments (asset_id, member_id) values ($1, $2)", asset, alice)
+        await as_member(admin, agent, "insert into helpdesk.asset_assignments (asset_id, member_id) values ($1, $2)",
+                        asset, alice)
 
 
 async def test_deactivated_member_loses_access(admin):

@@ -8,7 +8,6 @@ import hashlib
 import json
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from supabase import create_client
@@ -58,7 +57,7 @@ def signs_in_and_reads_own_rows(project, email: str, user_id: str) -> None:
     assert mine and {t["created_by"] for t in mine} == {user_id}  # RLS came along
 
 
-def test_import_export_import_keeps_everything(source, tmp_path):
+def test_import_export_import_keeps_everything(source, tmp_path):  # noqa: F811 - the imported fixture
     project, users, files = source
     keys = project.keys()
     first_ctx, first = started()
@@ -120,7 +119,7 @@ def pg_dump(project, *args: str) -> str:
     return pg_dump_bytes(project, *args).decode()
 
 
-def test_a_dump_file_imports_and_a_bad_one_changes_nothing(source, tmp_path):
+def test_a_dump_file_imports_and_a_bad_one_changes_nothing(source, tmp_path):  # noqa: F811 - the imported fixture
     project, users, files = source
     bad = tmp_path / "bad.sql"
     bad.write_text("this is not SQL at all;\nneither is this\n")

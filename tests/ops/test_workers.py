@@ -71,10 +71,10 @@ async def test_both_workers_serve_the_one_port(node):
             break
     assert set(served) == {"0", "1"} and all(count > 0 for count in served.values()), served
     # The JSON log lines say which worker (and pid) served each request.
-    lines = [json.loads(l) for l in (node.root / "data" / "logs" / "oricol.jsonl").read_text().splitlines()]
-    requests = [l for l in lines if l.get("msg") == "request" and l.get("service") == "rest"]
-    assert {l["worker"] for l in requests} == {0, 1}
-    assert len({l["pid"] for l in requests}) == 2
+    lines = [json.loads(text) for text in (node.root / "data" / "logs" / "oricol.jsonl").read_text().splitlines()]
+    requests = [line for line in lines if line.get("msg") == "request" and line.get("service") == "rest"]
+    assert {line["worker"] for line in requests} == {0, 1}
+    assert len({line["pid"] for line in requests}) == 2
     # Node-level parts answer once, from the supervisor, whichever worker serves /health.
     body = health(node)
     assert body["status"] == "healthy" and body["parts"]["mail"] == "up" and body["parts"]["backup"] == "up"

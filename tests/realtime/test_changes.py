@@ -29,7 +29,9 @@ const events = [];
 let ready = false;
 const ch = client.channel('{unique("db")}')
   .on('postgres_changes', {{ event: '*', schema: 'public', table: '{table}' }}, (p) => events.push(p))
-  .on('system', {{}}, (p) => {{ if (p.extension === 'postgres_changes' && p.status === 'ok' && !ready) {{ ready = true; out({{ ready: true }}); }} }});
+  .on('system', {{}}, (p) => {{
+    if (p.extension === 'postgres_changes' && p.status === 'ok' && !ready) {{ ready = true; out({{ ready: true }}); }}
+  }});
 ch.subscribe();
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 for (let i = 0; i < 400 && events.length < 3; i++) await wait(50);

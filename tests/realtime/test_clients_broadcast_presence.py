@@ -17,7 +17,8 @@ def test_supabase_js_broadcast_self_ack_and_presence(live):
     result = run_node(f"""
 const a = anon(), b = anon();
 const got = {{ a: [], b: [], joins: [], leaves: [] }};
-const subscribed = (ch) => new Promise((resolve, reject) => ch.subscribe((s, e) => s === 'SUBSCRIBED' ? resolve() : (s !== 'CLOSED' && reject(e || new Error(s)))));
+const subscribed = (ch) => new Promise((resolve, reject) =>
+  ch.subscribe((s, e) => s === 'SUBSCRIBED' ? resolve() : (s !== 'CLOSED' && reject(e || new Error(s)))));
 const ca = a.channel('{name}', {{ config: {{ broadcast: {{ self: true, ack: true }}, presence: {{ key: 'alice' }} }} }})
   .on('broadcast', {{ event: 'msg' }}, (p) => got.a.push(p.payload))
   .on('presence', {{ event: 'join' }}, ({{ key }}) => got.joins.push(key))
@@ -57,7 +58,13 @@ await new Promise((resolve) => ch.subscribe((s) => s === 'SUBSCRIBED' && resolve
 const sender = service().channel('{name}');
 const res = await sender.httpSend('news', {{ via: 'httpSend' }});
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
-for (let i = 0; i < 100 && got.length < 2; i++) {{ if (i == 2) await fetch(URL_ + '/realtime/v1/api/broadcast', {{ method: 'POST', headers: {{ apikey: SERVICE_ROLE_KEY, authorization: 'Bearer ' + SERVICE_ROLE_KEY, 'content-type': 'application/json' }}, body: JSON.stringify({{ messages: [{{ topic: '{name}', event: 'news', payload: {{ via: 'batch' }} }}] }}) }}); await wait(50); }}
+for (let i = 0; i < 100 && got.length < 2; i++) {{
+  if (i == 2) await fetch(URL_ + '/realtime/v1/api/broadcast', {{
+    method: 'POST',
+    headers: {{ apikey: SERVICE_ROLE_KEY, authorization: 'Bearer ' + SERVICE_ROLE_KEY, 'content-type': 'application/json' }},
+    body: JSON.stringify({{ messages: [{{ topic: '{name}', event: 'news', payload: {{ via: 'batch' }} }}] }}) }});
+  await wait(50);
+}}
 out({{ res, got, vsn: v1.realtime.vsn }});
 process.exit(0);
 """, live)

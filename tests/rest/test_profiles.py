@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from tests.support.stack import SECRETS, asgi_client, close_stack, config_for, open_stack
+from tests.support.stack import asgi_client, close_stack, config_for, open_stack
 
 
 @pytest.fixture

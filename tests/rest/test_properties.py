@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oricol.errors import ApiError
 from oricol.rest import query, query_params
@@ -87,7 +88,7 @@ async def test_any_identifiers_give_sql_postgres_can_parse(parser_conn):
         failures.append(render(query.read_statement(node, query.from_source(node), count=True,
                                                     media="application/json", strip_nulls=False, limit=5, offset=1)))
     collect()
-    for text, params in failures:
+    for text, _params in failures:
         try:
             await parser_conn.prepare(text)
         except asyncpg.UndefinedColumnError:

@@ -7,8 +7,16 @@ import pytest
 from oricol.rest import query, query_params
 from oricol.rest.errors import ApiError
 from oricol.rest.plan import plan_read, resolve_relationship, table_source
-from oricol.rest.schema_cache import (Arg, Column, ForeignKey, Function, SchemaCache, Table,
-                                      _derive_computed_relationships, _derive_relationships)
+from oricol.rest.schema_cache import (
+    Arg,
+    Column,
+    ForeignKey,
+    Function,
+    SchemaCache,
+    Table,
+    _derive_computed_relationships,
+    _derive_relationships,
+)
 from oricol.sql import render
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from oricol.rest import mutation, query, query_params
 from oricol.rest.plan import plan_read, table_source
-from oricol.rest.schema_cache import Column, SchemaCache, Table, _derive_relationships, ForeignKey
+from oricol.rest.schema_cache import Column, ForeignKey, SchemaCache, Table, _derive_relationships
 from oricol.sql import render
 
 

@@ -10,7 +10,8 @@ from urllib.parse import quote_from_bytes
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from oricol.jwt import encode
 from tests.support.leaks import assert_clean

@@ -116,7 +116,8 @@ const B = process.env.BUCKET;
 await admin.storage.createBucket(B, { public: true });
 const bytes = Buffer.from(process.env.JPEG_B64, 'base64');
 await admin.storage.from(B).upload('cat.jpg', bytes, { contentType: 'image/jpeg' });
-const dl = await admin.storage.from(B).download('cat.jpg', { transform: { width: 64, height: 64, resize: 'cover', format: 'origin' } });
+const dl = await admin.storage.from(B).download('cat.jpg',
+  { transform: { width: 64, height: 64, resize: 'cover', format: 'origin' } });
 const pub = anon().storage.from(B).getPublicUrl('cat.jpg', { transform: { width: 32, quality: 60 } });
 const r = await fetch(pub.data.publicUrl);
 out({ size: dl.data.size, type: dl.data.type, b64: Buffer.from(await dl.data.arrayBuffer()).toString('base64'),

@@ -21,7 +21,8 @@ def test_js_buckets_and_objects_under_rls(storage_live):
 const admin = service();
 const user = asUser(process.env.TOKEN);
 const B = process.env.BUCKET, U = process.env.USER_ID;
-const created = await admin.storage.createBucket(B, { public: false, fileSizeLimit: '20mb', allowedMimeTypes: ['text/*', 'image/png'] });
+const created = await admin.storage.createBucket(B,
+  { public: false, fileSizeLimit: '20mb', allowedMimeTypes: ['text/*', 'image/png'] });
 const got = await admin.storage.getBucket(B);
 const up = await user.storage.from(B).upload(U + '/docs/hello.txt', new Blob(['hello js'], { type: 'text/plain' }));
 const raw = await user.storage.from(B).upload(U + '/raw.txt', 'raw body', { contentType: 'text/plain', upsert: true });
@@ -146,7 +147,8 @@ const names = (r) => [r.data.folders.map((f) => f.name), r.data.objects.map((o) 
 const byName = await files.listV2({ prefix: U + '/', with_delimiter: true, sortBy: { column: 'name', order: 'desc' } });
 const newest = await files.listV2({ prefix: U + '/', sortBy: { column: 'created_at', order: 'desc' } });
 const p1 = await files.listV2({ prefix: U + '/', limit: 2, sortBy: { column: 'created_at', order: 'asc' } });
-const p2 = await files.listV2({ prefix: U + '/', limit: 2, cursor: p1.data.nextCursor, sortBy: { column: 'created_at', order: 'asc' } });
+const p2 = await files.listV2(
+  { prefix: U + '/', limit: 2, cursor: p1.data.nextCursor, sortBy: { column: 'created_at', order: 'asc' } });
 const bad = await files.listV2({ prefix: U + '/', sortBy: { column: 'size' } });
 out({ byName: names(byName), newest: names(newest), p1: [names(p1), p1.data.hasNext], p2: [names(p2), p2.data.hasNext],
       bad: bad.error && bad.error.statusCode });

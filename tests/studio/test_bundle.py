@@ -4,7 +4,6 @@ routes fall back to the console's page while its API stays JSON."""
 from __future__ import annotations
 
 from oricol.staticfiles import WEB_DIST
-
 from tests.support.stack import SECRETS
 
 

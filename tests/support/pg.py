@@ -117,7 +117,7 @@ async def drop(server: TestServer, name: str) -> None:
 
 async def _drop_replication_slots(conn: asyncpg.Connection, name: str) -> None:
     """A database with a logical replication slot (realtime's change capture) cannot be dropped."""
-    for attempt in range(50):
+    for _attempt in range(50):
         await conn.execute("select pg_terminate_backend(pid) from pg_stat_activity "
                            "where datname = $1 and pid <> pg_backend_pid()", name)
         try:

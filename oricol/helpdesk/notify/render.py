@@ -1,9 +1,9 @@
 """Templates of notification mails: files shipped in the package, overridden by an operator's folder.
 
 A template is `<name>.txt` (first line `Subject: ...`, a blank line, the text body) and optionally
-`<name>.html` (the HTML body; without one, the HTML part is the text, escaped). Placeholders are `{{key}}`, filled from the outbox row's payload plus
-`link`; in HTML every value is escaped, so a ticket title can never inject markup. The text part
-always carries the ticket's link, even when an operator's template forgets it.
+`<name>.html` (the HTML body; without one, the HTML part is the text, escaped). Placeholders are `{{key}}`,
+filled from the outbox row's payload plus `link`; in HTML every value is escaped, so a ticket title can never
+inject markup. The text part always carries the ticket's link, even when an operator's template forgets it.
 """
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime
 from collections import defaultdict
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
