@@ -19,7 +19,7 @@ from typing import Iterator
 
 import httpx
 
-from .pg import free_port
+from .pg import free_ports
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "foundation" / "fixtures" / "supabase_migrations"
@@ -30,14 +30,14 @@ class Project:
 
     def __init__(self, root: Path, migrations: Path | None = FIXTURES):
         self.root = root
-        self.port, self.db_port = free_port(), free_port()
+        self.port, self.db_port, smtp_port, mail_http_port = free_ports(4)
         self.env = {
             **os.environ,
             "PYTHONPATH": str(REPO),
             "ORICOL_PORT": str(self.port),
             "ORICOL_DB_PORT": str(self.db_port),
-            "ORICOL_MAIL_SMTP_PORT": str(free_port()),
-            "ORICOL_MAIL_HTTP_PORT": str(free_port()),
+            "ORICOL_MAIL_SMTP_PORT": str(smtp_port),
+            "ORICOL_MAIL_HTTP_PORT": str(mail_http_port),
             "ORICOL_DATA_DIR": str(root / "data"),
             "ORICOL_MIGRATIONS_DIR": str(migrations or root / "none"),
         }

@@ -17,12 +17,13 @@ from oricol.db import Database
 from oricol.initenv import generate
 from oricol.server import http_options
 
-from .pg import free_port
+from .pg import free_port, free_ports
 
 SECRETS = generate()
 
 
 def environ_for(db_url: str, password: str, data_dir: Path, **overrides: Any) -> dict[str, str]:
+    smtp_port, mail_http_port = free_ports(2)
     environ = {
         "ORICOL_JWT_SECRET": SECRETS["jwt_secret"],
         "ORICOL_ANON_KEY": SECRETS["anon_key"],
@@ -34,8 +35,8 @@ def environ_for(db_url: str, password: str, data_dir: Path, **overrides: Any) ->
         "ORICOL_MIGRATIONS_DIR": str(data_dir / "no-migrations"),
         "ORICOL_LOG_LEVEL": "warning",
         "ORICOL_BACKUP_ENABLED": "false",
-        "ORICOL_MAIL_SMTP_PORT": str(free_port()),
-        "ORICOL_MAIL_HTTP_PORT": str(free_port()),
+        "ORICOL_MAIL_SMTP_PORT": str(smtp_port),
+        "ORICOL_MAIL_HTTP_PORT": str(mail_http_port),
         # Every test client comes from 127.0.0.1: per-IP auth limits would make tests fail each other.
         "ORICOL_AUTH_RATE_LIMITS": "false",
     }
