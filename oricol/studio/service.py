@@ -16,6 +16,7 @@ from oricol.errors import ApiError
 from oricol.service import Platform, Service
 from oricol.staticfiles import WEB_DIST, StaticSite
 
+from . import errors
 from .api_ops import OpsApi
 from .api_session import SessionApi
 from .errors import FORMAT
@@ -36,10 +37,8 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     """What a handler raised, in Studio's shape: a fast 503 while PostgreSQL restarts, else a bare 500."""
-    error = FORMAT.unavailable() if unavailable(exc) else ApiError(500, "unexpected", "An unexpected error occurred")
-    rendered = FORMAT.render(error, request.scope)
-    return Response(rendered.body, status_code=rendered.status, headers={
-        k.decode("latin-1"): v.decode("latin-1") for k, v in rendered.headers})
+    return errors.response(FORMAT.unavailable() if unavailable(exc)
+                           else ApiError(500, "unexpected", "An unexpected error occurred"))
 
 
 def build_app(sessions: SessionApi, ops: OpsApi) -> Starlette:
