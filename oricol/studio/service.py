@@ -9,7 +9,6 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from oricol.db import unavailable
 from oricol.errors import ApiError
@@ -23,6 +22,7 @@ from .errors import FORMAT
 from .guard import Guard, json_response
 from .hooks import OpsHooks
 from .limits import FailedLogins
+from .routes import routes
 from .sessions import SessionStore
 
 
@@ -42,19 +42,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def build_app(sessions: SessionApi, ops: OpsApi) -> Starlette:
-    routes = [
-        Route("/api/login", sessions.login, methods=["POST"]),
-        Route("/api/logout", sessions.logout, methods=["POST"]),
-        Route("/api/session", sessions.session, methods=["GET"]),
-        Route("/api/settings", ops.settings, methods=["GET"]),
-        Route("/api/logs", ops.logs, methods=["GET"]),
-        Route("/api/ops/health", ops.health, methods=["GET"]),
-        Route("/api/ops/metrics", ops.metrics, methods=["GET"]),
-        Route("/api/ops/backups", ops.backups, methods=["GET"]),
-        Route("/api/ops/backups", ops.run_backup, methods=["POST"]),
-        Route("/api/ops/backups/{name}/download", ops.download, methods=["GET"]),
-    ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_exception, Exception: _server_error})
+    return Starlette(routes=routes(sessions, ops),
+                     exception_handlers={HTTPException: _http_exception, Exception: _server_error})
 
 
 def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
