@@ -5,13 +5,12 @@ import datetime as dt
 import re
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 import asyncpg
 from starlette.responses import Response
 
-from . import api_user, audit, current, errors, flows, passwords, phones, redirects, sessions, txn, users
-from .http import AuthRequest, json_response
+from . import api_user, audit, current, errors, factors, flows, passwords, phones, redirects, sessions, txn, users
+from .http import AuthRequest, json_response, paged_response
 
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
@@ -60,18 +59,10 @@ async def list_users(req: AuthRequest) -> Response:
         raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
 
     async def work(conn: asyncpg.Connection) -> tuple[list[dict[str, Any]], int]:
-        total = await conn.fetchval("select count(*) from auth.users where deleted_at is null")
-        rows = await conn.fetch("select * from auth.users where deleted_at is null order by created_at desc, id "
-                                "limit $1 offset $2", per_page, (page - 1) * per_page)
+        rows, total = await users.page(conn, per_page, (page - 1) * per_page)
         return [await users.full_json(conn, row) for row in rows], total
     listed, total = await txn.run(req.state.pool, work)
-    last = max(1, -(-total // per_page))
-    links = []
-    if page < last:
-        links.append(f'</admin/users?{urlencode({"page": page + 1, "per_page": per_page})}>; rel="next"')
-    links.append(f'</admin/users?{urlencode({"page": last, "per_page": per_page})}>; rel="last"')
-    return json_response({"users": listed, "aud": req.state.config.jwt_aud},
-                         headers={"x-total-count": str(total), "link": ", ".join(links)})
+    return paged_response("/admin/users", "users", listed, total, page, per_page, aud=req.state.config.jwt_aud)
 
 
 async def create_user(req: AuthRequest) -> Response:
@@ -129,8 +120,7 @@ async def _ban(conn: asyncpg.Connection, user: asyncpg.Record, duration: Any) ->
     until = dt.datetime.now(dt.timezone.utc) + length if length is not None else None
     if until is not None:
         await sessions.revoke(conn, user["id"], None, "global")
-    return await conn.fetchrow("update auth.users set banned_until = $2, updated_at = now() where id = $1 "
-                               "returning *", user["id"], until)
+    return await users.set_column(conn, user["id"], "banned_until", until)
 
 
 async def get_user(req: AuthRequest) -> Response:
@@ -160,21 +150,17 @@ async def update_user(req: AuthRequest) -> Response:
         if email is not None and email != (user["email"] or "").lower():
             user = await _set_email(conn, user, email)
         if hashed is not None:
-            user = await conn.fetchrow("update auth.users set encrypted_password = $2, updated_at = now() "
-                                       "where id = $1 returning *", user_id, hashed)
+            user = await users.set_column(conn, user_id, "encrypted_password", hashed)
         user_meta = _dict_field(body, "user_metadata", "data")
         if user_meta is not None:
             merged = api_user.merge_metadata(user["raw_user_meta_data"], user_meta)
-            user = await conn.fetchrow("update auth.users set raw_user_meta_data = $2, updated_at = now() "
-                                       "where id = $1 returning *", user_id, merged)
+            user = await users.set_column(conn, user_id, "raw_user_meta_data", merged)
         app_meta = _dict_field(body, "app_metadata")
         if app_meta is not None:
             merged = api_user.merge_metadata(user["raw_app_meta_data"], app_meta)
-            user = await conn.fetchrow("update auth.users set raw_app_meta_data = $2, updated_at = now() "
-                                       "where id = $1 returning *", user_id, merged)
+            user = await users.set_column(conn, user_id, "raw_app_meta_data", merged)
         if body.get("role"):
-            user = await conn.fetchrow("update auth.users set role = $2, updated_at = now() where id = $1 "
-                                       "returning *", user_id, str(body["role"]))
+            user = await users.set_column(conn, user_id, "role", str(body["role"]))
         if body.get("email_confirm") is True:
             user = await users.confirm_email(conn, user_id)
         if body.get("ban_duration"):
@@ -187,13 +173,7 @@ async def update_user(req: AuthRequest) -> Response:
 async def _set_email(conn: asyncpg.Connection, user: asyncpg.Record, email: str) -> asyncpg.Record:
     if await users.by_email(conn, email) is not None:
         raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
-    changed = await conn.fetchrow("update auth.users set email = $2, email_change = '', updated_at = now() "
-                                  "where id = $1 returning *", user["id"], email)
-    await conn.execute("insert into auth.identities (provider_id, user_id, identity_data, provider) values "
-                       "($1, $2, $3, 'email') on conflict (provider_id, provider) do update set "
-                       "identity_data = excluded.identity_data, updated_at = now()", str(user["id"]), user["id"],
-                       users.identity_data(user["id"], email, changed["email_confirmed_at"] is not None))
-    return changed
+    return await users.set_email(conn, user["id"], email)
 
 
 async def delete_user(req: AuthRequest) -> Response:
@@ -206,14 +186,9 @@ async def delete_user(req: AuthRequest) -> Response:
         if user is None:
             raise errors.user_not_found()
         if body.get("should_soft_delete"):
-            # GoTrue's soft delete: the row stays (for foreign keys) but can never sign in again.
-            await conn.execute(
-                "update auth.users set deleted_at = now(), email = null, phone = null, encrypted_password = '', "
-                "email_change = '', raw_user_meta_data = '{}', updated_at = now() where id = $1", user_id)
-            await conn.execute("delete from auth.identities where user_id = $1", user_id)
-            await conn.execute("delete from auth.sessions where user_id = $1", user_id)
+            await users.soft_delete(conn, user_id)
         else:
-            await conn.execute("delete from auth.users where id = $1", user_id)
+            await users.delete(conn, user_id)
         await audit.record(conn, None, "user_deleted", "team", req.ip, {"user_id": str(user_id), "by": "admin"})
     await txn.run(req.state.pool, work)
     return json_response({})
@@ -288,9 +263,7 @@ async def _start_email_change(conn: asyncpg.Connection, state: Any, user: asyncp
     other = await users.by_email(conn, new_email)
     if other is not None and other["id"] != user["id"]:
         raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
-    return await conn.fetchrow("update auth.users set email_change = $2, email_change_sent_at = now(), "
-                               "email_change_confirm_status = 0, updated_at = now() where id = $1 returning *",
-                               user["id"], new_email)
+    return await users.start_email_change(conn, user["id"], new_email)
 
 
 async def _link_user(conn: asyncpg.Connection, state: Any, body: dict[str, Any], kind: str, email: str,
@@ -312,7 +285,7 @@ async def list_factors(req: AuthRequest) -> Response:
     async def work(conn: asyncpg.Connection) -> list[dict[str, Any]]:
         if await users.by_id(conn, user_id) is None:
             raise errors.user_not_found()
-        return [users.factor_json(r) for r in await conn.fetch(users.SELECT_FACTORS, user_id)]
+        return [users.factor_json(r) for r in await factors.of_user(conn, user_id)]
     return json_response(await txn.run(req.state.pool, work))
 
 
@@ -321,12 +294,10 @@ async def delete_factor(req: AuthRequest) -> Response:
     user_id, factor_id = _user_id(req), _user_id(req, "factor_id")
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        deleted = await conn.fetchrow("delete from auth.mfa_factors where id = $1 and user_id = $2 "
-                                      "returning id, status", factor_id, user_id)
+        deleted = await factors.delete(conn, factor_id, user_id)
         if deleted is None:
             raise errors.error(404, errors.MFA_FACTOR_NOT_FOUND, "Factor not found")
         if deleted["status"] == "verified":  # sessions that relied on it end, as GoTrue does
-            await conn.execute("update auth.sessions set aal = 'aal1', factor_id = null where user_id = $1 "
-                               "and factor_id = $2", user_id, factor_id)
+            await sessions.drop_factor(conn, user_id, factor_id)
         return {"id": str(factor_id)}
     return json_response(await txn.run(req.state.pool, work))

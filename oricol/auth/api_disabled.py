@@ -19,7 +19,7 @@ async def web3_grant(req: AuthRequest) -> NoReturn:
     raise errors.error(422, "web3_provider_disabled", "Web3 provider is disabled")
 
 
-SSO_ROUTES = (
+ROUTES = (
     ("/sso", ("POST",), saml_disabled),
     ("/sso/saml/metadata", ("GET",), saml_disabled),
     ("/sso/saml/acs", ("GET", "POST"), saml_disabled),

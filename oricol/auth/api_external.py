@@ -138,18 +138,13 @@ async def _finish(req: AuthRequest, flow: oauth_state.FlowState, params: dict[st
 async def _issue_code(conn: asyncpg.Connection, flow: oauth_state.FlowState, user: asyncpg.Record,
                       tokens: Any) -> str:
     """The PKCE flow gets its user and the provider's tokens; a flow already finished is not finished twice."""
-    try:
-        row = await conn.fetchrow("select * from auth.flow_state where id = $1::uuid for update", flow.flow_state_id)
-    except (asyncpg.DataError, ValueError):
-        row = None
+    row = await flows.external_for_update(conn, flow.flow_state_id)
     if row is None:
         raise errors.error(422, errors.FLOW_STATE_NOT_FOUND, "Flow state not found")
     if row["user_id"] is not None:
         raise errors.error(400, errors.FLOW_STATE_ALREADY_USED, "State has already been used")
-    return await conn.fetchval(
-        "update auth.flow_state set user_id = $2, provider_access_token = $3, provider_refresh_token = $4, "
-        "auth_code_issued_at = now(), updated_at = now() where id = $1 returning auth_code",
-        row["id"], user["id"], tokens.access_token, tokens.refresh_token or None)
+    return await flows.issue_external_code(conn, row["id"], user["id"], tokens.access_token,
+                                           tokens.refresh_token or None)
 
 
 def _referrer(req: AuthRequest) -> str:

@@ -13,7 +13,7 @@ import uuid
 import asyncpg
 from starlette.responses import RedirectResponse, Response
 
-from . import api_external, audit, current, errors, external_accounts, txn
+from . import api_external, audit, current, errors, external_accounts, phones, txn, users
 from .http import AuthRequest, json_response
 
 
@@ -45,8 +45,8 @@ async def unlink(req: AuthRequest) -> Response:
         aud = caller.claims.get("aud")
         if (aud[0] if isinstance(aud, list) and aud else aud) != state.config.jwt_aud:
             raise errors.error(403, "unexpected_audience", "Token audience doesn't match request audience")
-        user = await conn.fetchrow("select * from auth.users where id = $1 for update", caller.user["id"])
-        identities = await conn.fetch("select * from auth.identities where user_id = $1", user["id"])
+        user = await users.for_update(conn, caller.user["id"])
+        identities = await users.identities(conn, user["id"])
         if len(identities) <= 1:
             raise errors.error(422, "single_identity_not_deletable",
                                "User must have at least 1 identity after unlinking")
@@ -56,10 +56,9 @@ async def unlink(req: AuthRequest) -> Response:
         await audit.record(conn, user, "identity_unlinked", "account", req.ip,
                            {"identity_id": str(gone["id"]), "provider": gone["provider"],
                             "provider_id": gone["provider_id"]})
-        await conn.execute("delete from auth.identities where id = $1", gone["id"])
+        await users.delete_identity(conn, gone["id"])
         if gone["provider"] == "phone":
-            await conn.execute("update auth.users set phone = null, phone_confirmed_at = null, updated_at = now() "
-                               "where id = $1", user["id"])
+            await phones.remove(conn, user["id"])
         else:
             await _address_from_identities(conn, state.config.autoconfirm, user)
         await external_accounts.refresh_providers(conn, user["id"])
@@ -70,9 +69,7 @@ async def unlink(req: AuthRequest) -> Response:
 async def _address_from_identities(conn: asyncpg.Connection, autoconfirm: bool, user: asyncpg.Record) -> None:
     """GoTrue's UpdateUserEmailFromIdentities: keep the address while an identity still has it; else take the
     best remaining one (verified first, then unverified, oldest first), or none."""
-    rows = await conn.fetch(
-        "select email, coalesce((identity_data->>'email_verified')::boolean, false) as verified "
-        "from auth.identities where user_id = $1 order by (email is null), 2 desc, created_at, id", user["id"])
+    rows = await users.identity_addresses(conn, user["id"])
     current_email = (user["email"] or "").lower()
     if current_email and any((row["email"] or "").lower() == current_email for row in rows):
         return
@@ -81,10 +78,7 @@ async def _address_from_identities(conn: asyncpg.Connection, autoconfirm: bool, 
     confirmed = bool(chosen and (chosen["verified"] or autoconfirm))
     try:
         async with conn.transaction():
-            await conn.execute(
-                "update auth.users set email = $2, email_confirmed_at = case when $3 then "
-                "coalesce(email_confirmed_at, now()) else null end, updated_at = now() where id = $1",
-                user["id"], email, confirmed)
+            await users.set_address(conn, user["id"], email, confirmed)
     except asyncpg.UniqueViolationError:
         raise errors.error(422, "email_conflict_identity_not_deletable",
                            "Unable to unlink identity due to email conflict") from None

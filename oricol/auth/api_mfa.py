@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import asyncpg
 from starlette.responses import Response
 
-from . import audit, current, errors, sessions, tokens, totp, txn, users
+from . import audit, current, errors, factors, sessions, tokens, totp, txn
 from .http import AuthRequest, json_response
 
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
@@ -25,12 +25,11 @@ def _factor_id(req: AuthRequest) -> uuid.UUID:
 async def _session_aal(conn: asyncpg.Connection, caller: current.Current) -> str:
     if caller.session_id is None:
         return "aal1"
-    return await conn.fetchval("select aal from auth.sessions where id = $1", caller.session_id) or "aal1"
+    return await sessions.aal(conn, caller.session_id) or "aal1"
 
 
 async def _owned_factor(conn: asyncpg.Connection, caller: current.Current, factor_id: uuid.UUID) -> asyncpg.Record:
-    factor = await conn.fetchrow("select * from auth.mfa_factors where id = $1 and user_id = $2",
-                                 factor_id, caller.user["id"])
+    factor = await factors.owned(conn, factor_id, caller.user["id"])
     if factor is None:
         raise errors.error(404, errors.MFA_FACTOR_NOT_FOUND, "Factor not found")
     return factor
@@ -46,13 +45,13 @@ async def enroll(req: AuthRequest) -> Response:
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
         caller = await current.load(req, conn)
-        factors = await conn.fetch(users.SELECT_FACTORS, caller.user["id"])
-        if len(factors) >= state.config.mfa_max_factors:
+        enrolled = await factors.of_user(conn, caller.user["id"])
+        if len(enrolled) >= state.config.mfa_max_factors:
             raise errors.error(422, errors.TOO_MANY_ENROLLED_MFA_FACTORS, "Maximum number of verified factors reached, "
                                "unenroll to continue")
-        if any(f["status"] == "verified" for f in factors) and await _session_aal(conn, caller) != "aal2":
+        if any(f["status"] == "verified" for f in enrolled) and await _session_aal(conn, caller) != "aal2":
             raise errors.error(422, errors.INSUFFICIENT_AAL, "AAL2 required to enroll a new factor")
-        if name and any(f["friendly_name"] == name for f in factors):
+        if name and any(f["friendly_name"] == name for f in enrolled):
             raise errors.error(422, errors.MFA_FACTOR_NAME_CONFLICT,
                                f'A factor with the friendly name "{name}" for this user already exists')
         secret = totp.new_secret()
@@ -60,10 +59,8 @@ async def enroll(req: AuthRequest) -> Response:
         account = caller.user["email"] or caller.user["phone"] or str(caller.user["id"])
         link = totp.uri(secret, issuer, account)
         factor_id = uuid.uuid4()
-        await conn.execute(
-            "insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, secret, created_at, "
-            "updated_at) values ($1, $2, $3, 'totp', 'unverified', $4, now(), now())",
-            factor_id, caller.user["id"], name or None, totp.seal(secret, state.core.jwt_secret))
+        sealed = totp.seal(secret, state.core.jwt_secret)
+        await factors.add_totp(conn, factor_id, caller.user["id"], name or None, sealed)
         await audit.record(conn, caller.user, "factor_in_progress", "factor", req.ip, {"factor_id": str(factor_id)})
         return {"id": str(factor_id), "type": "totp", "friendly_name": name,
                 "totp": {"qr_code": totp.qr_svg(link), "secret": secret, "uri": link}}
@@ -77,9 +74,7 @@ async def challenge(req: AuthRequest) -> Response:
         caller = await current.load(req, conn)
         factor = await _owned_factor(conn, caller, factor_id)
         challenge_id = uuid.uuid4()
-        created = await conn.fetchval(
-            "insert into auth.mfa_challenges (id, factor_id, created_at, ip_address) values ($1, $2, now(), $3::inet) "
-            "returning created_at", challenge_id, factor["id"], sessions.inet(req.ip) or "0.0.0.0")
+        created = await factors.add_challenge(conn, challenge_id, factor["id"], sessions.inet(req.ip) or "0.0.0.0")
         return {"id": str(challenge_id), "type": "totp", "expires_at": int((created + CHALLENGE_LIFETIME).timestamp())}
     return json_response(await txn.run(req.state.pool, work))
 
@@ -98,8 +93,7 @@ async def verify(req: AuthRequest) -> Response:
             key = uuid.UUID(str(challenge_id))
         except ValueError:
             raise errors.error(404, errors.MFA_CHALLENGE_NOT_FOUND, "Challenge not found") from None
-        found = await conn.fetchrow("select * from auth.mfa_challenges where id = $1 and factor_id = $2 for update",
-                                    key, factor["id"])
+        found = await factors.challenge_for_update(conn, key, factor["id"])
         if found is None or found["verified_at"] is not None:
             raise errors.error(404, errors.MFA_CHALLENGE_NOT_FOUND, "Challenge not found")
         if found["created_at"] + CHALLENGE_LIFETIME < dt.datetime.now(dt.timezone.utc):
@@ -108,9 +102,7 @@ async def verify(req: AuthRequest) -> Response:
         if not totp.matches(totp.unseal(factor["secret"], state.core.jwt_secret), code):
             await audit.record(conn, caller.user, "mfa_verification_failed", "factor", req.ip, {})
             raise errors.error(422, errors.MFA_VERIFICATION_FAILED, "Invalid TOTP code entered")
-        await conn.execute("update auth.mfa_challenges set verified_at = now() where id = $1", key)
-        await conn.execute("update auth.mfa_factors set status = 'verified', updated_at = now() where id = $1",
-                           factor["id"])
+        await factors.verified(conn, key, factor["id"])
         if caller.session_id is None:
             raise errors.error(403, errors.SESSION_NOT_FOUND, "Session from session_id claim in JWT does not exist")
         return await _raise_to_aal2(conn, state, caller, factor["id"], req.ip)
@@ -121,11 +113,7 @@ async def _raise_to_aal2(conn: asyncpg.Connection, state: Any, caller: current.C
                          ip: str) -> dict[str, Any]:
     """The session becomes aal2 with `totp` in its amr, and gets a fresh refresh token."""
     session_id = caller.session_id
-    await conn.execute("update auth.sessions set aal = 'aal2', factor_id = $2, updated_at = now() where id = $1",
-                       session_id, factor_id)
-    await sessions.add_amr(conn, session_id, "totp")
-    await conn.execute("update auth.refresh_tokens set revoked = true, updated_at = now() "
-                       "where session_id = $1 and not revoked", session_id)
+    await sessions.raise_to_aal2(conn, session_id, factor_id)
     refresh = tokens.new_refresh_token()
     await sessions.insert_refresh(conn, caller.user["id"], session_id, refresh, parent=None)
     await audit.record(conn, caller.user, "verification_attempted", "factor", ip, {"factor_id": str(factor_id)})
@@ -140,9 +128,8 @@ async def unenroll(req: AuthRequest) -> Response:
         factor = await _owned_factor(conn, caller, factor_id)
         if factor["status"] == "verified" and await _session_aal(conn, caller) != "aal2":
             raise errors.error(422, errors.INSUFFICIENT_AAL, "AAL2 required to unenroll verified factor")
-        await conn.execute("delete from auth.mfa_factors where id = $1", factor_id)
-        await conn.execute("update auth.sessions set aal = 'aal1', factor_id = null where user_id = $1 "
-                           "and factor_id = $2", caller.user["id"], factor_id)
+        await factors.delete(conn, factor_id, caller.user["id"])
+        await sessions.drop_factor(conn, caller.user["id"], factor_id)
         await audit.record(conn, caller.user, "factor_deleted", "factor", req.ip, {"factor_id": str(factor_id)})
         return {"id": str(factor_id)}
     return json_response(await txn.run(req.state.pool, work))

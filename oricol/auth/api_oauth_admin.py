@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import uuid
 from typing import Any, Awaitable, Callable
-from urllib.parse import urlencode
 
 import asyncpg
 from starlette.responses import Response
 
 from . import current, errors, txn
 from . import oauth_server_clients as clients
-from .http import AuthRequest, json_response, no_content
+from .http import AuthRequest, json_response, no_content, paged_response
 
 Handler = Callable[[AuthRequest], Awaitable[Response]]
 
@@ -77,18 +76,11 @@ async def list_clients(req: AuthRequest) -> Response:
         raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
 
     async def work(conn: asyncpg.Connection) -> tuple[list[dict[str, Any]], int]:
-        total = await conn.fetchval("select count(*) from auth.oauth_clients where deleted_at is null")
-        rows = await conn.fetch("select * from auth.oauth_clients where deleted_at is null "
-                                "order by created_at desc, id limit $1 offset $2", per_page, (page - 1) * per_page)
+        rows, total = await clients.page(conn, per_page, (page - 1) * per_page)
         return [clients.client_json(row) for row in rows], total
     listed, total = await txn.run(req.state.pool, work)
-    last = max(1, -(-total // per_page))
-    links = []
-    if page < last:
-        links.append(f'</admin/oauth/clients?{urlencode({"page": page + 1, "per_page": per_page})}>; rel="next"')
-    links.append(f'</admin/oauth/clients?{urlencode({"page": last, "per_page": per_page})}>; rel="last"')
-    return json_response({"clients": listed, "aud": req.state.config.jwt_aud},
-                         headers={"x-total-count": str(total), "link": ", ".join(links)})
+    return paged_response("/admin/oauth/clients", "clients", listed, total, page, per_page,
+                          aud=req.state.config.jwt_aud)
 
 
 async def get_client(req: AuthRequest) -> Response:
@@ -143,11 +135,7 @@ async def update_client(req: AuthRequest) -> Response:
         row = await clients.find(conn, client_id, for_update=True)
         if row is None:
             raise _not_found()
-        changes = _changes(body, row["client_type"])
-        # Column names come from UPDATABLE, never from the request; the values are parameters.
-        assignments = ", ".join(f"{column} = ${index}" for index, column in enumerate(changes, start=2))
-        row = await conn.fetchrow(f"update auth.oauth_clients set {assignments}, updated_at = now() "
-                                  "where id = $1 returning *", client_id, *changes.values())
+        row = await clients.update(conn, client_id, _changes(body, row["client_type"]))
         return clients.client_json(row)
     return json_response(await txn.run(req.state.pool, work))
 
@@ -158,9 +146,7 @@ async def delete_client(req: AuthRequest) -> Response:
     client_id = _path_client_id(req)
 
     async def work(conn: asyncpg.Connection) -> None:
-        deleted = await conn.fetchval("update auth.oauth_clients set deleted_at = now(), updated_at = now() "
-                                      "where id = $1 and deleted_at is null returning id", client_id)
-        if deleted is None:
+        if not await clients.soft_delete(conn, client_id):
             raise _not_found()
     await txn.run(req.state.pool, work)
     return no_content()
@@ -177,8 +163,7 @@ async def regenerate_secret(req: AuthRequest) -> Response:
         if row["client_type"] != clients.CONFIDENTIAL:
             raise errors.validation("Cannot regenerate secret for public client")
         secret = clients.new_secret()
-        row = await conn.fetchrow("update auth.oauth_clients set client_secret_hash = $2, updated_at = now() "
-                                  "where id = $1 returning *", client_id, clients.hash_secret(secret))
+        row = await clients.set_secret_hash(conn, client_id, clients.hash_secret(secret))
         return clients.client_json(row, secret)
     return json_response(await txn.run(req.state.pool, work))
 

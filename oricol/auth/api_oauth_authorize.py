@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from . import audit, current, errors, redirects, txn, users
 from . import oauth_server_clients as clients
 from . import oauth_server_flow as flow
+from . import oauth_server_sessions as issued
 from .api_oauth_admin import when_enabled
 from .http import AuthRequest, json_response, no_content
 
@@ -78,12 +79,12 @@ async def authorization_details(req: AuthRequest) -> Response:
         if row["status"] != "pending":
             raise errors.validation("authorization request cannot be processed")
         if row["user_id"] is None:
-            await conn.execute("update auth.oauth_authorizations set user_id = $2 where id = $1", row["id"], user["id"])
+            await flow.set_user(conn, row, user["id"])
             if await flow.consent_covers(conn, user["id"], row["client_id"], row["scope"]):
                 return {"redirect_url": flow.success_url(row, await flow.approve(conn, row))}
         elif row["user_id"] != user["id"]:
             raise flow.not_found()
-        client = await conn.fetchrow("select * from auth.oauth_clients where id = $1", row["client_id"])
+        client = await clients.find_any(conn, row["client_id"])
         if client is None:
             raise flow.not_found()
         return flow.details_json(row, clients.summary_json(client), user)
@@ -115,18 +116,10 @@ async def consent(req: AuthRequest) -> Response:
     return json_response(await txn.run(req.state.pool, work))
 
 
-GRANTS = """
-select c.*, s.scopes, s.granted_at from auth.oauth_consents s
-join auth.oauth_clients c on c.id = s.client_id and c.deleted_at is null
-where s.user_id = $1 and s.revoked_at is null
-order by s.granted_at desc
-"""
-
-
 async def list_grants(req: AuthRequest) -> Response:
     async with req.state.pool.acquire() as conn:
         caller = await current.load(req, conn)
-        rows = await conn.fetch(GRANTS, caller.user["id"])
+        rows = await flow.grants(conn, caller.user["id"])
     return json_response([{"client": clients.summary_json(row), "scopes": flow.parse_scopes(row["scopes"]),
                            "granted_at": users.timestamp(row["granted_at"])} for row in rows])
 
@@ -142,13 +135,9 @@ async def revoke_grant(req: AuthRequest) -> Response:
 
     async def work(conn: asyncpg.Connection) -> None:
         caller = await current.load(req, conn)
-        revoked = await conn.fetchval("update auth.oauth_consents set revoked_at = now() where user_id = $1 "
-                                      "and client_id = $2 and revoked_at is null returning id",
-                                      caller.user["id"], client_id)
-        if revoked is None:
+        if not await flow.revoke_consent(conn, caller.user["id"], client_id):
             raise errors.error(404, "oauth_consent_not_found", "No active grant found for this client")
-        await conn.execute("delete from auth.sessions where user_id = $1 and oauth_client_id = $2",
-                           caller.user["id"], client_id)
+        await issued.end_for_client(conn, caller.user["id"], client_id)
         await audit.record(conn, caller.user, "token_revoked", "token", req.ip,
                            {"oauth_client_id": str(client_id), "action": "revoke_oauth_grant"})
     await txn.run(req.state.pool, work)

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from . import current, errors, sessions, tokens, txn, users
 from . import oauth_server_clients as clients
+from . import oauth_server_flow as flow
 from . import oauth_server_sessions as issued
 from .api_oauth_admin import when_enabled
 from .http import AuthRequest, json_response
@@ -102,10 +103,7 @@ async def _code_grant(req: AuthRequest, body: dict[str, Any], client: asyncpg.Re
         raise errors.oauth_error("invalid_request", "code is required for authorization_code grant")
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        # Locked, then deleted in the same transaction: a code is exchanged at most once.
-        row = await conn.fetchrow("select *, expires_at < now() as expired from auth.oauth_authorizations "
-                                  "where authorization_code = $1 and status = 'approved' for update",
-                                  tokens.stored_hash(code))
+        row = await flow.approved_for_update(conn, code)
         if row is None:
             raise errors.oauth_error("invalid_grant", "Invalid authorization code")
         if row["expired"]:
@@ -125,7 +123,7 @@ async def _code_grant(req: AuthRequest, body: dict[str, Any], client: asyncpg.Re
             raise errors.oauth_error("access_denied", "User is banned")
         session = await issued.issue(conn, req.state, user, client["id"], row["scope"], req.ip,
                                      req.request.headers.get("user-agent"))
-        await conn.execute("delete from auth.oauth_authorizations where id = $1", row["id"])
+        await flow.remove(conn, row)
         answer = issued.token_response(session)
         id_token = issued.id_token(req.state, await users.by_id(conn, user["id"]), client["id"], row["scope"],
                                    row["nonce"])
@@ -150,9 +148,7 @@ async def userinfo(req: AuthRequest) -> Response:
         caller = await current.load(req, conn)
         scope = None
         if caller.session_id is not None:
-            row = await conn.fetchrow("select oauth_client_id, scopes from auth.sessions where id = $1",
-                                      caller.session_id)
-            scope = (row["scopes"] or "") if row and row["oauth_client_id"] else None
+            scope = await issued.scope_of(conn, caller.session_id)
     return json_response(issued.userinfo(caller.user, scope))
 
 

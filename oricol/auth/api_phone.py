@@ -213,8 +213,7 @@ async def change_phone(req: AuthRequest, conn: asyncpg.Connection, user: asyncpg
     if await phones.is_taken(conn, phone, state.config.jwt_aud):
         raise errors.error(422, "phone_exists", "A user with this phone number has already been registered")
     if state.config.sms.autoconfirm:
-        user = await conn.fetchrow("update auth.users set phone_change = $2 where id = $1 returning *",
-                                   user["id"], phone)
+        user = await phones.set_change(conn, user["id"], phone)
         await audit.record(conn, user, "user_modified", "user", req.ip, {})
         return await phones.confirm_change(conn, user)
     await phone_otp.send(conn, state, user, phone, "phone_change", req.ip)

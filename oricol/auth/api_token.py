@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 from starlette.responses import Response
 
-from . import api_disabled, api_phone, audit, current, errors, sessions, tokens, txn, users
+from . import api_disabled, api_phone, audit, current, errors, flows, sessions, tokens, txn, users
 from .http import AuthRequest, json_response, no_content
 from .id_token_grant import grant as id_token_grant
 
@@ -66,7 +66,7 @@ async def pkce_grant(req: AuthRequest) -> dict[str, Any]:
         raise errors.validation("invalid request: both auth code and code verifier should be non-empty")
 
     async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        flow = await conn.fetchrow("delete from auth.flow_state where auth_code = $1 returning *", code)
+        flow = await flows.take(conn, code)
         if flow is None or flow["user_id"] is None:
             raise errors.error(404, errors.FLOW_STATE_NOT_FOUND, "invalid flow state, no valid flow state found")
         issued = flow["auth_code_issued_at"] or flow["created_at"]

@@ -45,8 +45,7 @@ async def update_user(req: AuthRequest) -> Response:
         user = caller.user
         if body.get("data") is not None:
             merged = merge_metadata(user["raw_user_meta_data"], api_signup.metadata(body))
-            user = await conn.fetchrow("update auth.users set raw_user_meta_data = $2, updated_at = now() "
-                                       "where id = $1 returning *", user["id"], merged)
+            user = await users.set_column(conn, user["id"], "raw_user_meta_data", merged)
         if password:
             user = await _change_password(req, conn, caller, user, password, new_hash, body.get("nonce"))
         if body.get("email"):
@@ -70,8 +69,7 @@ async def _change_password(req: AuthRequest, conn: asyncpg.Connection, caller: c
             await otp.consume_code(conn, state, user["email"], str(nonce), ("reauthentication_token",))
         except Exception:
             raise errors.error(400, errors.REAUTHENTICATION_NOT_VALID, "Requested nonce is invalid") from None
-    user = await conn.fetchrow("update auth.users set encrypted_password = $2, updated_at = now() "
-                               "where id = $1 returning *", user["id"], new_hash)
+    user = await users.set_column(conn, user["id"], "encrypted_password", new_hash)
     # A new password signs out every other session, as GoTrue does.
     await sessions.revoke(conn, user["id"], caller.session_id, "others")
     await audit.record(conn, user, "user_updated_password", "user", req.ip, {})
@@ -86,10 +84,8 @@ async def _request_email_change(req: AuthRequest, conn: asyncpg.Connection, user
     taken = await users.by_email(conn, new_email)
     if taken is not None and taken["id"] != user["id"]:
         raise errors.error(422, errors.EMAIL_EXISTS, "A user with this email address has already been registered")
-    user = await conn.fetchrow("update auth.users set email_change = $2, email_change_confirm_status = 0, "
-                               "updated_at = now() where id = $1 returning *", user["id"], new_email)
-    await conn.execute("delete from auth.one_time_tokens where user_id = $1 and token_type in "
-                       "('email_change_token_new', 'email_change_token_current')", user["id"])
+    user = await users.request_email_change(conn, user["id"], new_email)
+    await otp.forget(conn, user["id"], ("email_change_token_new", "email_change_token_current"))
     pkce = await flows.start(conn, body, user["id"], "email_change")
     extra = {"NewEmail": new_email}
     await flows.send_link(conn, state, user, kind="email_change", token_type="email_change_token_new",

@@ -118,24 +118,12 @@ async def _change_email(conn: asyncpg.Connection, user: asyncpg.Record, token_ty
     if not user["email_change"]:
         raise errors.otp_invalid()
     other = "email_change_token_current" if token_type == "email_change_token_new" else "email_change_token_new"
-    pending = await conn.fetchval(
-        "select exists(select 1 from auth.one_time_tokens where user_id = $1 and token_type = $2)", user["id"], other)
-    if pending:
-        await conn.execute("update auth.users set email_change_confirm_status = 1, updated_at = now() where id = $1",
-                           user["id"])
+    if await otp.outstanding(conn, user["id"], other):
+        await users.email_change_half_confirmed(conn, user["id"])
         return None
     new_email = user["email_change"]
     try:
-        changed = await conn.fetchrow(
-            "update auth.users set email = email_change, email_change = '', email_change_token_new = '', "
-            "email_change_token_current = '', email_change_confirm_status = 0, "
-            "email_confirmed_at = coalesce(email_confirmed_at, now()), is_anonymous = false, updated_at = now() "
-            "where id = $1 returning *", user["id"])
+        return await users.apply_email_change(conn, user["id"], new_email)
     except asyncpg.UniqueViolationError:
         raise errors.error(422, errors.EMAIL_EXISTS,
                            "A user with this email address has already been registered") from None
-    await conn.execute("insert into auth.identities (provider_id, user_id, identity_data, provider) "
-                       "values ($1, $2, $3, 'email') on conflict (provider_id, provider) do update set "
-                       "identity_data = excluded.identity_data, updated_at = now()",
-                       str(user["id"]), user["id"], users.identity_data(user["id"], new_email, True))
-    return changed

@@ -83,3 +83,26 @@ async def send_link(conn: asyncpg.Connection, state: Any, user: asyncpg.Record, 
         await mails.send(state, kind, to, values)
     return {"action_link": url, "email_otp": code, "hashed_token": hashed, "verification_type": verify_type,
             "redirect_to": redirect_to}
+
+
+async def external_for_update(conn: asyncpg.Connection, flow_state_id: str | None) -> asyncpg.Record | None:
+    """A third-party sign-in's flow, locked while its callback finishes it; None when there is no such flow
+    (or the id a state names is not one)."""
+    try:
+        return await conn.fetchrow("select * from auth.flow_state where id = $1::uuid for update", flow_state_id)
+    except (asyncpg.DataError, ValueError):
+        return None
+
+
+async def issue_external_code(conn: asyncpg.Connection, flow_id: uuid.UUID, user_id: uuid.UUID,
+                              provider_access_token: str | None, provider_refresh_token: str | None) -> str:
+    """The flow finished by the callback: its user, the provider's tokens, and its auth code, now issued."""
+    return await conn.fetchval(
+        "update auth.flow_state set user_id = $2, provider_access_token = $3, provider_refresh_token = $4, "
+        "auth_code_issued_at = now(), updated_at = now() where id = $1 returning auth_code",
+        flow_id, user_id, provider_access_token, provider_refresh_token)
+
+
+async def take(conn: asyncpg.Connection, auth_code: str) -> asyncpg.Record | None:
+    """The flow of an auth code, removed as it is read: a code is traded at most once."""
+    return await conn.fetchrow("delete from auth.flow_state where auth_code = $1 returning *", auth_code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
+from urllib.parse import urlencode
 
 import orjson
 from starlette.requests import Request
@@ -26,6 +27,18 @@ log = logging.getLogger("oricol.auth")
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
+
+
+def paged_response(path: str, key: str, rows: list[Any], total: int, page: int, per_page: int, *,
+                   aud: str) -> Response:
+    """One page of an admin listing as GoTrue answers /admin/users: `{key: rows, aud}`, the total in
+    `x-total-count`, and a `link` header to the next page (while there is one) and the last."""
+    last = max(1, -(-total // per_page))
+    links = []
+    if page < last:
+        links.append(f'<{path}?{urlencode({"page": page + 1, "per_page": per_page})}>; rel="next"')
+    links.append(f'<{path}?{urlencode({"page": last, "per_page": per_page})}>; rel="last"')
+    return json_response({key: rows, "aud": aud}, headers={"x-total-count": str(total), "link": ", ".join(links)})
 
 
 def no_content() -> Response:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
+from oricol.sql import ident, join, param, raw, render
+
 from . import errors, users
 
 PUBLIC, CONFIDENTIAL = "public", "confidential"
@@ -198,6 +200,48 @@ async def find(conn: asyncpg.Connection, client_id: uuid.UUID, *, for_update: bo
     lock = " for update" if for_update else ""
     return await conn.fetchrow("select * from auth.oauth_clients where id = $1 and deleted_at is null" + lock,
                                client_id)
+
+
+async def page(conn: asyncpg.Connection, limit: int, offset: int) -> tuple[list[asyncpg.Record], int]:
+    """One page of the clients not deleted, newest first, and how many there are in all."""
+    total = await conn.fetchval("select count(*) from auth.oauth_clients where deleted_at is null")
+    rows = await conn.fetch("select * from auth.oauth_clients where deleted_at is null "
+                            "order by created_at desc, id limit $1 offset $2", limit, offset)
+    return rows, total
+
+
+# The columns an update may name (the admin API's UPDATABLE fields, stored as text).
+UPDATABLE_COLUMNS = frozenset({"redirect_uris", "grant_types", "client_name", "client_uri", "logo_uri",
+                               "token_endpoint_auth_method"})
+
+
+async def update(conn: asyncpg.Connection, client_id: uuid.UUID, changes: dict[str, Any]) -> asyncpg.Record:
+    """The client with `changes` (column -> value) applied; the columns are ours, the values parameters."""
+    unknown = set(changes) - UPDATABLE_COLUMNS
+    if unknown:
+        raise ValueError(f"auth.oauth_clients columns not updatable: {sorted(unknown)}")
+    assignments = [ident(column) + raw(" = ") + param(value) for column, value in changes.items()]
+    text, args = render(raw("update auth.oauth_clients set ") + join(", ", assignments)
+                        + raw(", updated_at = now() where id = ") + param(client_id) + raw(" returning *"))
+    return await conn.fetchrow(text, *args)
+
+
+async def soft_delete(conn: asyncpg.Connection, client_id: uuid.UUID) -> bool:
+    """As GoTrue's delete: the row stays, the client can no longer authorize or refresh. False when
+    there was no such client (or it was deleted already)."""
+    deleted = await conn.fetchval("update auth.oauth_clients set deleted_at = now(), updated_at = now() "
+                                  "where id = $1 and deleted_at is null returning id", client_id)
+    return deleted is not None
+
+
+async def set_secret_hash(conn: asyncpg.Connection, client_id: uuid.UUID, secret_hash: str) -> asyncpg.Record:
+    return await conn.fetchrow("update auth.oauth_clients set client_secret_hash = $2, updated_at = now() "
+                               "where id = $1 returning *", client_id, secret_hash)
+
+
+async def find_any(conn: asyncpg.Connection, client_id: uuid.UUID) -> asyncpg.Record | None:
+    """The client, deleted or not (a pending request may outlive its client's deletion)."""
+    return await conn.fetchrow("select * from auth.oauth_clients where id = $1", client_id)
 
 
 def parse_id(text: Any) -> uuid.UUID | None:

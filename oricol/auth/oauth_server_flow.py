@@ -141,3 +141,40 @@ def details_json(row: asyncpg.Record, client: dict[str, Any], user: asyncpg.Reco
         user_part["email"] = user["email"]
     return {"authorization_id": row["authorization_id"], "redirect_uri": row["redirect_uri"], "client": client,
             "user": user_part, "scope": row["scope"]}
+
+
+async def set_user(conn: asyncpg.Connection, row: asyncpg.Record, user_id: uuid.UUID) -> None:
+    """The pending request claimed by the first signed-in user who reads it."""
+    await conn.execute("update auth.oauth_authorizations set user_id = $2 where id = $1", row["id"], user_id)
+
+
+async def approved_for_update(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:
+    """The approved request of a code (with `expired`), locked: its exchange and removal happen in one
+    transaction, so a code is exchanged at most once."""
+    return await conn.fetchrow("select *, expires_at < now() as expired from auth.oauth_authorizations "
+                               "where authorization_code = $1 and status = 'approved' for update",
+                               tokens.stored_hash(code))
+
+
+async def remove(conn: asyncpg.Connection, row: asyncpg.Record) -> None:
+    await conn.execute("delete from auth.oauth_authorizations where id = $1", row["id"])
+
+
+GRANTS = """
+select c.*, s.scopes, s.granted_at from auth.oauth_consents s
+join auth.oauth_clients c on c.id = s.client_id and c.deleted_at is null
+where s.user_id = $1 and s.revoked_at is null
+order by s.granted_at desc
+"""
+
+
+async def grants(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[asyncpg.Record]:
+    """The user's standing consents, newest first: each client's row with `scopes` and `granted_at`."""
+    return await conn.fetch(GRANTS, user_id)
+
+
+async def revoke_consent(conn: asyncpg.Connection, user_id: uuid.UUID, client_id: uuid.UUID) -> bool:
+    """False when the user had no standing consent for the client."""
+    revoked = await conn.fetchval("update auth.oauth_consents set revoked_at = now() where user_id = $1 "
+                                  "and client_id = $2 and revoked_at is null returning id", user_id, client_id)
+    return revoked is not None

@@ -107,3 +107,13 @@ def userinfo(user: asyncpg.Record, scope: str | None) -> dict[str, Any]:
             info["phone_verified"] = True
     return info
 
+
+async def end_for_client(conn: asyncpg.Connection, user_id: uuid.UUID, client_id: uuid.UUID) -> None:
+    """Every session the client holds for the user ends (their refresh tokens with them)."""
+    await conn.execute("delete from auth.sessions where user_id = $1 and oauth_client_id = $2", user_id, client_id)
+
+
+async def scope_of(conn: asyncpg.Connection, session_id: uuid.UUID) -> str | None:
+    """The scopes granted to a client's session; None for a session that is not a client's."""
+    row = await conn.fetchrow("select oauth_client_id, scopes from auth.sessions where id = $1", session_id)
+    return (row["scopes"] or "") if row and row["oauth_client_id"] else None

@@ -6,6 +6,7 @@ Only sha256(link hash) is stored, so neither can be read back from the database.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import asyncpg
@@ -70,3 +71,15 @@ async def consume(conn: asyncpg.Connection, state: Any, hashed: str, token_types
 async def consume_code(conn: asyncpg.Connection, state: Any, email: str, code: str,
                        token_types: tuple[str, ...]) -> tuple[asyncpg.Record, str, str]:
     return await consume(conn, state, tokens.link_hash(email, code.strip()), token_types, email=email)
+
+
+async def outstanding(conn: asyncpg.Connection, user_id: uuid.UUID, token_type: str) -> bool:
+    """Whether the user holds an unspent token of this type."""
+    return await conn.fetchval(
+        "select exists(select 1 from auth.one_time_tokens where user_id = $1 and token_type = $2)", user_id, token_type)
+
+
+async def forget(conn: asyncpg.Connection, user_id: uuid.UUID, token_types: tuple[str, ...]) -> None:
+    """The user's unspent tokens of these types, spent for nothing (a flow that starts over)."""
+    await conn.execute("delete from auth.one_time_tokens where user_id = $1 "
+                       "and token_type = any($2::auth.one_time_token_type[])", user_id, list(token_types))

@@ -136,3 +136,14 @@ def obfuscated_user(phone: str, data: dict[str, Any], aud: str) -> dict[str, Any
     return {"id": str(uuid.uuid4()), "aud": aud, "role": "", "email": "", "phone": phone,
             "confirmation_sent_at": now, "app_metadata": {"provider": "phone", "providers": ["phone"]},
             "user_metadata": data, "identities": [], "created_at": now, "updated_at": now, "is_anonymous": False}
+
+
+async def remove(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    """The user's number gone (its phone identity was unlinked)."""
+    await conn.execute("update auth.users set phone = null, phone_confirmed_at = null, updated_at = now() "
+                       "where id = $1", user_id)
+
+
+async def set_change(conn: asyncpg.Connection, user_id: uuid.UUID, phone: str) -> asyncpg.Record:
+    """A change to `phone` recorded as pending (confirm_change applies it)."""
+    return await conn.fetchrow("update auth.users set phone_change = $2 where id = $1 returning *", user_id, phone)

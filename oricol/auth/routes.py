@@ -1,4 +1,7 @@
-"""The route table of the auth service, in one place (as GoTrue's api.go)."""
+"""The route table of the auth service, in one place (as GoTrue's api.go): `ROUTES`, rows of (path,
+methods, handler), paths relative to /auth/v1. Endpoint groups kept in their own modules (SSO, the OAuth
+2.1 server, identity linking) bring their rows as their own `ROUTES`. `starlette_routes` binds each
+handler to the service's state."""
 from __future__ import annotations
 
 from starlette.routing import Route
@@ -22,7 +25,7 @@ from . import (
 from .http import endpoint
 from .state import AuthState
 
-TABLE = (
+ROUTES = (
     ("/health", ("GET",), api_meta.health),
     ("/settings", ("GET",), api_meta.settings),
     ("/.well-known/jwks.json", ("GET",), api_meta.jwks),
@@ -53,11 +56,11 @@ TABLE = (
     ("/admin/users/{user_id}/factors", ("GET",), api_admin.list_factors),
     ("/admin/users/{user_id}/factors/{factor_id}", ("DELETE",), api_admin.delete_factor),
     ("/admin/generate_link", ("POST",), api_admin.generate_link),
-) + api_disabled.SSO_ROUTES
-TABLE += api_oauth_admin.ROUTES + api_oauth_authorize.ROUTES + api_oauth_token.ROUTES  # the OAuth 2.1 server
+) + api_disabled.ROUTES  # SAML single sign-on, answered as turned off
+ROUTES += api_oauth_admin.ROUTES + api_oauth_authorize.ROUTES + api_oauth_token.ROUTES  # the OAuth 2.1 server
 
-TABLE += api_identities.ROUTES  # manual identity linking (linkIdentity, unlinkIdentity)
+ROUTES += api_identities.ROUTES  # manual identity linking (linkIdentity, unlinkIdentity)
 
 
-def routes(state: AuthState, extra: tuple = ()) -> list[Route]:
-    return [Route(path, endpoint(state, handler), methods=list(methods)) for path, methods, handler in TABLE + extra]
+def starlette_routes(state: AuthState) -> list[Route]:
+    return [Route(path, endpoint(state, handler), methods=list(methods)) for path, methods, handler in ROUTES]

@@ -14,7 +14,7 @@ from oricol.service import Platform, Service
 from . import errors
 from .limits import Limiter, RedisCounters
 from .passwords import PasswordHasher
-from .routes import routes
+from .routes import starlette_routes
 from .sms import sender_for
 from .state import AuthState
 from .tokens import Signer
@@ -29,7 +29,7 @@ def create(platform: Platform, mailer: Mailer) -> Service:
                       signer=Signer(platform.config.core.jwt_secret, key),
                       limiter=Limiter(config.rate_limits, counters), hasher=hasher,
                       sms=sender_for(config.sms.hook))
-    app = Starlette(routes=routes(state), exception_handlers={HTTPException: _http_error})
+    app = Starlette(routes=starlette_routes(state), exception_handlers={HTTPException: _http_error})
 
     async def stop() -> None:
         hasher.close()

@@ -212,3 +212,24 @@ async def revoke(conn: asyncpg.Connection, user_id: uuid.UUID, session_id: uuid.
                            user_id, session_id)
     else:
         await conn.execute("delete from auth.sessions where user_id = $1", user_id)
+
+
+async def aal(conn: asyncpg.Connection, session_id: uuid.UUID) -> str | None:
+    """The session's assurance level (None for a session that is gone)."""
+    return await conn.fetchval("select aal from auth.sessions where id = $1", session_id)
+
+
+async def raise_to_aal2(conn: asyncpg.Connection, session_id: uuid.UUID, factor_id: uuid.UUID) -> None:
+    """The session verified a second factor: aal2, `totp` in its amr, and its refresh tokens revoked (the
+    caller issues a fresh one, so a token stolen before the upgrade cannot refresh into aal2)."""
+    await conn.execute("update auth.sessions set aal = 'aal2', factor_id = $2, updated_at = now() where id = $1",
+                       session_id, factor_id)
+    await add_amr(conn, session_id, "totp")
+    await conn.execute("update auth.refresh_tokens set revoked = true, updated_at = now() "
+                       "where session_id = $1 and not revoked", session_id)
+
+
+async def drop_factor(conn: asyncpg.Connection, user_id: uuid.UUID, factor_id: uuid.UUID) -> None:
+    """A factor is gone: the sessions that relied on it fall back to aal1, as GoTrue does."""
+    await conn.execute("update auth.sessions set aal = 'aal1', factor_id = null where user_id = $1 "
+                       "and factor_id = $2", user_id, factor_id)

@@ -8,6 +8,8 @@ from typing import Any
 
 import asyncpg
 
+from oricol.sql import ident, param, raw, render
+
 from . import errors
 
 INSTANCE_ID = uuid.UUID(int=0)
@@ -173,3 +175,110 @@ async def confirm_email(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg
 async def touch_sign_in(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record:
     return await conn.fetchrow(
         "update auth.users set last_sign_in_at = now(), updated_at = now() where id = $1 returning *", user_id)
+
+
+async def page(conn: asyncpg.Connection, limit: int, offset: int) -> tuple[list[asyncpg.Record], int]:
+    """One page of the users not deleted, newest first, and how many there are in all."""
+    total = await conn.fetchval("select count(*) from auth.users where deleted_at is null")
+    rows = await conn.fetch("select * from auth.users where deleted_at is null order by created_at desc, id "
+                            "limit $1 offset $2", limit, offset)
+    return rows, total
+
+
+# The columns the admin API sets as given (after its own checks); `set_column` takes no other name.
+SETTABLE = frozenset({"encrypted_password", "raw_user_meta_data", "raw_app_meta_data", "role", "banned_until"})
+
+
+async def set_column(conn: asyncpg.Connection, user_id: uuid.UUID, column: str, value: Any) -> asyncpg.Record:
+    if column not in SETTABLE:
+        raise ValueError(f"auth.users.{column} is not set directly")
+    text, args = render(raw("update auth.users set ") + ident(column) + raw(" = ") + param(value)
+                        + raw(", updated_at = now() where id = ") + param(user_id) + raw(" returning *"))
+    return await conn.fetchrow(text, *args)
+
+
+async def set_email(conn: asyncpg.Connection, user_id: uuid.UUID, email: str) -> asyncpg.Record:
+    """The address replaced at once (no pending change kept), its email identity written to match."""
+    changed = await conn.fetchrow("update auth.users set email = $2, email_change = '', updated_at = now() "
+                                  "where id = $1 returning *", user_id, email)
+    await conn.execute("insert into auth.identities (provider_id, user_id, identity_data, provider) values "
+                       "($1, $2, $3, 'email') on conflict (provider_id, provider) do update set "
+                       "identity_data = excluded.identity_data, updated_at = now()", str(user_id), user_id,
+                       identity_data(user_id, email, changed["email_confirmed_at"] is not None))
+    return changed
+
+
+async def start_email_change(conn: asyncpg.Connection, user_id: uuid.UUID, new_email: str) -> asyncpg.Record:
+    """A change to `new_email` recorded as just sent and not yet confirmed by either address."""
+    return await conn.fetchrow("update auth.users set email_change = $2, email_change_sent_at = now(), "
+                               "email_change_confirm_status = 0, updated_at = now() where id = $1 returning *",
+                               user_id, new_email)
+
+
+async def soft_delete(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    """GoTrue's soft delete: the row stays (for foreign keys) but can never sign in again."""
+    await conn.execute(
+        "update auth.users set deleted_at = now(), email = null, phone = null, encrypted_password = '', "
+        "email_change = '', raw_user_meta_data = '{}', updated_at = now() where id = $1", user_id)
+    await conn.execute("delete from auth.identities where user_id = $1", user_id)
+    await conn.execute("delete from auth.sessions where user_id = $1", user_id)
+
+
+async def delete(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    await conn.execute("delete from auth.users where id = $1", user_id)
+
+
+async def for_update(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record:
+    """The user, locked for the rest of the transaction."""
+    return await conn.fetchrow("select * from auth.users where id = $1 for update", user_id)
+
+
+async def identities(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(SELECT_IDENTITIES, user_id)
+
+
+async def delete_identity(conn: asyncpg.Connection, identity_id: uuid.UUID) -> None:
+    await conn.execute("delete from auth.identities where id = $1", identity_id)
+
+
+async def identity_addresses(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[asyncpg.Record]:
+    """The user's identities' addresses (`email`, `verified`), best first: with an address, verified,
+    oldest (GoTrue's order for UpdateUserEmailFromIdentities)."""
+    return await conn.fetch(
+        "select email, coalesce((identity_data->>'email_verified')::boolean, false) as verified "
+        "from auth.identities where user_id = $1 order by (email is null), 2 desc, created_at, id", user_id)
+
+
+async def set_address(conn: asyncpg.Connection, user_id: uuid.UUID, email: str | None, confirmed: bool) -> None:
+    """The user's address (or none), confirmed now unless it already was, or unconfirmed."""
+    await conn.execute(
+        "update auth.users set email = $2, email_confirmed_at = case when $3 then "
+        "coalesce(email_confirmed_at, now()) else null end, updated_at = now() where id = $1",
+        user_id, email, confirmed)
+
+
+async def request_email_change(conn: asyncpg.Connection, user_id: uuid.UUID, new_email: str) -> asyncpg.Record:
+    """A change to `new_email` pending, with neither address's confirmation yet."""
+    return await conn.fetchrow("update auth.users set email_change = $2, email_change_confirm_status = 0, "
+                               "updated_at = now() where id = $1 returning *", user_id, new_email)
+
+
+async def email_change_half_confirmed(conn: asyncpg.Connection, user_id: uuid.UUID) -> None:
+    """One of the two addresses of a secure email change confirmed; the other is still awaited."""
+    await conn.execute("update auth.users set email_change_confirm_status = 1, updated_at = now() where id = $1",
+                       user_id)
+
+
+async def apply_email_change(conn: asyncpg.Connection, user_id: uuid.UUID, new_email: str) -> asyncpg.Record:
+    """The pending address becomes the address, confirmed, with its email identity (a UniqueViolationError
+    when another user took it meanwhile)."""
+    changed = await conn.fetchrow(
+        "update auth.users set email = email_change, email_change = '', email_change_token_new = '', "
+        "email_change_token_current = '', email_change_confirm_status = 0, "
+        "email_confirmed_at = coalesce(email_confirmed_at, now()), is_anonymous = false, updated_at = now() "
+        "where id = $1 returning *", user_id)
+    await conn.execute("insert into auth.identities (provider_id, user_id, identity_data, provider) "
+                       "values ($1, $2, $3, 'email') on conflict (provider_id, provider) do update set "
+                       "identity_data = excluded.identity_data, updated_at = now()",
+                       str(user_id), user_id, identity_data(user_id, new_email, True))
+    return changed

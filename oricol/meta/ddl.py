@@ -44,6 +44,16 @@ def name(value: str) -> Sql:
     return raw(quote_ident(value))
 
 
+def alter(kind: str, old_name: str, clauses: list[Sql], new_name: str | None = None) -> list[Sql]:
+    """`alter <kind> <old_name> <clause>` for each clause, then the rename when the name changes: last,
+    since the statements before it name the object by its old name. `kind` is our own word (`role`)."""
+    this = raw(f"alter {kind} ") + name(old_name)
+    statements = [this + raw(" ") + clause for clause in clauses]
+    if new_name is not None and new_name != old_name:
+        statements.append(this + raw(" rename to ") + name(new_name))
+    return statements
+
+
 def comment_literal(value: str | None) -> Sql:
     return raw("NULL") if value is None else text_literal(value)
 

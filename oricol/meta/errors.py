@@ -2,11 +2,12 @@
 
 postgres-meta answers 404 for a missing object, 400 for a write PostgreSQL refused or bad input, 500 for
 a listing that failed. A failed `/query` carries PostgreSQL's fields beside `error`; that body is built
-in query.py and travels here in `details`.
+in query.py and travels here as a `QueryFailed`, the one error whose body is given whole.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -44,9 +45,16 @@ def rate_limited(retry_after: int) -> ApiError:
     return ApiError(429, "rate_limited", "Too many requests, retry later", headers={"Retry-After": str(retry_after)})
 
 
-def with_body(status: int, body: dict[str, Any]) -> ApiError:
-    """An error whose whole body is given (the /query error with PostgreSQL's fields)."""
-    return ApiError(status, "query", str(body.get("error", "")), details=body)
+@dataclass
+class QueryFailed(ApiError):
+    """A failed /query: postgres-meta answers node-postgres' error object (`error`, PostgreSQL's
+    fields, `formattedError`, ...) as the whole body, so the body travels as it will be sent."""
+
+    wire_body: dict[str, Any] = field(default_factory=dict)
+
+
+def query_failed(status: int, body: dict[str, Any]) -> QueryFailed:
+    return QueryFailed(status, "query", str(body.get("error", "")), wire_body=body)
 
 
 def from_exception(error: Exception, *, listing: bool = False) -> ApiError:
@@ -61,7 +69,7 @@ def from_exception(error: Exception, *, listing: bool = False) -> ApiError:
 
 
 def body(error: ApiError) -> dict[str, Any]:
-    return error.details if isinstance(error.details, dict) else {"error": error.message}
+    return error.wire_body if isinstance(error, QueryFailed) else {"error": error.message}
 
 
 def render(error: ApiError) -> tuple[int, bytes]:

@@ -93,14 +93,9 @@ async def update_publication(request: Request) -> Response:
 
     async def step(conn) -> Response:
         old = await read_one(conn, by_id_query(PUBLICATIONS, publication_id), missing(publication_id))
-        this = raw("alter publication ") + ddl.name(old["name"])
         flags = _flags(body, {operation: old[f"publish_{operation}"] for operation in OPERATIONS})
-        statements = [*_table_changes(old, tables), this + raw(" set ") + _publish(flags)]
-        if owner is not None:
-            statements.append(this + raw(" owner to ") + ddl.name(owner))
-        if name and name != old["name"]:  # last: the statements above name it by its old name
-            statements.append(this + raw(" rename to ") + ddl.name(name))
-        await ddl.run(conn, statements)
+        clauses = [raw("set ") + _publish(flags)] + ([raw("owner to ") + ddl.name(owner)] if owner is not None else [])
+        await ddl.run(conn, _table_changes(old, tables) + ddl.alter("publication", old["name"], clauses, name))
         final = name or old["name"]
         return await answer(conn, by_name(final), f"Cannot find a publication named {final}")
 

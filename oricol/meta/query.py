@@ -59,7 +59,7 @@ async def run_query(request: Request) -> Response:
 def _read_timeout() -> errors.ApiError:
     """postgres-meta's answer when its own wait (PG_QUERY_TIMEOUT_SECS) runs out, unlike a
     statementTimeoutSecs that PostgreSQL enforces (57014, 400)."""
-    return errors.with_body(408, {"error": "Query read timeout", "message": "Query read timeout"})
+    return errors.query_failed(408, {"error": "Query read timeout", "message": "Query read timeout"})
 
 
 async def _run(conn: asyncpg.Connection, statements: list[Statement], parameters: list,
@@ -79,7 +79,7 @@ async def _run(conn: asyncpg.Connection, statements: list[Statement], parameters
         if transaction is not None:
             await transaction.commit()
     except asyncpg.PostgresError as error:
-        raise errors.with_body(400, error_body(error, script, current.offset if current else 0)) from None
+        raise errors.query_failed(400, error_body(error, script, current.offset if current else 0)) from None
     except asyncio.TimeoutError:
         raise _read_timeout() from None
     except asyncpg.InterfaceError as error:
@@ -120,7 +120,7 @@ async def _read_capped(statement, parameters: list, deadline: float | None, cap:
         size += len(values.rows_json(chunk))
         if size > cap:
             message = f"Query result size exceeds the limit of {cap} bytes"
-            raise errors.with_body(400, {"error": message, "code": "RESULT_SIZE_EXCEEDED", "message": message})
+            raise errors.query_failed(400, {"error": message, "code": "RESULT_SIZE_EXCEEDED", "message": message})
         rows.extend(chunk)
         if len(chunk) < CHUNK_ROWS:
             return rows
@@ -141,7 +141,7 @@ def _bind_error(error: asyncpg.InterfaceError, parameters: list) -> errors.ApiEr
     formatted = f"ERROR:  08P01: {message}\n"
     body = {"error": formatted, **fields, "message": message, "formattedError": formatted}
     body["length"] = _length(body)
-    return errors.with_body(400, body)
+    return errors.query_failed(400, body)
 
 
 def error_body(error: asyncpg.PostgresError, script: str, offset: int) -> dict:

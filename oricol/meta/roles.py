@@ -61,8 +61,8 @@ def _config_value(value: str) -> Sql:
     return join(", ", [ddl.text_literal(part.strip()) for part in value.split(",")])
 
 
-def _set(role: str, setting: str, value: str) -> Sql:
-    return raw("alter role ") + ddl.name(role) + raw(" set ") + ddl.name(setting) + raw(" = ") + _config_value(value)
+def _set(setting: str, value: str) -> Sql:
+    return raw("set ") + ddl.name(setting) + raw(" = ") + _config_value(value)
 
 
 @http.endpoint()
@@ -76,7 +76,8 @@ async def create_role(request: Request) -> Response:
             statement = statement + raw(clause) + _roles(names)
     config = body.str_map("config", {})
     # As upstream: an empty setting name or value is skipped.
-    statements = [statement] + [_set(name, key, value) for key, value in config.items() if key and value]
+    settings = [_set(key, value) for key, value in config.items() if key and value]
+    statements = [statement, *ddl.alter("role", name, settings)]
 
     async def step(conn) -> Response:
         await ddl.run(conn, statements)
@@ -86,8 +87,8 @@ async def create_role(request: Request) -> Response:
     return await in_transaction(request, step)
 
 
-def _config_changes(role: str, changes: list[dict]) -> list[Sql]:
-    statements = []
+def _config_clauses(changes: list[dict]) -> list[Sql]:
+    clauses = []
     for change in changes:
         op, path, value = change.get("op"), change.get("path"), change.get("value")
         if op not in CONFIG_OPS:
@@ -95,12 +96,12 @@ def _config_changes(role: str, changes: list[dict]) -> list[Sql]:
         if not isinstance(path, str) or not path:
             raise errors.bad_request(f"Invalid config value {value}")
         if op == "remove":
-            statements.append(raw("alter role ") + ddl.name(role) + raw(" reset ") + ddl.name(path))
+            clauses.append(raw("reset ") + ddl.name(path))
         elif isinstance(value, str) and value:
-            statements.append(_set(role, path, value))
+            clauses.append(_set(path, value))
         else:
             raise errors.invalid("config", "value must be a non-empty string")
-    return statements
+    return clauses
 
 
 @http.endpoint()
@@ -111,13 +112,8 @@ async def update_role(request: Request) -> Response:
 
     async def step(conn) -> Response:
         old = await read_one(conn, by_id_query(ROLES, role_id), missing(role_id))
-        statements = []
-        if options:
-            statements.append(raw("alter role ") + ddl.name(old["name"]) + raw(" with ") + join(" ", options))
-        statements += _config_changes(old["name"], changes)
-        if name is not None and name != old["name"]:  # last: the statements above name the role by its old name
-            statements.append(raw("alter role ") + ddl.name(old["name"]) + raw(" rename to ") + ddl.name(name))
-        await ddl.run(conn, statements)
+        clauses = ([raw("with ") + join(" ", options)] if options else []) + _config_clauses(changes)
+        await ddl.run(conn, ddl.alter("role", old["name"], clauses, name))
         return await answer(conn, by_id_query(ROLES, role_id), missing(role_id))
 
     return await in_transaction(request, step)

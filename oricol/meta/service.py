@@ -16,7 +16,7 @@ from . import errors, sqlfiles
 from .connection import MetaDb
 from .http import error_response
 from .listing import single
-from .routes import routes
+from .routes import ROUTES
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
@@ -28,7 +28,7 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 
 
 def build_app(db: MetaDb) -> Starlette:
-    app = Starlette(routes=routes(), exception_handlers={HTTPException: _http_exception})
+    app = Starlette(routes=ROUTES, exception_handlers={HTTPException: _http_exception})
     app.state.db = db
     return app
 

@@ -15,7 +15,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import AsyncIterator, Awaitable, BinaryIO, Callable
 from urllib.parse import quote
 
 import httpx
@@ -62,24 +62,30 @@ async def _held(backend: Backend) -> set[tuple[str, str]]:
     return {item async for item in backend.inventory()}
 
 
-async def _fetch(http: httpx.AsyncClient, base: str, item: Wanted, staging: Path) -> tuple[Path, int, str]:
-    url = f"{base}/object/authenticated/{quote(item.bucket, safe='')}/{quote(item.name, safe='/')}"
+async def _stage(chunks: AsyncIterator[bytes], staging: Path) -> tuple[Path, int, str]:
+    """The chunks copied to a temporary file in `staging`, with their size and MD5 (hex); the file is
+    removed again when the copy fails."""
     handle, temp = tempfile.mkstemp(dir=staging, prefix="import-")
     digest, size = hashlib.md5(), 0
     try:
         with os.fdopen(handle, "wb") as out:
-            async with http.stream("GET", url) as response:
-                if response.status_code != 200:
-                    await response.aread()
-                    raise RuntimeError(f"the source answered {response.status_code}: {response.text[:200]}")
-                async for chunk in response.aiter_bytes():
-                    out.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
+            async for chunk in chunks:
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
     except BaseException:
         os.unlink(temp)
         raise
     return Path(temp), size, digest.hexdigest()
+
+
+async def _fetch(http: httpx.AsyncClient, base: str, item: Wanted, staging: Path) -> tuple[Path, int, str]:
+    url = f"{base}/object/authenticated/{quote(item.bucket, safe='')}/{quote(item.name, safe='/')}"
+    async with http.stream("GET", url) as response:
+        if response.status_code != 200:
+            await response.aread()
+            raise RuntimeError(f"the source answered {response.status_code}: {response.text[:200]}")
+        return await _stage(response.aiter_bytes(), staging)
 
 
 Fetch = Callable[["Wanted", Path], Awaitable[tuple[Path, int, str]]]
@@ -123,18 +129,13 @@ async def _read_file(folder: Path, item: Wanted, staging: Path) -> tuple[Path, i
         raise RuntimeError("the object's key leaves its bucket's folder")
     if not source.is_file():
         raise RuntimeError(f"no file {source}")
-    handle, temp = tempfile.mkstemp(dir=staging, prefix="import-")
-    digest, size = hashlib.md5(), 0
-    try:
-        with os.fdopen(handle, "wb") as out, source.open("rb") as data:
-            while chunk := data.read(CHUNK):
-                out.write(chunk)
-                digest.update(chunk)
-                size += len(chunk)
-    except BaseException:
-        os.unlink(temp)
-        raise
-    return Path(temp), size, digest.hexdigest()
+    with source.open("rb") as data:
+        return await _stage(_file_chunks(data), staging)
+
+
+async def _file_chunks(data: BinaryIO) -> AsyncIterator[bytes]:
+    while chunk := data.read(CHUNK):
+        yield chunk
 
 
 async def file_objects(items: list[Wanted], backend: Backend, fetch: Fetch, progress: Progress) -> Outcome:

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, unquote
 import orjson
 
 from oricol.db import Caller
+from oricol.errors import request_header
 from oricol.identity import identity_of
 
 from . import errors
@@ -40,9 +41,9 @@ async def broadcast_batch(realtime: "Realtime", scope: dict, body: bytes) -> Non
         realtime.node.broadcast(TOPIC_PREFIX + topic, {"type": "broadcast", "event": event, "payload": payload})
 
 
-async def broadcast_one(realtime: "Realtime", scope: dict, topic: str, event: str, body: bytes,
-                        content_type: str) -> None:
+async def broadcast_one(realtime: "Realtime", scope: dict, body: bytes, topic: str, event: str) -> None:
     caller = _caller(scope)
+    content_type = request_header(scope, b"content-type") or ""
     private = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("private", ["false"])[0] == "true"
     topic, event = unquote(topic), unquote(event)
     payload: Any = bytes(body) if content_type.startswith("application/octet-stream") else _json(body)

@@ -1,5 +1,6 @@
 """The realtime service at /realtime/v1: Phoenix channels over WebSocket (`/websocket`) and the
-broadcast REST endpoints (`/api/broadcast`). Builds the process's node, bus and change feed.
+broadcast REST endpoints (`/api/broadcast`), as its route table (routes.py) says. Builds the process's
+node, bus and change feed.
 
 Errors on the HTTP side render in realtime's one shape (errors.py).
 """
@@ -16,7 +17,7 @@ from oricol.identity import identity_of
 from oricol.service import Platform, Service
 from oricol.websocket import EXTENSION
 
-from . import broadcast_api, errors
+from . import errors, routes
 from .bus import Bus, PostgresBus, RedisBus
 from .changes.feed import ChangeFeed
 from .connection import Connection
@@ -26,7 +27,6 @@ from .node import Node
 from .stats import RealtimeStats
 
 log = logging.getLogger("oricol.realtime")
-_EVENTS_PATH = re.compile(r"^/api/broadcast/([^/]+)/events/([^/]+)$")
 MAX_BODY = 4 * 1024 * 1024
 
 
@@ -68,7 +68,7 @@ def create(platform: Platform) -> Service:
 
 
 async def _websocket(realtime: Realtime, scope: dict, receive: Callable, send: Callable, path: str) -> None:
-    if path.rstrip("/") != "/websocket":
+    if not routes.WEBSOCKET.match(path):
         await send({"type": "websocket.close", "code": 4404, "reason": "no such socket"})
         return
     identity = identity_of(scope)
@@ -91,14 +91,11 @@ async def _http(realtime: Realtime, scope: dict, receive: Callable, send: Callab
         if scope["method"] != "POST" or not path.startswith("/api/broadcast"):
             raise errors.not_found()
         body = await _body(receive)
-        events = _EVENTS_PATH.match(path)
-        if events:
-            content_type = _header(scope, b"content-type")
-            await broadcast_api.broadcast_one(realtime, scope, events.group(1), events.group(2), body, content_type)
-        elif path.rstrip("/") == "/api/broadcast":
-            await broadcast_api.broadcast_batch(realtime, scope, body)
-        else:
+        route = routes.broadcast_route(path)
+        if route is None:
             raise errors.not_found()
+        handler, parts = route
+        await handler(realtime, scope, body, *parts)
         await _respond(send, 202, b"")
     except ApiError as error:
         await errors.render(error).send(send)
@@ -118,13 +115,6 @@ async def _body(receive: Callable) -> bytes:
         if not message.get("more_body"):
             break
     return b"".join(chunks)
-
-
-def _header(scope: dict, name: bytes) -> str:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return value.decode("latin-1")
-    return ""
 
 
 async def _respond(send: Callable, status: int, body: bytes) -> None:

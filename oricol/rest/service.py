@@ -1,4 +1,4 @@
-"""PostgREST v12-compatible API at /rest/v1: the ASGI app, the route table and the schema cache.
+"""PostgREST v12-compatible API at /rest/v1: the ASGI app over the route table (routes.py) and the schema cache.
 
 Per request: parse (request.py, query_params.py) -> plan -> SQL (query.py, mutation.py) ->
 execute -> respond. Every failure is an `ApiError` rendered by `errors.render`; anything
@@ -7,7 +7,7 @@ unexpected is logged and answered as a PostgREST-shaped 500 without a trace.
 from __future__ import annotations
 
 import logging
-from typing import Awaitable, Callable
+from typing import Callable
 
 from oricol.db import unavailable
 from oricol.errors import ApiError
@@ -15,23 +15,15 @@ from oricol.identity import identity_of
 from oricol.jwt import JwtError
 from oricol.service import Platform, Service
 
-from . import errors, openapi, rpc, tables
+from . import errors
 from . import request as request_module
 from .context import Context
 from .reload import SchemaCacheHolder
 from .response import Response
+from .routes import ROUTES
 
 log = logging.getLogger("oricol.rest")
 CACHE_MISSES = (errors.NO_RELATIONSHIP, errors.NO_FUNCTION, errors.NO_TABLE, "42703")
-Handler = Callable[[Context], Awaitable[Response]]
-
-ROUTES: dict[tuple[str, str], Handler] = {
-    ("table", "GET"): tables.read, ("table", "HEAD"): tables.read,
-    ("table", "POST"): tables.write, ("table", "PATCH"): tables.write,
-    ("table", "PUT"): tables.write, ("table", "DELETE"): tables.write,
-    ("rpc", "GET"): rpc.call, ("rpc", "HEAD"): rpc.call, ("rpc", "POST"): rpc.call,
-    ("root", "GET"): openapi.describe, ("root", "HEAD"): openapi.describe,
-}
 
 
 class RestApp:

@@ -19,7 +19,7 @@ from oricol.service import Platform, Service
 from . import errors, tus
 from .context import Context
 from .http import error_response
-from .routes import routes
+from .routes import ROUTES
 
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
@@ -34,7 +34,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def build_app(context: Context) -> Starlette:
-    app = Starlette(routes=routes(), exception_handlers={HTTPException: _http_exception, 500: _server_error})
+    app = Starlette(routes=ROUTES, exception_handlers={HTTPException: _http_exception, 500: _server_error})
     app.state.context = context
     return _StrictUtf8Paths(app)
 

@@ -15,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from oricol.config import Config
+from oricol.errors import ApiError
 
-from . import glance
-from .guard import Guard, Refused, json_response, refused_response
+from . import errors, glance
+from .guard import Guard, json_response
 from .hooks import OpsHooks
 from .logs_read import LogFilter, search
 
@@ -31,8 +32,8 @@ def guarded(handler):
     async def endpoint(self, request: Request) -> Response:
         try:
             await self.guard.request(request)
-        except Refused as refused:
-            return refused_response(refused)
+        except ApiError as refused:
+            return errors.response(refused)
         return await handler(self, request)
     endpoint.__name__ = handler.__name__
     return endpoint

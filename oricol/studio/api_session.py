@@ -10,7 +10,10 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .guard import Guard, Refused, json_response, refused_response
+from oricol.errors import ApiError
+
+from . import errors
+from .guard import Guard, json_response
 from .limits import FailedLogins
 from .sessions import COOKIE, Session, SessionStore, cookie_token
 
@@ -75,9 +78,9 @@ class SessionApi:
     async def logout(self, request: Request) -> Response:
         try:
             await self.guard.request(request)
-        except Refused as refused:
+        except ApiError as refused:
             if refused.status == 403:  # a cross-site form must not be able to sign the operator out
-                return refused_response(refused)
+                return errors.response(refused)
         await self.store.end(cookie_token({"cookie": request.headers.get("cookie", "")}))
         return Response(status_code=204, headers={"set-cookie": self._cookie(request, "", 0),
                                                   "cache-control": "no-store"})
@@ -85,5 +88,5 @@ class SessionApi:
     async def session(self, request: Request) -> Response:
         try:
             return json_response(self._body(await self.guard.request(request)))
-        except Refused as refused:
-            return refused_response(refused)
+        except ApiError as refused:
+            return errors.response(refused)

@@ -1,12 +1,19 @@
 """The Studio console API's one error shape, `{"message": ...}`, never cached (cache-control: no-store)."""
 from __future__ import annotations
 
+from starlette.responses import Response
+
 from oricol.errors import RETRY_AFTER_UNAVAILABLE, ApiError, ErrorResponse, json_error
 
 
-def refused(status: int, message: str) -> ApiError:
-    """The console session check said no (no live session, or a write without its CSRF token)."""
-    return ApiError(status, "session_refused", message)
+def no_session() -> ApiError:
+    """The console session check said no: the request carries no live session cookie."""
+    return ApiError(401, "no_session", "Sign in to the Studio first")
+
+
+def bad_csrf() -> ApiError:
+    """A write with a live session but without that session's CSRF token (a cross-site form, say)."""
+    return ApiError(403, "bad_csrf", "Missing or wrong CSRF token (X-CSRF-Token)")
 
 
 class StudioFormat:
@@ -24,3 +31,10 @@ class StudioFormat:
 
 
 FORMAT = StudioFormat()
+
+
+def response(error: ApiError) -> Response:
+    """An error in Studio's shape as a Starlette response, for the console API's own endpoints."""
+    rendered = FORMAT.render(error, {})
+    return Response(rendered.body, status_code=rendered.status, headers={
+        k.decode("latin-1"): v.decode("latin-1") for k, v in rendered.headers})

@@ -17,19 +17,9 @@ from .sessions import CSRF_HEADER, Session, SessionStore, cookie_token, csrf_ok
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class Refused(Exception):
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
-
-
 def json_response(body, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json",
                     headers={"cache-control": "no-store", **(headers or {})})
-
-
-def refused_response(error: Refused) -> Response:
-    return json_response({"message": error.message}, error.status, error.headers)
 
 
 @dataclass
@@ -37,13 +27,13 @@ class Guard:
     store: SessionStore
 
     async def check(self, method: str, headers: dict[str, str]) -> Session:
-        """The session of a request, or Refused: 401 without a live session, 403 for a write without
+        """The session of a request, or an ApiError: 401 without a live session, 403 for a write without
         the session's CSRF token."""
         session = await self.store.find(cookie_token(headers))
         if session is None:
-            raise Refused(401, "Sign in to the Studio first")
+            raise errors.no_session()
         if method.upper() not in SAFE_METHODS and not csrf_ok(session, headers.get(CSRF_HEADER)):
-            raise Refused(403, "Missing or wrong CSRF token (X-CSRF-Token)")
+            raise errors.bad_csrf()
         return session
 
     async def request(self, request: Request) -> Session:
@@ -54,6 +44,6 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         try:
             await self.check(scope.get("method", "GET"), headers)
-        except Refused as refused:
-            return errors.refused(refused.status, refused.message)
+        except ApiError as refused:
+            return refused
         return None

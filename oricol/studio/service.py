@@ -9,19 +9,20 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from oricol.db import unavailable
 from oricol.errors import ApiError
 from oricol.service import Platform, Service
 from oricol.staticfiles import WEB_DIST, StaticSite
 
+from . import errors
 from .api_ops import OpsApi
 from .api_session import SessionApi
 from .errors import FORMAT
 from .guard import Guard, json_response
 from .hooks import OpsHooks
 from .limits import FailedLogins
+from .routes import routes
 from .sessions import SessionStore
 
 
@@ -36,26 +37,13 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     """What a handler raised, in Studio's shape: a fast 503 while PostgreSQL restarts, else a bare 500."""
-    error = FORMAT.unavailable() if unavailable(exc) else ApiError(500, "unexpected", "An unexpected error occurred")
-    rendered = FORMAT.render(error, request.scope)
-    return Response(rendered.body, status_code=rendered.status, headers={
-        k.decode("latin-1"): v.decode("latin-1") for k, v in rendered.headers})
+    return errors.response(FORMAT.unavailable() if unavailable(exc)
+                           else ApiError(500, "unexpected", "An unexpected error occurred"))
 
 
 def build_app(sessions: SessionApi, ops: OpsApi) -> Starlette:
-    routes = [
-        Route("/api/login", sessions.login, methods=["POST"]),
-        Route("/api/logout", sessions.logout, methods=["POST"]),
-        Route("/api/session", sessions.session, methods=["GET"]),
-        Route("/api/settings", ops.settings, methods=["GET"]),
-        Route("/api/logs", ops.logs, methods=["GET"]),
-        Route("/api/ops/health", ops.health, methods=["GET"]),
-        Route("/api/ops/metrics", ops.metrics, methods=["GET"]),
-        Route("/api/ops/backups", ops.backups, methods=["GET"]),
-        Route("/api/ops/backups", ops.run_backup, methods=["POST"]),
-        Route("/api/ops/backups/{name}/download", ops.download, methods=["GET"]),
-    ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: _http_exception, Exception: _server_error})
+    return Starlette(routes=routes(sessions, ops),
+                     exception_handlers={HTTPException: _http_exception, Exception: _server_error})
 
 
 def create(platform: Platform, hooks: OpsHooks | None = None) -> Service:
