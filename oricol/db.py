@@ -128,11 +128,16 @@ class Database:
     async def connect(cls, admin_url: str, app_password: str, *, pool_size: int = 10,
                       replica_urls: tuple[str, ...] = ()) -> "Database":
         app_url = with_login(admin_url, SERVICE_LOGIN_ROLE, app_password)
-        admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2))
-        app = await create_pool(app_url, min_size=1, max_size=pool_size, server_settings=API_SETTINGS)
+        # application_name says in pg_stat_activity (and bench/startup.py's memory table) whose backend it is.
+        admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2),
+                                  server_settings={"application_name": "oricol admin"})
+        app = await create_pool(app_url, min_size=1, max_size=pool_size,
+                                server_settings={**API_SETTINGS, "application_name": "oricol app"})
         # Replicas are connected lazily (min_size=0) so a replica that is down does not stop the start.
         replicas = tuple([await create_pool(with_login(url, SERVICE_LOGIN_ROLE, app_password), min_size=0,
-                                            max_size=pool_size, server_settings=API_SETTINGS) for url in replica_urls])
+                                            max_size=pool_size,
+                                            server_settings={**API_SETTINGS, "application_name": "oricol app"})
+                          for url in replica_urls])
         return cls(admin=admin, app=app, admin_url=admin_url, app_url=app_url, replicas=replicas)
 
     def read_pool(self) -> asyncpg.Pool:

@@ -51,7 +51,8 @@ class SchemaCacheHolder:
 
     async def _listen(self) -> None:
         try:
-            self._listener = await asyncpg.connect(self.db.admin_url)
+            self._listener = await asyncpg.connect(self.db.admin_url,
+                                                   server_settings={"application_name": "oricol rest schema listener"})
             await self._listener.add_listener(CHANNEL, self._notified)
             self._listener.add_termination_listener(lambda conn: self._lost())
         except (OSError, asyncpg.PostgresError) as exc:
