@@ -107,6 +107,13 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 # The API's connections run short queries whose plan costs RLS subplans inflate far past jit_above_cost:
 # JIT then spends seconds compiling (2.7 s measured on a 100k-ticket list) to save milliseconds. Off.
 API_SETTINGS = {"jit": "off"}
+# The platform's own bookkeeping (auth, the helpdesk's SLA check, ...) likewise: a JIT-compiled query left its
+# backend holding libLLVM and ~30 MB of freed heap for as long as the pool kept the connection.
+ADMIN_SETTINGS = {"jit": "off"}
+# The admin pool serves bursts (sign-ins, the background jobs that all wake together at start and every
+# minute), then idles: connections beyond min_size that stay unused this long are closed (each is a
+# PostgreSQL backend of ~15 MB), the min_size one is kept. Under load connections never idle that long.
+ADMIN_IDLE_SECONDS = 2.0
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
@@ -130,7 +137,8 @@ class Database:
         app_url = with_login(admin_url, SERVICE_LOGIN_ROLE, app_password)
         # application_name says in pg_stat_activity (and bench/startup.py's memory table) whose backend it is.
         admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2),
-                                  server_settings={"application_name": "oricol admin"})
+                                  max_inactive_connection_lifetime=ADMIN_IDLE_SECONDS,
+                                  server_settings={**ADMIN_SETTINGS, "application_name": "oricol admin"})
         app = await create_pool(app_url, min_size=1, max_size=pool_size,
                                 server_settings={**API_SETTINGS, "application_name": "oricol app"})
         # Replicas are connected lazily (min_size=0) so a replica that is down does not stop the start.
