@@ -170,6 +170,7 @@ def first_requests(root: Path, env: dict[str, str]) -> dict[str, tuple[float, fl
         ("realtime broadcast", "POST", "/realtime/v1/api/broadcast", service,
          {"messages": [{"topic": "bench", "event": "e", "payload": {}}]}),
         ("meta tables", "GET", "/pg/tables?included_schemas=public", service, None),
+        ("meta typescript types", "GET", "/pg/generators/typescript?included_schemas=public", service, None),
         ("studio", "GET", "/studio/", {}, None),
         ("web app", "GET", "/", {}, None),
     ]
