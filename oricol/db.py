@@ -11,7 +11,7 @@ import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, AsyncIterator, Mapping
+from typing import Any, AsyncIterator, Callable, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
@@ -121,6 +121,60 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwar
                                      statement_cache_size=kwargs.pop("statement_cache_size", 256), **kwargs)
 
 
+Notified = Callable[[asyncpg.Connection, int, str, str], None]  # (connection, pid, channel, payload)
+
+
+class Listener:
+    """One LISTEN connection per process, shared by the services that listen (REST's schema reloads, realtime's
+    bus): each holding its own would keep a PostgreSQL backend (~13 MB) per service waiting for notifications.
+
+    Connected on the first `listen`, closed when the last listener leaves. When the connection is lost every
+    listener's `on_lost` is called and all are forgotten: each listens again when it wants to (and knows that
+    notifications may have been missed in between)."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._conn: asyncpg.Connection | None = None
+        self._listening: dict[tuple[str, Notified], Callable[[], None] | None] = {}  # (channel, callback) -> on_lost
+        self._lock = asyncio.Lock()
+
+    async def listen(self, channel: str, notified: Notified, on_lost: Callable[[], None] | None = None) -> None:
+        async with self._lock:
+            if self._conn is None or self._conn.is_closed():
+                conn = await asyncpg.connect(self._url, server_settings={"application_name": "oricol listener"})
+                conn.add_termination_listener(self._terminated)
+                self._conn = conn
+            await self._conn.add_listener(channel, notified)
+            self._listening[(channel, notified)] = on_lost
+
+    async def unlisten(self, channel: str, notified: Notified) -> None:
+        async with self._lock:
+            if self._listening.pop((channel, notified), False) is False:
+                return
+            conn = self._conn
+            if conn is None or conn.is_closed():
+                return
+            if self._listening:
+                await conn.remove_listener(channel, notified)
+                return
+            self._conn = None
+            conn.remove_termination_listener(self._terminated)
+            await conn.close(timeout=2)
+
+    def _terminated(self, conn: asyncpg.Connection) -> None:
+        if conn is not self._conn:
+            return
+        self._conn = None
+        lost = [on_lost for on_lost in self._listening.values() if on_lost is not None]
+        self._listening.clear()
+        for on_lost in lost:
+            on_lost()
+
+    async def close(self) -> None:
+        for channel, notified in list(self._listening):
+            await self.unlisten(channel, notified)
+
+
 @dataclass
 class Database:
     admin: asyncpg.Pool
@@ -130,6 +184,10 @@ class Database:
     replicas: tuple[asyncpg.Pool, ...] = ()
     _next_replica: int = 0
     _down: set[int] = field(default_factory=set)
+    listener: Listener = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.listener = Listener(self.admin_url)
 
     @classmethod
     async def connect(cls, admin_url: str, app_password: str, *, pool_size: int = 10,
@@ -171,5 +229,6 @@ class Database:
                 self._down.add(index)
 
     async def close(self) -> None:
+        await self.listener.close()
         for pool in (self.app, self.admin, *self.replicas):
             await pool.close()
