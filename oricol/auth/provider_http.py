@@ -12,13 +12,11 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import jwt as pyjwt
-
-if TYPE_CHECKING:  # loaded on the first call out (a provider, an SMS hook), not at start-up
-    import httpx
 
 TIMEOUT = 10.0  # seconds per provider request, as GoTrue's default
 CACHE_SECONDS = 600
@@ -55,8 +53,6 @@ class ProviderClient:
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:  # made on first use, inside the serving event loop
-            import httpx
-
             self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False,
                                            headers={"user-agent": "oricol-auth"})
         return self._http
@@ -166,8 +162,6 @@ class ProviderClient:
             raise ProviderError(f"{url} answered with something other than JSON") from None
 
     async def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        import httpx
-
         try:
             return await self.http.request(method, url, **kwargs)
         except httpx.HTTPError as err:

@@ -17,18 +17,16 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import asyncpg
+import httpx
 import orjson
 
 from oricol.config.auth_sms import SmsHook
 from oricol.sql import ident
 
 from . import errors
-
-if TYPE_CHECKING:  # loaded on the first call out (a provider, an SMS hook), not at start-up
-    import httpx
 
 TIMEOUT = 5.0  # seconds, GoTrue's default for HTTP hooks
 RETRIES = 3
@@ -78,8 +76,6 @@ class HttpHook:
     @property
     def http(self) -> httpx.AsyncClient:
         if self._http is None:  # made on first use, inside the serving event loop
-            import httpx
-
             self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False,
                                            headers={"accept-encoding": "identity"})
         return self._http
@@ -89,8 +85,6 @@ class HttpHook:
             await self._http.aclose()
 
     async def send(self, conn: asyncpg.Connection, payload: dict[str, Any]) -> None:
-        import httpx
-
         body = orjson.dumps(payload)
         deadline = time.monotonic() + self.timeout
         for attempt in range(RETRIES):

@@ -4,8 +4,6 @@ Ids are digits (a column's id is `<table id>.<ordinal position>`); extensions go
 """
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 
 from . import (
@@ -24,19 +22,9 @@ from . import (
     triggers,
 )
 from . import groups as g
+from .typegen import endpoints as typegen
 
 ID = "{id:int}"
-
-
-def _typegen(name: str):
-    """A /generators endpoint whose module is imported on its first call: the type generators are a fifth of
-    meta's code (~1.7 MB in the server), and an idle stack, or one nobody generates types from, never runs them."""
-    async def endpoint(request: Request) -> Response:
-        from .typegen import endpoints
-
-        return await getattr(endpoints, name)(request)
-    endpoint.__name__ = name
-    return endpoint
 
 
 def _read(path: str, group: g.Group, by_id: bool = True) -> list[Route]:
@@ -61,10 +49,10 @@ def routes() -> list[Route]:
         Route("/query/format", query_tools.format_query, methods=["POST"]),
         Route("/query/parse", query_tools.parse_query, methods=["POST"]),
         Route("/query/deparse", query_tools.deparse_query, methods=["POST"]),
-        Route("/generators/typescript", _typegen("typescript_types"), methods=["GET"]),
-        Route("/generators/go", _typegen("go_types"), methods=["GET"]),
-        Route("/generators/swift", _typegen("swift_types"), methods=["GET"]),
-        Route("/generators/python", _typegen("python_types"), methods=["GET"]),
+        Route("/generators/typescript", typegen.typescript_types, methods=["GET"]),
+        Route("/generators/go", typegen.go_types, methods=["GET"]),
+        Route("/generators/swift", typegen.swift_types, methods=["GET"]),
+        Route("/generators/python", typegen.python_types, methods=["GET"]),
         Route("/tables", tables.list_tables, methods=["GET"]),
         Route("/tables", tables.create_table, methods=["POST"]),
         Route(f"/tables/{ID}", tables.get_table, methods=["GET"]),
