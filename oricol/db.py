@@ -11,7 +11,7 @@ import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, AsyncIterator, Mapping
+from typing import Any, AsyncIterator, Callable, Mapping
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
@@ -107,11 +107,72 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 # The API's connections run short queries whose plan costs RLS subplans inflate far past jit_above_cost:
 # JIT then spends seconds compiling (2.7 s measured on a 100k-ticket list) to save milliseconds. Off.
 API_SETTINGS = {"jit": "off"}
+# The platform's own bookkeeping (auth, the helpdesk's SLA check, ...) likewise: a JIT-compiled query left its
+# backend holding libLLVM and ~30 MB of freed heap for as long as the pool kept the connection.
+ADMIN_SETTINGS = {"jit": "off"}
+# The admin pool serves bursts (sign-ins, the background jobs that all wake together at start and every
+# minute), then idles: connections beyond min_size that stay unused this long are closed (each is a
+# PostgreSQL backend of ~15 MB), the min_size one is kept. Under load connections never idle that long.
+ADMIN_IDLE_SECONDS = 2.0
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
     return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection,
                                      statement_cache_size=kwargs.pop("statement_cache_size", 256), **kwargs)
+
+
+Notified = Callable[[asyncpg.Connection, int, str, str], None]  # (connection, pid, channel, payload)
+
+
+class Listener:
+    """One LISTEN connection per process, shared by the services that listen (REST's schema reloads, realtime's
+    bus): each holding its own would keep a PostgreSQL backend (~13 MB) per service waiting for notifications.
+
+    Connected on the first `listen`, closed when the last listener leaves. When the connection is lost every
+    listener's `on_lost` is called and all are forgotten: each listens again when it wants to (and knows that
+    notifications may have been missed in between)."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._conn: asyncpg.Connection | None = None
+        self._listening: dict[tuple[str, Notified], Callable[[], None] | None] = {}  # (channel, callback) -> on_lost
+        self._lock = asyncio.Lock()
+
+    async def listen(self, channel: str, notified: Notified, on_lost: Callable[[], None] | None = None) -> None:
+        async with self._lock:
+            if self._conn is None or self._conn.is_closed():
+                conn = await asyncpg.connect(self._url, server_settings={"application_name": "oricol listener"})
+                conn.add_termination_listener(self._terminated)
+                self._conn = conn
+            await self._conn.add_listener(channel, notified)
+            self._listening[(channel, notified)] = on_lost
+
+    async def unlisten(self, channel: str, notified: Notified) -> None:
+        async with self._lock:
+            if self._listening.pop((channel, notified), False) is False:
+                return
+            conn = self._conn
+            if conn is None or conn.is_closed():
+                return
+            if self._listening:
+                await conn.remove_listener(channel, notified)
+                return
+            self._conn = None
+            conn.remove_termination_listener(self._terminated)
+            await conn.close(timeout=2)
+
+    def _terminated(self, conn: asyncpg.Connection) -> None:
+        if conn is not self._conn:
+            return
+        self._conn = None
+        lost = [on_lost for on_lost in self._listening.values() if on_lost is not None]
+        self._listening.clear()
+        for on_lost in lost:
+            on_lost()
+
+    async def close(self) -> None:
+        for channel, notified in list(self._listening):
+            await self.unlisten(channel, notified)
 
 
 @dataclass
@@ -123,16 +184,26 @@ class Database:
     replicas: tuple[asyncpg.Pool, ...] = ()
     _next_replica: int = 0
     _down: set[int] = field(default_factory=set)
+    listener: Listener = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.listener = Listener(self.admin_url)
 
     @classmethod
     async def connect(cls, admin_url: str, app_password: str, *, pool_size: int = 10,
                       replica_urls: tuple[str, ...] = ()) -> "Database":
         app_url = with_login(admin_url, SERVICE_LOGIN_ROLE, app_password)
-        admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2))
-        app = await create_pool(app_url, min_size=1, max_size=pool_size, server_settings=API_SETTINGS)
+        # application_name says in pg_stat_activity (and bench/startup.py's memory table) whose backend it is.
+        admin = await create_pool(admin_url, min_size=1, max_size=max(2, pool_size // 2),
+                                  max_inactive_connection_lifetime=ADMIN_IDLE_SECONDS,
+                                  server_settings={**ADMIN_SETTINGS, "application_name": "oricol admin"})
+        app = await create_pool(app_url, min_size=1, max_size=pool_size,
+                                server_settings={**API_SETTINGS, "application_name": "oricol app"})
         # Replicas are connected lazily (min_size=0) so a replica that is down does not stop the start.
         replicas = tuple([await create_pool(with_login(url, SERVICE_LOGIN_ROLE, app_password), min_size=0,
-                                            max_size=pool_size, server_settings=API_SETTINGS) for url in replica_urls])
+                                            max_size=pool_size,
+                                            server_settings={**API_SETTINGS, "application_name": "oricol app"})
+                          for url in replica_urls])
         return cls(admin=admin, app=app, admin_url=admin_url, app_url=app_url, replicas=replicas)
 
     def read_pool(self) -> asyncpg.Pool:
@@ -158,5 +229,6 @@ class Database:
                 self._down.add(index)
 
     async def close(self) -> None:
+        await self.listener.close()
         for pool in (self.app, self.admin, *self.replicas):
             await pool.close()

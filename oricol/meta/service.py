@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from oricol.service import Platform, Service
+from oricol.sql import render
 
 from . import errors, sqlfiles
 from .connection import MetaDb
@@ -37,7 +38,12 @@ def create(platform: Platform) -> Service:
     db = MetaDb(platform.db.admin_url, platform.config.meta)
 
     async def health() -> str:
-        found = await db.read_json(single(sqlfiles.query("version"), where=[]))
+        # The catalogue query runs on the platform's admin pool (the same database and login as meta's own):
+        # a probe every few seconds would otherwise keep one of meta's connections open on an idle stack.
+        if db.pool is None:
+            return "down: not started"
+        text, args = render(single(sqlfiles.query("version"), where=[]))
+        found = await platform.db.admin.fetchval(text, *args)
         return "up" if found else "down: no answer from the catalogue"
 
     return Service(name="meta", app=build_app(db), start=db.open, stop=db.close, health=health, errors=errors.FORMAT,

@@ -33,6 +33,9 @@ SERVER_SETTINGS = {
     # bounds what it keeps (the slot is then invalidated, and realtime says so and starts a new one).
     "max_slot_wal_keep_size": "'4GB'",
     "max_connections": "200",
+    # No CREATE SUBSCRIPTION here (realtime reads its slot with SQL functions): without apply workers
+    # PostgreSQL starts no logical replication launcher, one idle process fewer.
+    "max_logical_replication_workers": "0",
     "shared_buffers": "64MB",
     "fsync": "on",
     "timezone": "'UTC'",

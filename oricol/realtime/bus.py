@@ -15,6 +15,8 @@ from typing import Any, Callable
 import asyncpg
 import orjson
 
+from oricol.db import Listener
+
 log = logging.getLogger("oricol.realtime.bus")
 
 Handler = Callable[[dict[str, Any]], None]
@@ -90,11 +92,14 @@ class RedisBus(Bus):
 
 
 class PostgresBus(Bus):
-    def __init__(self, url: str, channel: str, pool: asyncpg.Pool):
-        self._url = url
+    """On the process's shared LISTEN connection (oricol.db.Listener); listens again within a second of
+    losing it."""
+
+    def __init__(self, listener: Listener, channel: str, pool: asyncpg.Pool):
+        self._listener = listener
         self._channel = channel
         self._pool = pool
-        self._conn: asyncpg.Connection | None = None
+        self._listening = False
         self._parts: dict[str, list[str | None]] = {}
         self._handler: Handler | None = None
         self._watch: asyncio.Task | None = None
@@ -105,13 +110,16 @@ class PostgresBus(Bus):
         self._watch = asyncio.create_task(self._keep_connected())
 
     async def _connect(self) -> None:
-        self._conn = await asyncpg.connect(self._url)
-        await self._conn.add_listener(self._channel, self._on_notify)
+        await self._listener.listen(self._channel, self._on_notify, on_lost=self._lost)
+        self._listening = True
+
+    def _lost(self) -> None:
+        self._listening = False
 
     async def _keep_connected(self) -> None:
         while True:
             await asyncio.sleep(1)
-            if self._conn is None or self._conn.is_closed():
+            if not self._listening:
                 try:
                     await self._connect()
                 except Exception:
@@ -144,8 +152,9 @@ class PostgresBus(Bus):
         if self._watch:
             self._watch.cancel()
             await asyncio.gather(self._watch, return_exceptions=True)
-        if self._conn is not None and not self._conn.is_closed():
-            await self._conn.close()
+        if self._listening:
+            self._listening = False
+            await self._listener.unlisten(self._channel, self._on_notify)
 
 
 async def _close_quietly(pubsub: Any) -> None:

@@ -41,7 +41,7 @@ def make_bus(platform: Platform, slot: str) -> Bus:
     redis_url = platform.config.core.redis_url
     if redis_url:
         return RedisBus(redis_url, f"oricol:realtime:{slot}")
-    return PostgresBus(platform.db.admin_url, "oricol_realtime", platform.db.admin)
+    return PostgresBus(platform.db.listener, "oricol_realtime", platform.db.admin)
 
 
 def create(platform: Platform) -> Service:

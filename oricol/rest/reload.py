@@ -12,7 +12,7 @@ import time
 
 import asyncpg
 
-from oricol.db import Database
+from oricol.db import Database, Listener
 
 from . import schema_cache
 
@@ -25,7 +25,7 @@ class SchemaCacheHolder:
         self.db = db
         self.schemas = schemas
         self.cache: schema_cache.SchemaCache | None = None
-        self._listener: asyncpg.Connection | None = None
+        self._listener: Listener | None = None  # set while listening
         self._pending: asyncio.Task | None = None
         self._stale = True
         self.reloads = 0
@@ -44,16 +44,15 @@ class SchemaCacheHolder:
             self._pending.cancel()
         if self._listener is not None:
             try:
-                await self._listener.close()
+                await self._listener.unlisten(CHANNEL, self._notified)
             except Exception:  # closing during shutdown: nothing more to do
                 pass
             self._listener = None
 
     async def _listen(self) -> None:
-        try:
-            self._listener = await asyncpg.connect(self.db.admin_url)
-            await self._listener.add_listener(CHANNEL, self._notified)
-            self._listener.add_termination_listener(lambda conn: self._lost())
+        try:  # on the process's shared LISTEN connection (oricol.db.Listener)
+            await self.db.listener.listen(CHANNEL, self._notified, on_lost=self._lost)
+            self._listener = self.db.listener
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("schema cache listener unavailable: %s", exc)
             self._listener = None

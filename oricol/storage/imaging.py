@@ -9,33 +9,14 @@ from __future__ import annotations
 
 import os
 import warnings
-from dataclasses import dataclass
 
-from PIL import Image, ImageOps, features
+from PIL import Image, ImageOps
+
+from .imagespec import ImageRefused, Transform, avif_available
 
 RESAMPLE = Image.Resampling.LANCZOS
 FORMATS = {"JPEG": ("JPEG", "image/jpeg"), "PNG": ("PNG", "image/png"), "WEBP": ("WEBP", "image/webp"),
            "GIF": ("GIF", "image/gif"), "AVIF": ("AVIF", "image/avif")}
-
-
-class ImageRefused(Exception):
-    """The input cannot or may not be transformed; the message is for the client."""
-
-
-@dataclass(frozen=True)
-class Transform:
-    width: int | None = None
-    height: int | None = None
-    resize: str = "cover"       # cover | contain | fill
-    quality: int = 80
-    format: str = "png"         # the concrete output: jpeg | png | webp | gif | avif
-
-    def cache_key(self) -> str:
-        return f"w{self.width or 0}-h{self.height or 0}-{self.resize}-q{self.quality}-{self.format}"
-
-
-def avif_available() -> bool:
-    return bool(features.check("avif"))
 
 
 def target_size(source: tuple[int, int], transform: Transform) -> tuple[tuple[int, int], tuple[int, int] | None]:

@@ -1,8 +1,9 @@
 """Image transform endpoints: /render/image/public|authenticated|sign/{bucket}/{key}.
 
 Parameters (width, height, resize, quality, format) are checked here; the work runs in a pool of
-spawned worker processes (imaging.py). Each variant is cached on disk under the object's id and
-version, so a replaced object never serves a stale variant and a repeat request costs a file read.
+spawned worker processes (imaging.py: only they load Pillow). Each variant is cached on disk under the
+object's id and version, so a replaced object never serves a stale variant and a repeat request costs a
+file read.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any, Mapping
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import errors, imaging
+from . import errors, imagespec
 from .context import Context, caller_of, context_of, service_caller
 from .download import Stored, base_headers
 from .http import endpoint
@@ -44,7 +45,7 @@ def _int(params: Mapping[str, Any], name: str, low: int, high: int, default: int
     return number
 
 
-def parse_transform(params: Mapping[str, Any], ctx: Context, stored: Stored, accept: str) -> imaging.Transform:
+def parse_transform(params: Mapping[str, Any], ctx: Context, stored: Stored, accept: str) -> imagespec.Transform:
     limit = ctx.config.transform_max_dimension
     resize = str(params.get("resize") or "cover")
     if resize not in RESIZE_MODES:
@@ -58,9 +59,9 @@ def parse_transform(params: Mapping[str, Any], ctx: Context, stored: Stored, acc
         fmt = requested
     else:
         raise errors.image_error("format must be origin, webp or avif")
-    if fmt == "avif" and not imaging.avif_available():
+    if fmt == "avif" and not imagespec.avif_available():
         raise errors.image_error("avif is not available on this server")
-    return imaging.Transform(width=_int(params, "width", 1, limit, None), height=_int(params, "height", 1, limit, None),
+    return imagespec.Transform(width=_int(params, "width", 1, limit, None), height=_int(params, "height", 1, limit, None),
                              resize=resize, quality=_int(params, "quality", 20, 100, 80) or 80, format=fmt)
 
 
@@ -77,12 +78,12 @@ def _pool(ctx: Context) -> ProcessPoolExecutor:
     return pool
 
 
-async def _run(ctx: Context, source: Path, target: Path, transform: imaging.Transform) -> None:
+async def _run(ctx: Context, source: Path, target: Path, transform: imagespec.Transform) -> None:
     loop = asyncio.get_running_loop()
     try:
-        await loop.run_in_executor(_pool(ctx), imaging.render, str(source), str(target), transform,
+        await loop.run_in_executor(_pool(ctx), imagespec.render_in_worker, str(source), str(target), transform,
                                    ctx.config.transform_max_input_pixels)
-    except imaging.ImageRefused as refused:
+    except imagespec.ImageRefused as refused:
         raise errors.image_error(str(refused), 422) from None
     except BrokenProcessPool:
         ctx.extras.pop("render_pool", None)  # a worker died (out of memory?): start afresh next time
