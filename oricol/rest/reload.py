@@ -28,6 +28,7 @@ class SchemaCacheHolder:
         self._listener: Listener | None = None  # set while listening
         self._pending: asyncio.Task | None = None
         self._stale = True
+        self._again = False  # a notification arrived while a reload was running
         self.reloads = 0
         self.loaded_at = 0.0
 
@@ -67,28 +68,42 @@ class SchemaCacheHolder:
         self._stale = True
         if self._pending is None or self._pending.done():
             self._pending = asyncio.ensure_future(self._reload_soon())
+        else:
+            # The running reload may have read the catalogue before this change committed: go again.
+            self._again = True
 
     async def _reload_soon(self) -> None:
-        await asyncio.sleep(0.01)  # coalesce the burst of notifications a migration sends
-        await self.reload()
+        while True:
+            await asyncio.sleep(0.01)  # coalesce the burst of notifications a migration sends
+            self._again = False
+            if not await self.reload() or not self._again:
+                return
 
-    async def reload(self) -> None:
+    async def reload(self) -> bool:
         self._stale = False
         try:
             async with self.db.admin.acquire() as conn:
                 self.cache = await schema_cache.load(conn, self.schemas)
             self.reloads += 1
             self.loaded_at = time.monotonic()
+            return True
         except (OSError, asyncpg.PostgresError) as exc:
             self._stale = True
             log.warning("schema cache reload failed, keeping the previous one: %s", exc)
+            return False
 
     async def refresh_if_older(self, seconds: float) -> bool:
-        """Reloads when the cache is older than `seconds`; True if it did."""
-        if time.monotonic() - self.loaded_at < seconds:
-            return False
-        await self.reload()
-        return True
+        """After a name the cache does not know: reloads when the cache is older than `seconds`, and
+        otherwise gives the DDL's notification, which can trail the client's next request, a moment
+        to arrive. True if the cache changed, so the request is worth one retry."""
+        seen = self.reloads
+        if time.monotonic() - self.loaded_at >= seconds:
+            await self.reload()
+        else:
+            await asyncio.sleep(0.05)
+            if self._pending is not None and not self._pending.done():
+                await asyncio.shield(self._pending)
+        return self.reloads != seen
 
     async def current(self) -> schema_cache.SchemaCache:
         if self.cache is None or (self._stale and self._listener is None):
