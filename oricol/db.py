@@ -109,9 +109,44 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 API_SETTINGS = {"jit": "off"}
 
 
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has no type hints
+    """A pooled connection whose session reset (asyncpg's RESET ALL, UNLISTEN *, CLOSE ALL, advisory
+    unlock, a round trip on every release) can travel in the same message as the COMMIT that ends a
+    request: `end_with_reset` sends both and the release then skips its own reset query. Every other
+    release still resets as asyncpg does, so no session state outlives its borrower either way."""
+
+    _reset_sent = False
+
+    async def end_with_reset(self, end: str) -> None:
+        """`end` (commit or rollback) and the reset in one simple-protocol message (one round trip).
+        When `end` fails (a deferred constraint at commit), the reset did not run: the release does it."""
+        await self.execute(f"{end};\n{self.get_reset_query()}")
+        self._reset_sent = True
+
+
+async def _reset_unless_sent(conn: asyncpg.Connection) -> None:
+    # asyncpg has already rolled back any open transaction before calling this.
+    if getattr(conn, "_reset_sent", False):
+        conn._reset_sent = False
+        return
+    query = conn.get_reset_query()
+    if query:
+        await conn.execute(query)
+
+
+async def end_transaction(conn: asyncpg.Connection, end: str) -> None:
+    """COMMIT or ROLLBACK; on our pools' connections with the session reset in the same round trip."""
+    end_with_reset = getattr(conn, "end_with_reset", None)  # a pool's proxy forwards to its connection
+    if end_with_reset is not None:
+        await end_with_reset(end)
+    else:
+        await conn.execute(end)
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
     return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection,
-                                     statement_cache_size=kwargs.pop("statement_cache_size", 256), **kwargs)
+                                     statement_cache_size=kwargs.pop("statement_cache_size", 256),
+                                     connection_class=PooledConnection, reset=_reset_unless_sent, **kwargs)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 The transaction start, the role, the claims and the request settings travel in one simple-protocol
 message (so they cost one round trip); the request's own statement is prepared and cached by
-asyncpg and answered in a second; the end of the transaction is the third.
+asyncpg and answered in a second; the end of the transaction, with the connection's session reset
+in the same message (`oricol.db.end_transaction`), is the third.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Callable, Mapping
 
 import asyncpg
 
-from oricol.db import Caller, unavailable
+from oricol.db import Caller, end_transaction, unavailable
 from oricol.sql import Sql, quote_ident, quote_literal, render
 
 from . import errors
@@ -51,6 +52,12 @@ async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check 
     """The statement's one row; with `then`, a second statement in the same transaction whose first
     value is returned beside it (the EXPLAIN of `Prefer: count=planned`)."""
     text, args = render(statement)
+    return await run_rendered(pool, tx, text, args, check, then)
+
+
+async def run_rendered(pool: asyncpg.Pool, tx: Transaction, text: str, args: list, check: Check | None = None,
+                       then: Sql | None = None) -> asyncpg.Record:
+    """`run` of a statement already rendered (a read from the shape cache)."""
     async with pool.acquire() as conn:
         try:
             await conn.execute(prelude(tx))
@@ -69,7 +76,7 @@ async def run(pool: asyncpg.Pool, tx: Transaction, statement: Sql, check: Check 
             await _rollback(conn)
             raise
         try:
-            await conn.execute("rollback" if tx.rollback else "commit")
+            await end_transaction(conn, "rollback" if tx.rollback else "commit")
         except asyncpg.PostgresError as exc:  # deferred constraints fail at commit
             await _rollback(conn)
             raise errors.from_postgres(exc, tx.caller.role) from None
