@@ -20,6 +20,7 @@ from . import request as request_module
 from .context import Context
 from .reload import SchemaCacheHolder
 from .response import Response
+from .shapes import ShapeCache
 
 log = logging.getLogger("oricol.rest")
 CACHE_MISSES = (errors.NO_RELATIONSHIP, errors.NO_FUNCTION, errors.NO_TABLE, "42703")
@@ -39,6 +40,7 @@ class RestApp:
         self.platform = platform
         self.config = platform.config.rest
         self.holder = holder
+        self.shapes = ShapeCache()
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -80,7 +82,8 @@ class RestApp:
             raise errors.error(405, code, message)
         cache = await self.holder.current()
         try:
-            return _with_schema(await handler(Context(req, caller, cache, self.config, self.platform.db)), req)
+            return _with_schema(await handler(Context(req, caller, cache, self.config, self.platform.db, self.shapes)),
+                                req)
         except ApiError as err:
             # A name the cache does not know may be younger than the cache: the DDL notification can
             # arrive after the client's next request. Reload (at most once a second) and retry once.
@@ -88,7 +91,7 @@ class RestApp:
                 raise
         req = request_module.parse(scope, body, self.config.schemas)
         return _with_schema(await handler(Context(req, caller, await self.holder.current(), self.config,
-                                                  self.platform.db)), req)
+                                                  self.platform.db, self.shapes)), req)
 
 
 def _with_schema(response: Response, req) -> Response:
