@@ -1,7 +1,8 @@
 """REST benchmark: req/s and p50/p99 of four requests through the real server, each against a
 baseline measured in the same run, interleaved: asyncpg running the exact SQL the server sends for
-that request (transaction prelude, the statement with its parameters, commit) at the same
-concurrency and pool size. Request (a) has two more baselines, for the same URL:
+that request (through the server's own execute stage: its prelude, the statement with its
+parameters, the commit where there is one) at the same concurrency and pool size. Request (a) has
+two more baselines, for the same URL:
 - the minimal app (bench/minimal_app.py): uvicorn + asyncpg, no framework, as many workers as the
   server, sending PostgREST's statements (BEGIN READ ONLY; set_config...; the pgrst_source query; COMMIT);
 - pgbench running that same SQL as a custom script, `-M prepared`, as many clients, as many seconds.
@@ -134,7 +135,8 @@ class ServerWorker:
 
 
 class BaselineWorker:
-    """The same statements the server runs, straight through asyncpg on a pool of the same size."""
+    """The same statements the server runs, through the server's own execute stage (so exactly its round
+    trips and SQL) straight on a pool of the same size: everything the server does minus HTTP and Python."""
 
     def __init__(self, pool: asyncpg.Pool, make: callable):
         self.pool, self.make = pool, make
@@ -144,15 +146,12 @@ class BaselineWorker:
         return None
 
     async def once(self, _state) -> None:
-        prelude, text, args = self.make(next(self.counter))
-        async with self.pool.acquire() as conn:
-            await conn.execute(prelude)
-            await conn.fetchrow(text, *args)
-            await conn.execute("commit")
+        tx, text, args = self.make(next(self.counter))
+        await execute.run_rendered(self.pool, tx, text, args)
 
 
 def server_sql(cache, method: str, path: str, query_string: str, headers: dict, body: bytes, caller: Caller):
-    """The prelude and statement the server builds for this request (same code path as the service)."""
+    """The transaction and statement the server builds for this request (same code path as the service)."""
     scope = {"type": "http", "method": method, "path": "/rest/v1" + path, "root_path": "/rest/v1",
              "query_string": query_string.encode(),
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
@@ -181,7 +180,7 @@ def server_sql(cache, method: str, path: str, query_string: str, headers: dict, 
         statement = mutation.write_statement(cte, tables._returned_node(ctx, node, kind), media=req.accept,
                                              strip_nulls=False, table=table, location=False)
     text, args = render(statement)
-    return execute.prelude(ctx.transaction(readonly=readonly)), text, args
+    return ctx.transaction(readonly=readonly), text, args
 
 
 def scenarios(keys: dict):

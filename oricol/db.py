@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, AsyncIterator, Mapping
@@ -110,43 +111,72 @@ API_SETTINGS = {"jit": "off"}
 
 
 class PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has no type hints
-    """A pooled connection whose session reset (asyncpg's RESET ALL, UNLISTEN *, CLOSE ALL, advisory
-    unlock, a round trip on every release) can travel in the same message as the COMMIT that ends a
-    request: `end_with_reset` sends both and the release then skips its own reset query. Every other
-    release still resets as asyncpg does, so no session state outlives its borrower either way."""
+    """A pooled connection that may be handed back with a request's session settings still on it.
 
-    _reset_sent = False
+    asyncpg resets every connection on release (RESET ALL, UNLISTEN *, CLOSE ALL, advisory unlock: a
+    round trip of its own). A REST request instead borrows through `request_session`, sends that reset
+    at the head of its own first message and leaves its settings behind (`dirty`); the next request does
+    the same, and any other borrower gets the reset on acquire (`_setup`), before it runs anything. So
+    no session state outlives its request for anyone, and a request saves the round trip."""
 
-    async def end_with_reset(self, end: str) -> None:
-        """`end` (commit or rollback) and the reset in one simple-protocol message (one round trip).
-        When `end` fails (a deferred constraint at commit), the reset did not run: the release does it."""
-        await self.execute(f"{end};\n{self.get_reset_query()}")
-        self._reset_sent = True
+    dirty = False
+    _session_reset: str | None = None
+
+    def get_reset_query(self) -> str:
+        """asyncpg's reset plus RESET ROLE: RESET ALL leaves the role alone, and a request may set it for
+        the session (or a function it calls may)."""
+        if self._session_reset is None:
+            self._session_reset = super().get_reset_query() + "\nRESET ROLE;"
+        return self._session_reset
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    async def reset_if_dirty(self) -> None:
+        if self.dirty:
+            await self.execute(self.get_reset_query())
+            self.dirty = False
 
 
-async def _reset_unless_sent(conn: asyncpg.Connection) -> None:
-    # asyncpg has already rolled back any open transaction before calling this.
-    if getattr(conn, "_reset_sent", False):
-        conn._reset_sent = False
-        return
-    query = conn.get_reset_query()
-    if query:
-        await conn.execute(query)
+_RESETS_ITSELF: ContextVar[bool] = ContextVar("oricol_resets_itself", default=False)
 
 
-async def end_transaction(conn: asyncpg.Connection, end: str) -> None:
-    """COMMIT or ROLLBACK; on our pools' connections with the session reset in the same round trip."""
-    end_with_reset = getattr(conn, "end_with_reset", None)  # a pool's proxy forwards to its connection
-    if end_with_reset is not None:
-        await end_with_reset(end)
-    else:
-        await conn.execute(end)
+async def _setup(conn: asyncpg.Connection) -> None:
+    # on every acquire, in the borrower's task: a borrower that does not reset the session itself gets it clean
+    if not _RESETS_ITSELF.get():
+        await conn.reset_if_dirty()
+
+
+async def _reset_unless_dirty(conn: asyncpg.Connection) -> None:
+    # asyncpg has already rolled back any open transaction; a dirty connection is reset by its next borrower
+    if not conn.dirty:
+        query = conn.get_reset_query()
+        if query:
+            await conn.execute(query)
+
+
+@asynccontextmanager
+async def request_session(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection whose borrower resets the session itself, in its first message (`get_reset_query()`
+    then its own settings), and may leave its settings on it: the next borrower resets them."""
+    token = _RESETS_ITSELF.set(True)  # read by `_setup`, in this task, while the pool hands a connection over
+    acquiring = True
+    try:
+        async with pool.acquire() as conn:
+            _RESETS_ITSELF.reset(token)
+            acquiring = False
+            conn.mark_dirty()  # from the first byte sent, whatever happens next
+            yield conn
+    finally:
+        if acquiring:
+            _RESETS_ITSELF.reset(token)
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
     return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection,
                                      statement_cache_size=kwargs.pop("statement_cache_size", 256),
-                                     connection_class=PooledConnection, reset=_reset_unless_sent, **kwargs)
+                                     connection_class=PooledConnection, setup=_setup, reset=_reset_unless_dirty,
+                                     **kwargs)
 
 
 @dataclass

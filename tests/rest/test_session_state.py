@@ -16,7 +16,7 @@ SETUP = f"""
 insert into public.notes (owner, body) values ('{USER_A}', 'note of A'), ('{USER_B}', 'note of B');
 create function public.my_notes() returns setof public.notes language sql stable as
   $$ select * from public.notes order by id $$;
-create function public.state() returns json language sql stable as
+create function public.state() returns json language sql volatile as
   $$ select json_build_object('user', current_user, 'claims', current_setting('request.jwt.claims', true),
                               'leak', current_setting('app.leak', true), 'read_only', current_setting('transaction_read_only'),
                               'timeout', current_setting('statement_timeout'),
