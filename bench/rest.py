@@ -1,9 +1,14 @@
 """REST benchmark: req/s and p50/p99 of four requests through the real server, each against a
 baseline measured in the same run, interleaved: asyncpg running the exact SQL the server sends for
-that request (transaction prelude, the statement with its parameters, commit) at the same
-concurrency and pool size. Also: reads with a user JWT divided by reads with the anon key.
+that request (through the server's own execute stage: its prelude, the statement with its
+parameters, the commit where there is one) at the same concurrency and pool size. Request (a) has
+two more baselines, for the same URL:
+- the minimal app (bench/minimal_app.py): uvicorn + asyncpg, no framework, as many workers as the
+  server, sending PostgREST's statements (BEGIN READ ONLY; set_config...; the pgrst_source query; COMMIT);
+- pgbench running that same SQL as a custom script, `-M prepared`, as many clients, as many seconds.
+Also: reads with a user JWT divided by reads with the anon key. Every ratio is in one table.
 
-    python bench/rest.py [--seconds 3] [--rounds 3] [--concurrency 16]
+    python bench/rest.py [--seconds 3] [--rounds 3] [--concurrency 16] [--serve-workers 1]
     python bench/rest.py --workers 1,2   # the same four requests served by 1 then 2 worker processes
 
 With --workers, no baseline: each worker count gets its own server on the same database, and the table
@@ -35,6 +40,7 @@ import orjson
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from oricol import bootstrap, jwt  # noqa: E402
 from oricol.db import Caller, create_pool, with_login  # noqa: E402
@@ -129,7 +135,8 @@ class ServerWorker:
 
 
 class BaselineWorker:
-    """The same statements the server runs, straight through asyncpg on a pool of the same size."""
+    """The same statements the server runs, through the server's own execute stage (so exactly its round
+    trips and SQL) straight on a pool of the same size: everything the server does minus HTTP and Python."""
 
     def __init__(self, pool: asyncpg.Pool, make: callable):
         self.pool, self.make = pool, make
@@ -139,15 +146,12 @@ class BaselineWorker:
         return None
 
     async def once(self, _state) -> None:
-        prelude, text, args = self.make(next(self.counter))
-        async with self.pool.acquire() as conn:
-            await conn.execute(prelude)
-            await conn.fetchrow(text, *args)
-            await conn.execute("commit")
+        tx, text, args = self.make(next(self.counter))
+        await execute.run_rendered(self.pool, tx, text, args)
 
 
 def server_sql(cache, method: str, path: str, query_string: str, headers: dict, body: bytes, caller: Caller):
-    """The prelude and statement the server builds for this request (same code path as the service)."""
+    """The transaction and statement the server builds for this request (same code path as the service)."""
     scope = {"type": "http", "method": method, "path": "/rest/v1" + path, "root_path": "/rest/v1",
              "query_string": query_string.encode(),
              "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
@@ -176,7 +180,7 @@ def server_sql(cache, method: str, path: str, query_string: str, headers: dict, 
         statement = mutation.write_statement(cte, tables._returned_node(ctx, node, kind), media=req.accept,
                                              strip_nulls=False, table=table, location=False)
     text, args = render(statement)
-    return execute.prelude(ctx.transaction(readonly=readonly)), text, args
+    return ctx.transaction(readonly=readonly), text, args
 
 
 def scenarios(keys: dict):
@@ -200,7 +204,7 @@ async def run(args) -> None:
                       extra_settings={"max_connections": "100"})
     cluster.init(PASSWORD)
     cluster.start()
-    server = None
+    server = minimal = None
     try:
         admin_url = cluster.url(PASSWORD)
         await bootstrap.prepare(admin_url, PASSWORD, None)
@@ -220,19 +224,29 @@ async def run(args) -> None:
         if args.workers:
             await compare_workers(args, root, env, port, keys)
             return
-        server = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=root, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen([sys.executable, "-m", "oricol", "start", "--workers", str(args.serve_workers)],
+                                  cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        app_url = with_login(admin_url, "authenticator", PASSWORD)
+        minimal_port = free_port()
+        claims = jwt.decode_hs256(keys["anon_key"], keys["jwt_secret"])
+        minimal = subprocess.Popen(
+            [sys.executable, str(REPO / "bench" / "minimal_app.py"), str(minimal_port), str(args.serve_workers),
+             str(args.pool)], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "MINIMAL_DATABASE_URL": app_url, "MINIMAL_CLAIMS": orjson.dumps(claims).decode()})
         await wait_healthy(port)
-        pool = await create_pool(with_login(admin_url, "authenticator", PASSWORD), min_size=args.pool,
-                                 max_size=args.pool)
+        await wait_healthy(minimal_port)
+        await asyncio.sleep(1)  # every worker serving, not just the first
+        pool = await create_pool(app_url, min_size=args.pool, max_size=args.pool)
         user_token = jwt.encode({"role": "authenticated", "sub": "00000000-0000-0000-0000-000000000001",
                                  "exp": int(time.time()) + 3600}, keys["jwt_secret"])
-        await report(args, port, pool, cache, keys, user_token)
+        bench = Pgbench(cluster, root, claims, keys["anon_key"], args)
+        await report(args, port, pool, cache, keys, user_token, minimal_port, bench)
         await pool.close()
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(30)
+        for process in (server, minimal):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(30)
         cluster.stop(mode="immediate")
         shutil.rmtree(root, ignore_errors=True)
 
@@ -274,24 +288,82 @@ async def wait_healthy(port: int) -> None:
     raise RuntimeError("the server did not become healthy")
 
 
-async def report(args, port, pool, cache, keys, user_token) -> None:
-    print(f"concurrency {args.concurrency}, pool {args.pool}, {args.rounds} interleaved rounds of {args.seconds}s")
-    print(f"{'request':34}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8} | {'base req/s':>10}{'p50':>7}{'p99':>7} | ratio")
+async def report(args, port, pool, cache, keys, user_token, minimal_port, pgbench) -> None:
+    print(f"concurrency {args.concurrency}, pool {args.pool}, {args.serve_workers} worker(s), "
+          f"{args.rounds} interleaved rounds of {args.seconds}s, {os.cpu_count()} CPUs shared by everything")
+    print(f"{'request':30}{'ours ÷ baseline':24}{'req/s':>7}{'p50':>7}{'p99':>7} |{'base/s':>7}{'p50':>7}{'p99':>7}"
+          f" |{'req/s':>6}{'p50':>6}{'p99':>6}")
     claims = jwt.decode_hs256(keys["anon_key"], keys["jwt_secret"])
     caller = Caller(role="anon", claims=claims)
     for name, make in scenarios(keys).items():
         server = ServerWorker(port, lambda n, make=make: raw_request(*_http(make(n))))
         base = BaselineWorker(pool, lambda n, make=make: server_sql(cache, *make(n), caller))
-        ours, theirs = await interleave(args, server, base)
-        print(f"{name:34}{ours[0]:9.0f}{ours[1]:8.2f}{ours[2]:8.2f} | {theirs[0]:10.0f}{theirs[1]:7.2f}"
-              f"{theirs[2]:7.2f} | {ours[0] / theirs[0]:.2f}")
+        measurers = [_measurer(args, server), _measurer(args, base)]
+        labels = ["asyncpg, our exact SQL"]
+        if name.startswith("a "):
+            minimal = ServerWorker(minimal_port, lambda n, make=make: raw_request(*_http(make(n))))
+            measurers += [_measurer(args, minimal), pgbench.measure]
+            labels += ["minimal app", "pgbench, PostgREST SQL"]
+        ours, *theirs = await interleave(args, measurers)
+        for index, (label, base_result) in enumerate(zip(labels, theirs)):
+            _row(name if index == 0 else "", label, ours, base_result)
     anon_read = scenarios(keys)["a GET one row by key"]
     user_headers = {"apikey": keys["anon_key"], "Authorization": f"Bearer {user_token}"}
     as_user = ServerWorker(port, lambda n: raw_request("GET", f"/rest/v1/customers?id=eq.{1 + n % 1000}",
                                                        user_headers))
     as_anon = ServerWorker(port, lambda n: raw_request(*_http(anon_read(n))))
-    user, anon = await interleave(args, as_user, as_anon)
-    print(f"reads with a user JWT / reads with the anon key: {user[0]:.0f} / {anon[0]:.0f} = {user[0] / anon[0]:.2f}")
+    user, anon = await interleave(args, [_measurer(args, as_user), _measurer(args, as_anon)])
+    _row("a with a user JWT", "the same with the anon key", user, anon)
+
+
+def _row(name: str, label: str, ours, theirs) -> None:
+    print(f"{name:30}{label:24}{ours[0]:7.0f}{ours[1]:7.2f}{ours[2]:7.2f} |{theirs[0]:7.0f}{theirs[1]:7.2f}"
+          f"{theirs[2]:7.2f} |{ours[0] / theirs[0]:6.2f}{ours[1] / theirs[1]:6.2f}{ours[2] / theirs[2]:6.2f}")
+
+
+def _measurer(args, worker):
+    async def run_once():
+        return await measure(worker, args.concurrency, args.seconds)
+    return run_once
+
+
+class Pgbench:
+    """pgbench running PostgREST's statements for request (a) as a custom script, prepared, with as many
+    clients as the HTTP load generator; p50/p99 come from its per-transaction log."""
+
+    def __init__(self, cluster: Cluster, root: Path, claims: dict, anon_key: str, args):
+        self.cluster, self.root, self.args = cluster, root, args
+        headers = orjson.dumps({"host": "127.0.0.1", "apikey": anon_key, "content-length": "0"}).decode()
+        settings = (f"select set_config('role', 'anon', true), "
+                    f"set_config('request.jwt.claims', {_literal(orjson.dumps(claims).decode())}, true), "
+                    f"set_config('request.method', 'GET', true), set_config('request.path', '/customers', true), "
+                    f"set_config('request.headers', {_literal(headers)}, true), "
+                    f"set_config('request.cookies', '{{}}', true);")
+        from minimal_app import BEGIN, READ
+        self.script = root / "postgrest-read.sql"
+        self.script.write_text("\\set id random(1, 1000)\n" + BEGIN + ";\n" + settings + "\n"
+                               + READ.replace("$1", ":id") + ";\nCOMMIT;\n")
+
+    async def measure(self) -> tuple[float, float, float]:
+        logs = Path(tempfile.mkdtemp(dir=self.root))
+        process = await asyncio.create_subprocess_exec(
+            str(self.cluster.bindir / "pgbench"), "-n", "-M", "prepared", "-c", str(self.args.concurrency),
+            "-j", str(os.cpu_count() or 1), "-T", str(max(1, round(self.args.seconds))), "-f", str(self.script),
+            "-l", "--log-prefix", str(logs / "tx"), "-h", "127.0.0.1", "-p", str(self.cluster.port),
+            "-U", "authenticator", "postgres", env={**os.environ, "PGPASSWORD": PASSWORD},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError("pgbench failed: " + err.decode()[-500:])
+        latencies = sorted(int(line.split()[2]) / 1000 for log in logs.iterdir()
+                           for line in log.read_text().splitlines())
+        tps = next(float(line.split()[2]) for line in out.decode().splitlines() if line.startswith("tps ="))
+        shutil.rmtree(logs, ignore_errors=True)
+        return tps, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _http(spec):
@@ -299,12 +371,13 @@ def _http(spec):
     return method, "/rest/v1" + path + ("?" + query_string if query_string else ""), headers, body
 
 
-async def interleave(args, first, second):
-    results = ([], [])
+async def interleave(args, measurers):
+    """Each measurer once per round, in turn; the median of each figure over the rounds."""
+    results: list[list] = [[] for _ in measurers]
     for _ in range(args.rounds):
-        for index, worker in enumerate((first, second)):
-            results[index].append(await measure(worker, args.concurrency, args.seconds))
-    return tuple(tuple(statistics.median(r[i] for r in runs) for i in range(3)) for runs in results)
+        for index, run_once in enumerate(measurers):
+            results[index].append(await run_once())
+    return [tuple(statistics.median(r[i] for r in runs) for i in range(3)) for runs in results]
 
 
 def main() -> None:
@@ -313,6 +386,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--pool", type=int, default=10)
+    parser.add_argument("--serve-workers", type=int, default=1,
+                        help="worker processes of the server and of the minimal app (default 1)")
     parser.add_argument("--workers", help="comma-separated worker counts to compare, e.g. 1,2 (no baseline)")
     asyncio.run(run(parser.parse_args()))
 

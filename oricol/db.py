@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, AsyncIterator, Callable, Mapping
@@ -116,9 +117,73 @@ ADMIN_SETTINGS = {"jit": "off"}
 ADMIN_IDLE_SECONDS = 2.0
 
 
+class PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has no type hints
+    """A pooled connection that may be handed back with a request's session settings still on it.
+
+    asyncpg resets every connection on release (RESET ALL, UNLISTEN *, CLOSE ALL, advisory unlock: a
+    round trip of its own). A REST request instead borrows through `request_session`, sends that reset
+    at the head of its own first message and leaves its settings behind (`dirty`); the next request does
+    the same, and any other borrower gets the reset on acquire (`_setup`), before it runs anything. So
+    no session state outlives its request for anyone, and a request saves the round trip."""
+
+    dirty = False
+    _session_reset: str | None = None
+
+    def get_reset_query(self) -> str:
+        """asyncpg's reset plus RESET ROLE: RESET ALL leaves the role alone, and a request may set it for
+        the session (or a function it calls may)."""
+        if self._session_reset is None:
+            self._session_reset = super().get_reset_query() + "\nRESET ROLE;"
+        return self._session_reset
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    async def reset_if_dirty(self) -> None:
+        if self.dirty:
+            await self.execute(self.get_reset_query())
+            self.dirty = False
+
+
+_RESETS_ITSELF: ContextVar[bool] = ContextVar("oricol_resets_itself", default=False)
+
+
+async def _setup(conn: asyncpg.Connection) -> None:
+    # on every acquire, in the borrower's task: a borrower that does not reset the session itself gets it clean
+    if not _RESETS_ITSELF.get():
+        await conn.reset_if_dirty()
+
+
+async def _reset_unless_dirty(conn: asyncpg.Connection) -> None:
+    # asyncpg has already rolled back any open transaction; a dirty connection is reset by its next borrower
+    if not conn.dirty:
+        query = conn.get_reset_query()
+        if query:
+            await conn.execute(query)
+
+
+@asynccontextmanager
+async def request_session(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection whose borrower resets the session itself, in its first message (`get_reset_query()`
+    then its own settings), and may leave its settings on it: the next borrower resets them."""
+    token = _RESETS_ITSELF.set(True)  # read by `_setup`, in this task, while the pool hands a connection over
+    acquiring = True
+    try:
+        async with pool.acquire() as conn:
+            _RESETS_ITSELF.reset(token)
+            acquiring = False
+            conn.mark_dirty()  # from the first byte sent, whatever happens next
+            yield conn
+    finally:
+        if acquiring:
+            _RESETS_ITSELF.reset(token)
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
     return await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, init=_init_connection,
-                                     statement_cache_size=kwargs.pop("statement_cache_size", 256), **kwargs)
+                                     statement_cache_size=kwargs.pop("statement_cache_size", 256),
+                                     connection_class=PooledConnection, setup=_setup, reset=_reset_unless_dirty,
+                                     **kwargs)
 
 
 Notified = Callable[[asyncpg.Connection, int, str, str], None]  # (connection, pid, channel, payload)

@@ -15,8 +15,11 @@ client_header_timeout and client_body_timeout do.
 from __future__ import annotations
 
 import asyncio
+from typing import Any, Callable, Coroutine, TypeVar
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+T = TypeVar("T")
 
 HEADER_TIMEOUT = 10.0
 BODY_IDLE_TIMEOUT = 30.0
@@ -75,3 +78,19 @@ class OricolHttpProtocol(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         super().on_response_complete()
         # The keep-alive timer now guards the idle time; the header timer starts with the next bytes.
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """uvloop's event loop (installed with uvicorn[standard]) where it exists: bench/rest.py measured
+    it ahead of asyncio's default loop for every request; asyncio's own loop elsewhere."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop
+    return uvloop.new_event_loop
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on the server's event loop (a serving process's one entry point)."""
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        return runner.run(main)

@@ -9,7 +9,7 @@ import sys
 
 import uvicorn
 
-from oricol import bootstrap
+from oricol import bootstrap, httpserver
 from oricol.app import build_stack
 from oricol.config import Config
 from oricol.db import Database
@@ -166,6 +166,6 @@ async def serve(config: Config) -> int:
 
 def run(config: Config) -> int:
     try:
-        return asyncio.run(serve(config))
+        return httpserver.run(serve(config))
     except KeyboardInterrupt:
         return 130

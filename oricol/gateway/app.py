@@ -87,6 +87,7 @@ class Gateway:
     console_auth: Callable[[dict], Awaitable[ApiError | None]] | None = None
     trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For/-Proto are believed
     formats: dict[str, ErrorFormat] = field(default_factory=dict)  # each service's error wire format
+    _callers: dict[str, Caller] = field(default_factory=dict, repr=False)  # by token, see `_caller`
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -277,15 +278,26 @@ class Gateway:
         caller, error = None, None
         if bearer:
             try:
-                claims = self.verifier.verify(bearer)
-                caller = Caller(role=str(claims.get("role") or "anon"), claims=claims, token=bearer)
+                caller = self._caller(bearer, self.verifier.verify(bearer))
             except JwtError as exc:
                 error = exc
         elif apikey_claims is not None:
-            caller = Caller(role=str(apikey_claims.get("role") or "anon"), claims=apikey_claims, token=apikey)
+            caller = self._caller(apikey, apikey_claims)
         role = str(apikey_claims.get("role")) if apikey_claims else None
         return Identity(apikey=apikey, apikey_role=role, bearer=bearer, caller=caller, jwt_error=error,
                         request_id=request.request_id)
+
+    def _caller(self, token: str, claims: dict[str, Any]) -> Caller:
+        """One Caller per verified token, so its claims are encoded to JSON once rather than per request.
+        Reused only with the very claims the verifier just returned from its cache (it checks expiry)."""
+        cached = self._callers.get(token)
+        if cached is not None and cached.claims is claims:
+            return cached
+        caller = Caller(role=str(claims.get("role") or "anon"), claims=claims, token=token)
+        if len(self._callers) >= self.verifier.cache_size:
+            self._callers.clear()
+        self._callers[token] = caller
+        return caller
 
     def _check_apikey(self, apikey: str) -> dict[str, Any] | None:
         for known, _role in ((self.anon_key, "anon"), (self.service_role_key, "service_role")):

@@ -14,6 +14,7 @@ from . import errors
 from .execute import Transaction
 from .request import ApiRequest
 from .schema_cache import SchemaCache
+from .shapes import ShapeCache
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Context:
     cache: SchemaCache
     config: RestConfig
     db: Database
+    shapes: ShapeCache | None = None  # the app's reads by shape (None: plan every request)
 
     def pool(self, readonly: bool) -> asyncpg.Pool:
         """Read-only transactions may go to a replica; everything else to the primary."""

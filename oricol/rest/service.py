@@ -21,6 +21,7 @@ from .context import Context
 from .reload import SchemaCacheHolder
 from .response import Response
 from .routes import ROUTES
+from .shapes import ShapeCache
 
 log = logging.getLogger("oricol.rest")
 CACHE_MISSES = (errors.NO_RELATIONSHIP, errors.NO_FUNCTION, errors.NO_TABLE, "42703")
@@ -31,6 +32,7 @@ class RestApp:
         self.platform = platform
         self.config = platform.config.rest
         self.holder = holder
+        self.shapes = ShapeCache()
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -72,15 +74,16 @@ class RestApp:
             raise errors.error(405, code, message)
         cache = await self.holder.current()
         try:
-            return _with_schema(await handler(Context(req, caller, cache, self.config, self.platform.db)), req)
+            return _with_schema(await handler(Context(req, caller, cache, self.config, self.platform.db, self.shapes)),
+                                req)
         except ApiError as err:
             # A name the cache does not know may be younger than the cache: the DDL notification can
-            # arrive after the client's next request. Reload (at most once a second) and retry once.
+            # arrive after the client's next request. Reload or wait for it (`refresh_if_older`) and retry once.
             if err.code not in CACHE_MISSES or not await self.holder.refresh_if_older(1.0):
                 raise
         req = request_module.parse(scope, body, self.config.schemas)
         return _with_schema(await handler(Context(req, caller, await self.holder.current(), self.config,
-                                                  self.platform.db)), req)
+                                                  self.platform.db, self.shapes)), req)
 
 
 def _with_schema(response: Response, req) -> Response:

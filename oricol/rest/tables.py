@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 import orjson
 
-from oricol.sql import raw
+from oricol.sql import raw, render
 
-from . import errors, execute, mutation, payload, plan, query, query_params
+from . import errors, execute, mutation, payload, plan, query, query_params, shapes
 from .ast import Filter
 from .context import Context
 from .request import OBJECT, OCTET, PLAN, TEXT
@@ -36,10 +36,38 @@ def paging(ctx: Context, node: plan.ReadNode) -> tuple[int, int | None]:
 async def read(ctx: Context) -> Response:
     req = ctx.request
     ctx.check_strict()
+    rendered = _cached_read(ctx)
+    if rendered is not None:
+        row = await execute.run_rendered(ctx.pool(True), ctx.transaction(readonly=True), rendered.text,
+                                         list(rendered.args), _single_check(req.accept))
+        return _rows_response(ctx, row, rendered.offset, rendered.limit, req.prefer.get("count"), row["total"])
     source = plan.table_source(ctx.cache, req.schema, req.name)
     params = query_params.parse(req.query)
     node = plan.plan_read(ctx.cache, source, params, aggregates=ctx.config.aggregates_enabled)
     return await respond_rows(ctx, node, query.from_source(node))
+
+
+def _cached_read(ctx: Context) -> shapes.Rendered | None:
+    """The read's statement from the shape cache, for the plain reads (JSON, object or CSV, no planned
+    count); None sends the request down the ordinary path."""
+    req = ctx.request
+    count_kind = req.prefer.get("count")
+    if ctx.shapes is None or req.accept in (PLAN, OCTET, TEXT) or count_kind in ("planned", "estimated"):
+        return None
+    head = (req.method, req.schema, req.name, req.accept, tuple(sorted(req.accept_params.items())),
+            tuple(sorted(req.prefer.values.items())), req.range)
+
+    def build(marked: list[tuple[str, str]]) -> shapes.Rendered:
+        source = plan.table_source(ctx.cache, req.schema, req.name)
+        node = plan.plan_read(ctx.cache, source, query_params.parse(marked),
+                              aggregates=ctx.config.aggregates_enabled)
+        offset, limit = paging(ctx, node)
+        statement = query.read_statement(node, query.from_source(node), count=count_kind == "exact",
+                                         media=req.accept, strip_nulls=req.accept_params.get("nulls") == "stripped",
+                                         limit=limit, offset=offset)
+        text, args = render(statement)
+        return shapes.Rendered(text, tuple(args), (), offset, limit)
+    return ctx.shapes.rendered(ctx.cache, head, req.query, build)
 
 
 async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: bool = True,
@@ -65,6 +93,12 @@ async def respond_rows(ctx: Context, node: plan.ReadNode, source, *, readonly: b
         total = _estimate(count_kind, plan_json, offset, row["page"], limit)
     else:
         total = row["total"]
+    return _rows_response(ctx, row, offset, limit, count_kind, total)
+
+
+def _rows_response(ctx: Context, row, offset: int, limit: int | None, count_kind: str | None,
+                   total: int | None) -> Response:
+    req = ctx.request
     page = row["page"]
     response = Response(read_status(offset, page, total), content_type=content_type(req.accept))
     body = row["body"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import orjson
 import uvicorn
 
+from oricol import httpserver
 from oricol.config import Config
 
 from . import channel, metrics
@@ -68,7 +69,7 @@ def main(spec: WorkerSpec, sock: socket.socket) -> None:
     logs.configure(core.log_level, log_file=core.data_dir / "logs" / "oricol.jsonl", shared_file=True,
                    fields={"worker": spec.index, "pid": os.getpid()})
     try:
-        code = asyncio.run(serve(spec, sock))
+        code = httpserver.run(serve(spec, sock))
     except KeyboardInterrupt:
         code = 130
     sys.exit(code)
