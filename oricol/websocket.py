@@ -54,10 +54,13 @@ class FrameWriter:
             p.transport.write(b"".join(conn.data_to_send()))
             return True
         wire = conn.data_to_send()  # anything the protocol queued goes first (none in practice)
+        short_text = _SHORT[_TEXT]
         for frame in frames:
             if isinstance(frame, str):
                 data = frame.encode()
-                wire.append(_header(_TEXT, len(data)))
+                length = len(data)  # a change is a few hundred bytes: the 16-bit length, inlined
+                wire.append(short_text[length] if length < 126 else
+                            _MEDIUM(_TEXT, 126, length) if length < 65536 else _header(_TEXT, length))
             else:
                 data = frame
                 wire.append(_header(_BINARY, len(data)))
@@ -74,13 +77,17 @@ _BINARY = 0x82  # FIN + opcode 2
 _SHORT = {first: [bytes((first, n)) for n in range(126)] for first in (_TEXT, _BINARY)}  # headers made once
 
 
+_MEDIUM = struct.Struct("!BBH").pack
+_LONG = struct.Struct("!BBQ").pack
+
+
 def _header(first: int, length: int) -> bytes:
     """An unmasked frame's header (RFC 6455 section 5.2)."""
     if length < 126:
         return _SHORT[first][length]
     if length < 65536:
-        return struct.pack("!BBH", first, 126, length)
-    return struct.pack("!BBQ", first, 127, length)
+        return _MEDIUM(first, 126, length)
+    return _LONG(first, 127, length)
 
 
 class OricolWebSocketProtocol(WebSocketsSansIOProtocol):
