@@ -49,6 +49,9 @@ class ChangeFeed:
         # who to consider for a change: by (schema, table), and those whose bindings name no one table
         self._by_table: dict[tuple[str, str], set["Subscription"]] = {}
         self._any_table: set["Subscription"] = set()
+        # who wants each (schema, table, type), worked out from the sets above when first needed and kept
+        # until someone joins or leaves (a subscription's bindings never change)
+        self._match_plans: dict[tuple[str, str, str], _MatchPlan] = {}
         self.reader = SlotReader(db.admin_url, slot, TableCatalog(db.admin), node.publish_changes,
                                  poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read,
                                  resume_grace=config.resume_grace_seconds)
@@ -89,10 +92,12 @@ class ChangeFeed:
         return None
 
     def add(self, sub: "Subscription") -> None:
+        self._match_plans.clear()
         for key in _tables_of(sub):
             (self._any_table if key is None else self._by_table.setdefault(key, set())).add(sub)
 
     def remove(self, sub: "Subscription") -> None:
+        self._match_plans.clear()
         for key in _tables_of(sub):
             if key is None:
                 self._any_table.discard(sub)
@@ -223,9 +228,9 @@ class ChangeFeed:
         """For each subscriber, the changes it asked for (in commit order) and the ids of the bindings
         that matched."""
         wanted: dict["Subscription", dict[int, tuple[int, ...]]] = {}
-        # Who wants a (schema, table, type) depends on that alone except for filters: worked out once per
-        # batch, so that a subscriber costs a dict entry per change, not a walk through its bindings.
-        plans: dict[tuple[str, str, str], _MatchPlan] = {}
+        # Who wants a (schema, table, type) depends on that alone except for filters: worked out once, so
+        # that a subscriber costs a dict entry per change, not a walk through its bindings.
+        plans = self._match_plans
         for index, change in enumerate(changes):
             schema, table, kind = change["schema"], change["table"], change["type"]
             plan = plans.get((schema, table, kind))
