@@ -151,8 +151,10 @@ class Visibility:
         deletes = {i for indices in groups.values() for i in indices if changes[i]["type"] == "DELETE"}
         by_policy: dict[str, list[Hashable]] = defaultdict(list)  # groups whose rows a policy must judge
         columns: dict[Hashable, Columns] = {}
+        # looked up per distinct role (a handful), not per group (one per user)
+        accesses = {role: await cache.get(conn, schema, table, role) for role in {callers[g].role for g in groups}}
         for group, indices in groups.items():
-            access = await cache.get(conn, schema, table, callers[group].role)
+            access = accesses[callers[group].role]
             if not access.can_select:
                 continue
             columns[group] = access.columns
