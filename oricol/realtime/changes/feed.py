@@ -270,8 +270,8 @@ class ChangeFeed:
 
 @dataclass
 class _MatchPlan:
-    """The subscribers to a (schema, table, type) in a batch: those that take every such change, with the
-    ids of their bindings that match, and those whose filters judge each row."""
+    """The subscribers to a (schema, table, type): those that take every such change, with the ids of
+    their bindings that match, and those whose filters judge each row."""
     unfiltered: list[tuple["Subscription", tuple[int, ...]]]
     filtered: list[tuple["Subscription", list[Binding]]]
 
