@@ -136,10 +136,14 @@ class Visibility:
         allowed: dict[Hashable, dict[int, Columns]] = {group: {} for group in callers}
         cache = AccessCache()
         by_table: dict[tuple[str, str], dict[Hashable, set[int]]] = defaultdict(dict)
-        for group, indices in wanted.items():
-            for index in indices:
-                change = changes[index]
-                by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
+        tables = {(change["schema"], change["table"]) for change in changes}
+        if len(tables) == 1:  # the common batch, all of one table: each group's changes as they are
+            by_table[tables.pop()] = dict(wanted)
+        else:
+            for group, indices in wanted.items():
+                for index in indices:
+                    change = changes[index]
+                    by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
         async with conn.transaction():
             for (schema, table), groups in by_table.items():
                 await self._table(conn, cache, schema, table, groups, callers, changes, allowed)
@@ -165,7 +169,7 @@ class Visibility:
                     allowed[group].update(dict.fromkeys(indices & deletes, access.columns))
                 if access.policy is not None:
                     by_policy[access.policy].append(group)
-        rows = sorted({i for members in by_policy.values() for g in members for i in groups[g]} - deletes)
+        rows = sorted(set().union(*(groups[g] for members in by_policy.values() for g in members)) - deletes)
         if not rows:
             return
         # rows of one table in one batch share its shape, unless it was altered in between: stage by shape
