@@ -205,7 +205,7 @@ class Visibility:
                 log.debug("realtime: SELECT policy of %s.%s failed for a subscriber", schema, table)
                 continue
             wanted = groups[group]
-            allowed[group].update(dict.fromkeys([i for i in indices if i in wanted], columns[group]))
+            allowed[group].update(dict.fromkeys(wanted.intersection(indices), columns[group]))
 
     async def _prepare(self, conn: asyncpg.Connection, schema: str, table: str, stage: Stage,
                        policy: str) -> str | None:
