@@ -4,7 +4,9 @@ and idle connections per GB.
 One run, one throwaway PostgreSQL, the server as a real `oricol start --only realtime` process:
 1. commit -> client latency (p50/p95/p99) of INSERTs with 1, 100 and 500 subscribers, without RLS and
    with RLS (every subscriber a different user, so RLS is evaluated per subscriber), at a base rate,
-   then the rate ramped with 500 subscribers to find the highest held with p95 < 250 ms;
+   then the rate ramped with 500 subscribers to find the highest held with p95 < 250 ms; each step
+   also says the CPU the server, PostgreSQL and the bench's receivers spent per delivery (steadier than
+   latency on a shared machine);
 2. broadcast deliveries/s with p99 < 100 ms, and the same for a bare `websockets` relay server (each
    message sent to every other socket) measured in the same run: the ratio is what Oricol costs;
 3. idle joined sockets: server RSS growth per socket, as sockets per GB.
@@ -138,12 +140,35 @@ def cpu_seconds(pid: int) -> float:
     return times.user + times.system
 
 
+def postgres_cpu_seconds(postmaster: int | None) -> float:
+    """CPU of the PostgreSQL server and its live backends (those that ended meanwhile are not counted:
+    the ones that matter here, the server's connections, live through a run)."""
+    if postmaster is None:
+        return 0.0
+    total = 0.0
+    for proc in [psutil.Process(postmaster), *psutil.Process(postmaster).children()]:
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def postmaster_pid(cluster: pg.TestServer) -> int | None:
+    """The throwaway cluster's server process (None for a cluster given by ORICOL_TEST_DATABASE_URL)."""
+    if cluster.workdir is None:
+        return None
+    return int((cluster.workdir / "pg" / "postmaster.pid").read_text().split()[0])
+
+
 async def run_rate(admin, table: str, subs: Subscribers, count: int, rate: float, seconds: float,
-                   first_id: int, server_pid: int) -> dict[str, float]:
+                   first_id: int, server_pid: int, postmaster: int | None) -> dict[str, float]:
     """Insert at `rate` for `seconds`; latency from each commit's acknowledgement to each arrival."""
     committed: dict[int, float] = {}
     subs.report()  # forget anything earlier
     server_cpu = cpu_seconds(server_pid)
+    postgres_cpu = postgres_cpu_seconds(postmaster)
     interval = 1 / rate
     start = time.perf_counter()
     for n in range(int(rate * seconds)):
@@ -169,6 +194,7 @@ async def run_rate(admin, table: str, subs: Subscribers, count: int, rate: float
     result = percentiles(latencies)
     result["delivered"] = len(latencies) / max(1, len(committed) * count)
     result["server_us"] = (cpu_seconds(server_pid) - server_cpu) * 1e6 / max(1, len(latencies))
+    result["postgres_us"] = (postgres_cpu_seconds(postmaster) - postgres_cpu) * 1e6 / max(1, len(latencies))
     result["client_us"] = client_ms * 1e3 / max(1, len(latencies))
     return result
 
@@ -183,19 +209,21 @@ async def latency_section(server: Server, admin, args: argparse.Namespace) -> No
                                  SECRETS["jwt_secret"]) if rls else None for _ in range(count)]
             subs = Subscribers(server.ws, tokens, table=table)
             await asyncio.sleep(0.5)
-            base = await run_rate(admin, table, subs, count, 10, seconds, 1, server.proc.pid)
+            base = await run_rate(admin, table, subs, count, 10, seconds, 1, server.proc.pid, args.postmaster)
             line = (f"  rls={'yes' if rls else 'no ':3} subscribers={count:3}  10 changes/s: p50 {base['p50']:6.1f}  "
                     f"p95 {base['p95']:6.1f}  p99 {base['p99']:6.1f}  delivered {base['delivered']:.0%}  "
-                    f"CPU per delivery: server {base['server_us']:.0f} us, bench clients {base['client_us']:.0f} us")
+                    f"CPU per delivery: server {base['server_us']:.0f} us, PostgreSQL {base['postgres_us']:.0f} us, "
+                    f"bench clients {base['client_us']:.0f} us")
             if count == max(args.counts) and count > 1:
                 held = 0
                 next_id = 100_000
                 for rate in args.rates:
-                    got = await run_rate(admin, table, subs, count, rate, seconds, next_id, server.proc.pid)
+                    got = await run_rate(admin, table, subs, count, rate, seconds, next_id, server.proc.pid,
+                                         args.postmaster)
                     next_id += 100_000
                     print(f"    {rate:4}/s: p50 {got['p50']:7.1f}  p95 {got['p95']:7.1f}  p99 {got['p99']:7.1f}  "
-                          f"delivered {got['delivered']:.0%}  server {got['server_us']:.0f} us, "
-                          f"clients {got['client_us']:.0f} us per delivery")
+                          f"delivered {got['delivered']:.0%}  server {got['server_us']:.1f} us, "
+                          f"PostgreSQL {got['postgres_us']:.1f} us, clients {got['client_us']:.1f} us per delivery")
                     if got["p95"] < 250 and got["delivered"] >= 0.999:
                         held = rate
                     else:
@@ -304,6 +332,7 @@ async def main(args: argparse.Namespace) -> None:
         server = Server(db_url, cluster.password)
         server.wait()
         admin = await asyncpg.connect(db_url)
+        args.postmaster = postmaster_pid(cluster)
         # The throwaway cluster runs with synchronous_commit off for tests; then a commit reaches the
         # WAL (and logical decoding) only at the WAL writer's next flush, up to 200 ms later. Writers
         # here commit as PostgreSQL's default (and the embedded cluster) does.

@@ -51,6 +51,8 @@ class Subscription:
 
     _group: tuple[str, str] | None = None
     _group_caller: Caller | None = None
+    # the text of a postgres_changes push before its data, by the ids of the bindings matched (changes/feed.py)
+    change_heads: dict[tuple[int, ...], str] | None = None
 
     @property
     def group(self) -> tuple[str, str]:

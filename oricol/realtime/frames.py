@@ -102,10 +102,17 @@ def encode(message: Message, vsn: str) -> str | bytes:
 def encode_push(topic: str, event: str, payload_json: str, vsn: str) -> str:
     """A server push (ref and join_ref null) whose payload is JSON text already: the same change goes
     to many sockets, so it is serialised once and only this envelope is built per socket."""
+    head, tail = push_envelope(topic, event, vsn)
+    return head + payload_json + tail
+
+
+def push_envelope(topic: str, event: str, vsn: str) -> tuple[str, str]:
+    """The text of a server push before and after its payload: a socket's channel keeps it, so a push
+    costs two concatenations."""
     quoted = orjson.dumps(topic).decode()
     if vsn == VSN_2:
-        return f'[null,null,{quoted},"{event}",{payload_json}]'
-    return f'{{"topic":{quoted},"event":"{event}","payload":{payload_json},"ref":null,"join_ref":null}}'
+        return f'[null,null,{quoted},"{event}",', "]"
+    return f'{{"topic":{quoted},"event":"{event}","payload":', ',"ref":null,"join_ref":null}'
 
 
 def _encode_binary_broadcast(message: Message) -> bytes:

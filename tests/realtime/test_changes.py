@@ -221,3 +221,27 @@ process.exit(0);
     finally:
         script.close()
     assert rows == [second]  # commit order: the first user's row, no longer visible, came first
+
+
+async def test_subscribers_joining_and_leaving_between_changes(live, admin_live):
+    """Who wants a table's changes is worked out once and kept: a join or a leave must show from the next change."""
+    table = await published_table(admin_live, "comers", "id int primary key")
+    bindings = [{"event": "INSERT", "schema": "public", "table": table}]
+    first = await RawSocket.open(live)
+    first_name = unique("first")
+    await _subscribed(first, first_name, bindings)
+    await admin_live.execute(f"insert into {table} values (1)")
+    assert (await first.until(lambda m: m["event"] == "postgres_changes"))["payload"]["data"]["record"]["id"] == 1
+    second = await RawSocket.open(live)
+    await _subscribed(second, unique("second"), bindings)
+    await admin_live.execute(f"insert into {table} values (2)")
+    for sock in (first, second):
+        assert (await sock.until(lambda m: m["event"] == "postgres_changes"))["payload"]["data"]["record"]["id"] == 2
+    ref = await first.push(f"realtime:{first_name}", "phx_leave", {})
+    await first.reply_to(ref)
+    await admin_live.execute(f"insert into {table} values (3)")
+    assert (await second.until(lambda m: m["event"] == "postgres_changes"))["payload"]["data"]["record"]["id"] == 3
+    await first.push("phoenix", "heartbeat", {})
+    assert (await first.until(lambda m: m["event"] in ("phx_reply", "postgres_changes")))["event"] == "phx_reply"
+    for sock in (first, second):
+        await sock.close()

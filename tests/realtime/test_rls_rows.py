@@ -117,3 +117,57 @@ async def test_column_grants_limit_what_a_subscriber_sees(live, admin_live):
     assert full["record"] == {"id": 1, "name": "ann", "salary": 5000}
     await user.close()
     await service.close()
+
+
+async def test_one_batch_of_visible_and_hidden_rows_for_many_users(live, admin_live):
+    """One transaction of rows owned by different users, shared or not, and an UPDATE that takes a row
+    from one owner to another: each subscriber (two sockets of one user, a filtered binding, a vsn 2.0.0
+    socket, anon) gets exactly the rows its policy shows, in commit order, and nothing else."""
+    table = await published_table(admin_live, "mixed", "id int primary key, owner uuid, shared boolean")
+    await admin_live.execute(f"alter table {table} enable row level security")
+    await admin_live.execute(f"create policy own_or_shared on {table} for select to authenticated "
+                             "using (shared or owner = auth.uid())")
+    ann, bob, cat = (str(uuid.uuid4()) for _ in range(3))
+    owners = [ann, bob, cat, None]
+    rows = [(n, owners[n % 4], n % 5 == 0) for n in range(1, 41)]
+
+    async def subscribe(user: str | None, *, vsn: str = "1.0.0", row_filter: str | None = None) -> RawSocket:
+        sock = await RawSocket.open(live, vsn)
+        binding = {"event": "*", "schema": "public", "table": table}
+        if row_filter:
+            binding["filter"] = row_filter
+        reply = await sock.join(unique("mix"), {"postgres_changes": [binding]},
+                                token=user_token(user) if user else None)
+        assert reply["payload"]["status"] == "ok", reply
+        await sock.until(lambda m: m["event"] == "system")
+        return sock
+
+    socks = {"ann": await subscribe(ann), "ann again": await subscribe(ann), "bob": await subscribe(bob, vsn="2.0.0"),
+             "cat above 20": await subscribe(cat, row_filter="id=gt.20"), "anon": await subscribe(None)}
+    async with admin_live.transaction():  # one commit: the server reads and judges these rows as one batch
+        await admin_live.executemany(f"insert into {table} values ($1, $2, $3)",
+                                     [(n, uuid.UUID(o) if o else None, s) for n, o, s in rows])
+        await admin_live.execute(f"update {table} set owner = $1 where id = 1", uuid.UUID(bob))  # ann's row -> bob
+    await admin_live.execute(f"insert into {table} values (100, null, true)")  # seen by all but anon: the end
+
+    def expected(user: str | None, above: int = 0) -> list[tuple[str, int]]:
+        inserts = [("INSERT", n) for n, owner, shared in rows if n > above and (shared or owner == user)]
+        update = [("UPDATE", 1)] if user == bob else []  # the row as committed is bob's: ann no longer sees it
+        return inserts + update + [("INSERT", 100)]
+
+    async def received(sock: RawSocket) -> list[tuple[str, int]]:
+        got: list[tuple[str, int]] = []
+        while not got or got[-1] != ("INSERT", 100):
+            data = (await sock.until(_change))["payload"]["data"]
+            got.append((data["type"], data["record"]["id"]))
+        return got
+
+    assert await received(socks["ann"]) == expected(ann)
+    assert await received(socks["ann again"]) == expected(ann)
+    assert await received(socks["bob"]) == expected(bob)
+    assert await received(socks["cat above 20"]) == expected(cat, above=20)
+    # anon has no policy: nothing of the batch, nor the marker; a heartbeat's reply comes first
+    await socks["anon"].push("phoenix", "heartbeat", {})
+    assert (await socks["anon"].until(lambda m: m["event"] in ("phx_reply", "postgres_changes")))["event"] == "phx_reply"
+    for sock in socks.values():
+        await sock.close()

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
@@ -48,6 +49,9 @@ class ChangeFeed:
         # who to consider for a change: by (schema, table), and those whose bindings name no one table
         self._by_table: dict[tuple[str, str], set["Subscription"]] = {}
         self._any_table: set["Subscription"] = set()
+        # who wants each (schema, table, type), worked out from the sets above when first needed and kept
+        # until someone joins or leaves (a subscription's bindings never change)
+        self._match_plans: dict[tuple[str, str, str], _MatchPlan] = {}
         self.reader = SlotReader(db.admin_url, slot, TableCatalog(db.admin), node.publish_changes,
                                  poll_seconds=config.poll_interval_ms / 1000, max_changes=config.max_changes_per_read,
                                  resume_grace=config.resume_grace_seconds)
@@ -88,10 +92,12 @@ class ChangeFeed:
         return None
 
     def add(self, sub: "Subscription") -> None:
+        self._match_plans.clear()
         for key in _tables_of(sub):
             (self._any_table if key is None else self._by_table.setdefault(key, set())).add(sub)
 
     def remove(self, sub: "Subscription") -> None:
+        self._match_plans.clear()
         for key in _tables_of(sub):
             if key is None:
                 self._any_table.discard(sub)
@@ -197,13 +203,14 @@ class ChangeFeed:
         for change in changes:
             self.stats.delay.observe((), max(0.0, now - _epoch(change["commit_timestamp"])))
 
-    def _send_changes(self, changes: list[dict[str, Any]], wanted: dict["Subscription", dict[int, list[int]]],
+    def _send_changes(self, changes: list[dict[str, Any]], wanted: dict["Subscription", dict[int, tuple[int, ...]]],
                       verdicts: dict["Subscription", dict[int, Any]]) -> None:
         """Push each subscriber the changes it may see (`verdicts`: index -> visible columns)."""
         data: dict[tuple[int, Any], str] = {}  # each change serialised once per column set, not per subscriber
         for sub, per_change in wanted.items():  # per socket, in commit order
             visible = verdicts[sub]
             conn = sub.conn
+            tail = _TAILS[conn.vsn]
             for index, ids in per_change.items():
                 if index not in visible:
                     continue
@@ -211,26 +218,76 @@ class ChangeFeed:
                 text = data.get(key)
                 if text is None:
                     text = data[key] = orjson.dumps(values.client_data(changes[index], visible[index])).decode()
-                payload = '{"ids":' + orjson.dumps(ids).decode() + ',"data":' + text + "}"
-                conn.send_frame(frames.encode_push(sub.topic, "postgres_changes", payload, conn.vsn))
+                heads = sub.change_heads
+                head = heads.get(ids) if heads is not None else None
+                if head is None:
+                    head = _change_head(sub, ids)
+                conn.send_frame(head + text + tail)
 
-    def _match(self, changes: list[dict[str, Any]]) -> dict["Subscription", dict[int, list[int]]]:
+    def _match(self, changes: list[dict[str, Any]]) -> dict["Subscription", dict[int, tuple[int, ...]]]:
         """For each subscriber, the changes it asked for (in commit order) and the ids of the bindings
         that matched."""
-        wanted: dict["Subscription", dict[int, list[int]]] = {}
+        wanted: dict["Subscription", dict[int, tuple[int, ...]]] = {}
+        # Who wants a (schema, table, type) depends on that alone except for filters: worked out once, so
+        # that a subscriber costs a dict entry per change, not a walk through its bindings.
+        plans = self._match_plans
         for index, change in enumerate(changes):
             schema, table, kind = change["schema"], change["table"], change["type"]
-            candidates = self._by_table.get((schema, table))
-            if not candidates and not self._any_table:
-                continue
-            types = {c["name"]: c["type"] for c in change["columns"]}
-            row = change["old"] if kind == "DELETE" else change["record"]
-            for subs in (candidates or (), self._any_table):
-                for sub in subs:
-                    ids = [b.id for b in sub.bindings if b.wants(schema, table, kind) and b.accepts(row, types)]
+            plan = plans.get((schema, table, kind))
+            if plan is None:
+                plan = plans[(schema, table, kind)] = self._match_plan(schema, table, kind)
+            for sub, ids in plan.unfiltered:
+                per_change = wanted.get(sub)
+                if per_change is None:
+                    per_change = wanted[sub] = {}
+                per_change[index] = ids
+            if plan.filtered:
+                types = {c["name"]: c["type"] for c in change["columns"]}
+                row = change["old"] if kind == "DELETE" else change["record"]
+                for sub, bindings in plan.filtered:
+                    ids = tuple(b.id for b in bindings if b.accepts(row, types))
                     if ids:
                         wanted.setdefault(sub, {})[index] = ids
         return wanted
+
+    def _match_plan(self, schema: str, table: str, kind: str) -> "_MatchPlan":
+        plan = _MatchPlan([], [])
+        seen: set["Subscription"] = set()  # a subscriber with bindings on this table and on every table
+        for subs in (self._by_table.get((schema, table), ()), self._any_table):
+            for sub in subs:
+                if sub in seen:
+                    continue
+                seen.add(sub)
+                bindings = [b for b in sub.bindings if b.wants(schema, table, kind)]
+                if not bindings:
+                    continue
+                if all(b.column is None for b in bindings):  # no filter: every such change matches them all
+                    plan.unfiltered.append((sub, tuple(b.id for b in bindings)))
+                else:
+                    plan.filtered.append((sub, bindings))
+        return plan
+
+
+@dataclass
+class _MatchPlan:
+    """The subscribers to a (schema, table, type): those that take every such change, with the ids of
+    their bindings that match, and those whose filters judge each row."""
+    unfiltered: list[tuple["Subscription", tuple[int, ...]]]
+    filtered: list[tuple["Subscription", list[Binding]]]
+
+
+_TAILS = {vsn: "}" + frames.push_envelope("", "postgres_changes", vsn)[1] for vsn in frames.SUPPORTED_VSN}
+
+
+def _change_head(sub: "Subscription", ids: tuple[int, ...]) -> str:
+    """A postgres_changes push to `sub` up to its data, kept on the subscription (its topic, protocol
+    version and bindings do not change)."""
+    before, _ = frames.push_envelope(sub.topic, "postgres_changes", sub.conn.vsn)
+    head = before + '{"ids":' + orjson.dumps(ids).decode() + ',"data":'
+    if sub.change_heads is None:
+        sub.change_heads = {}
+    sub.change_heads[ids] = head
+    return head
 
 
 def _tables_of(sub: "Subscription") -> set[tuple[str, str] | None]:

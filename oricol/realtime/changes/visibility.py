@@ -136,10 +136,14 @@ class Visibility:
         allowed: dict[Hashable, dict[int, Columns]] = {group: {} for group in callers}
         cache = AccessCache()
         by_table: dict[tuple[str, str], dict[Hashable, set[int]]] = defaultdict(dict)
-        for group, indices in wanted.items():
-            for index in indices:
-                change = changes[index]
-                by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
+        tables = {(change["schema"], change["table"]) for change in changes}
+        if len(tables) == 1:  # the common batch, all of one table: each group's changes as they are
+            by_table[tables.pop()] = dict(wanted)
+        else:
+            for group, indices in wanted.items():
+                for index in indices:
+                    change = changes[index]
+                    by_table[(change["schema"], change["table"])].setdefault(group, set()).add(index)
         async with conn.transaction():
             for (schema, table), groups in by_table.items():
                 await self._table(conn, cache, schema, table, groups, callers, changes, allowed)
@@ -151,8 +155,10 @@ class Visibility:
         deletes = {i for indices in groups.values() for i in indices if changes[i]["type"] == "DELETE"}
         by_policy: dict[str, list[Hashable]] = defaultdict(list)  # groups whose rows a policy must judge
         columns: dict[Hashable, Columns] = {}
+        # looked up per distinct role (a handful), not per group (one per user)
+        accesses = {role: await cache.get(conn, schema, table, role) for role in {callers[g].role for g in groups}}
         for group, indices in groups.items():
-            access = await cache.get(conn, schema, table, callers[group].role)
+            access = accesses[callers[group].role]
             if not access.can_select:
                 continue
             columns[group] = access.columns
@@ -163,7 +169,7 @@ class Visibility:
                     allowed[group].update(dict.fromkeys(indices & deletes, access.columns))
                 if access.policy is not None:
                     by_policy[access.policy].append(group)
-        rows = sorted({i for members in by_policy.values() for g in members for i in groups[g]} - deletes)
+        rows = sorted(set().union(*(groups[g] for members in by_policy.values() for g in members)) - deletes)
         if not rows:
             return
         # rows of one table in one batch share its shape, unless it was altered in between: stage by shape
@@ -199,7 +205,7 @@ class Visibility:
                 log.debug("realtime: SELECT policy of %s.%s failed for a subscriber", schema, table)
                 continue
             wanted = groups[group]
-            allowed[group].update(dict.fromkeys([i for i in indices if i in wanted], columns[group]))
+            allowed[group].update(dict.fromkeys(wanted.intersection(indices), columns[group]))
 
     async def _prepare(self, conn: asyncpg.Connection, schema: str, table: str, stage: Stage,
                        policy: str) -> str | None:
