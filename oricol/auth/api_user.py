@@ -47,7 +47,7 @@ async def update_user(req: AuthRequest) -> Response:
             merged = merge_metadata(user["raw_user_meta_data"], api_signup.metadata(body))
             user = await conn.fetchrow("update auth.users set raw_user_meta_data = $2, updated_at = now() "
                                        "where id = $1 returning *", user["id"], merged)
-        if password:
+        if password and new_hash:
             user = await _change_password(req, conn, caller, user, password, new_hash, body.get("nonce"))
         if body.get("email"):
             user = await _request_email_change(req, conn, user, users.normalize_email(body["email"]), body, redirect)
