@@ -11,7 +11,7 @@ import os
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, features
+from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 RESAMPLE = Image.Resampling.LANCZOS
 FORMATS = {"JPEG": ("JPEG", "image/jpeg"), "PNG": ("PNG", "image/png"), "WEBP": ("WEBP", "image/webp"),
@@ -48,7 +48,7 @@ def target_size(source: tuple[int, int], transform: Transform) -> tuple[tuple[in
     if height and not width:
         height = min(height, src_h)
         return (max(1, round(src_w * height / src_h)), height), None
-    if not width and not height:
+    if not width or not height:  # (one without the other returned above): neither
         return source, None
     width, height = min(width, src_w), min(height, src_h)
     if transform.resize == "fill":
@@ -75,7 +75,7 @@ def render(source: str, target: str, transform: Transform, max_pixels: int) -> s
             image = Image.open(source)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRefused("The image has too many pixels") from None
-        except (Image.UnidentifiedImageError, OSError):
+        except (UnidentifiedImageError, OSError):
             raise ImageRefused("The object is not an image that can be transformed") from None
         with image:
             if image.width * image.height > max_pixels:
