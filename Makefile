@@ -42,7 +42,7 @@ install-test: install web
 	$(BIN)/pip install --quiet -e '.[test,s3]'
 	cd tests/js && npm ci $(NPM_QUIET)
 
-# Linters (configured in pyproject.toml): ruff on the code and tests, mypy strict on the shared layer.
+# Linters (configured in pyproject.toml): ruff on the code and tests, mypy on the package (strict on the shared layer).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from oricol.config import Config
 from oricol.db import Database
@@ -144,7 +144,7 @@ class Stack:
         node = await self.node.health() if self.node is not None else {}
         report.update(node.get("parts", {}))
         down = sorted(name for name, state in report.items() if state != "up")
-        body = {"status": "healthy" if not down else "unhealthy", "parts": report}
+        body: dict[str, Any] = {"status": "healthy" if not down else "unhealthy", "parts": report}
         if "workers" in node:
             body["workers"] = node["workers"]
         if down:

@@ -36,7 +36,7 @@ class Identity:
 
 
 def identity_of(scope: MutableMapping[str, Any]) -> Identity:
-    identity = scope.get(SCOPE_KEY)
+    identity: Identity | None = scope.get(SCOPE_KEY)
     if identity is None:
         # A service app used without the gateway (unit tests): nobody verified anything.
         return Identity(None, None, None, None, None, "-")

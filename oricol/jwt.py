@@ -28,7 +28,8 @@ class JwtError(Exception):
         self.expired = expired
 
 
-def encode(claims: dict[str, Any], secret: str | bytes, algorithm: str = "HS256", headers: dict | None = None) -> str:
+def encode(claims: dict[str, Any], secret: str | bytes, algorithm: str = "HS256",
+           headers: dict[str, Any] | None = None) -> str:
     return pyjwt.encode(claims, secret, algorithm=algorithm, headers=headers)
 
 
@@ -59,7 +60,7 @@ class Verifier:
     public_keys: dict[str, Any] = field(default_factory=dict)  # kid -> key object (RS256/ES256)
     leeway: int = 0
     cache_size: int = 10_000
-    _cache: "OrderedDict[str, tuple[float, dict]]" = field(default_factory=OrderedDict, repr=False)
+    _cache: "OrderedDict[str, tuple[float, dict[str, Any]]]" = field(default_factory=OrderedDict, repr=False)
 
     def verify(self, token: str) -> dict[str, Any]:
         now = time.time()
@@ -115,7 +116,7 @@ class SigningKey:
         import json
 
         algorithm = pyjwt.get_algorithm_by_name(self.algorithm)
-        jwk = json.loads(algorithm.to_jwk(self.public_key))
+        jwk: dict[str, Any] = json.loads(algorithm.to_jwk(self.public_key))
         jwk.update({"kid": self.kid, "alg": self.algorithm, "use": "sig", "key_ops": ["verify"]})
         return jwk
 

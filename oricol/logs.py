@@ -7,8 +7,9 @@ import os
 import re
 import sys
 import time
+from io import TextIOWrapper
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping, TextIO
 
 import orjson
 
@@ -30,7 +31,7 @@ class _LifecycleOnce(logging.Filter):
     PREFIXES = ("Started server process", "Waiting for application", "Application startup",
                 "Shutting down", "Waiting for connections to close", "Finished server process")
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.seen: set[str] = set()
 
@@ -56,12 +57,12 @@ BACKUPS = 5
 
 
 class JsonFormatter(logging.Formatter):
-    def __init__(self, fields: dict | None = None):
+    def __init__(self, fields: Mapping[str, Any] | None = None) -> None:
         super().__init__()
         self.fields = dict(fields or {})  # on every line: the worker and pid of a multi-worker node
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, Any] = {
             "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -76,8 +77,8 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(entry, default=str).decode()
 
 
-def configure(level: str = "info", stream=None, log_file: Path | None = None, *, shared_file: bool = False,
-              fields: dict | None = None) -> None:
+def configure(level: str = "info", stream: TextIO | None = None, log_file: Path | None = None, *,
+              shared_file: bool = False, fields: Mapping[str, Any] | None = None) -> None:
     """JSON lines on stderr and, when `log_file` is given, in a rotating file `oricol logs` reads.
 
     `shared_file`: several processes (a node's workers) append to the one file. Each line is one
@@ -127,13 +128,13 @@ def _create_private(path: Path) -> None:
 class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
     """Each new file after a rotation is 0600 too."""
 
-    def _open(self):
+    def _open(self) -> TextIOWrapper:
         _create_private(Path(self.baseFilename))
         return super()._open()
 
 
 class _PrivateWatchedHandler(logging.handlers.WatchedFileHandler):
-    def _open(self):
+    def _open(self) -> TextIOWrapper:
         _create_private(Path(self.baseFilename))
         return super()._open()
 

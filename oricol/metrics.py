@@ -54,7 +54,7 @@ class Histogram:
     name: str
     help: str
     buckets: tuple[float, ...] = DEFAULT_BUCKETS
-    series: dict[Labels, list] = field(default_factory=dict)  # labels -> [counts per bucket..., sum, count]
+    series: dict[Labels, list[float]] = field(default_factory=dict)  # labels -> [counts per bucket..., sum, count]
 
     def observe(self, labels: Labels, value: float) -> None:
         row = self.series.get(labels)
@@ -70,7 +70,7 @@ class Histogram:
         yield f"# HELP {self.name} {self.help}"
         yield f"# TYPE {self.name} histogram"
         for labels, row in sorted(self.series.items()):
-            cumulative = 0
+            cumulative: float = 0
             for bound, count in zip(self.buckets, row):
                 cumulative += count
                 yield f"{self.name}_bucket{_labels(labels + (('le', _number(bound)),))} {cumulative}"
@@ -97,8 +97,10 @@ class Registry:
     def adopt(self, metric: Counter | Histogram) -> None:
         """A counter or histogram a service made itself (before the registry existed)."""
         with self._lock:
-            target = self.counters if isinstance(metric, Counter) else self.histograms
-            target.setdefault(metric.name, metric)  # type: ignore[arg-type]
+            if isinstance(metric, Counter):
+                self.counters.setdefault(metric.name, metric)
+            else:
+                self.histograms.setdefault(metric.name, metric)
 
     def collector(self, name: str, kind: str, help: str, collect: Callable[[], Iterable[Sample]]) -> None:
         """A metric computed at scrape time (gauges of pools, connections, last backup time...)."""
@@ -106,7 +108,8 @@ class Registry:
 
     def render(self) -> str:
         lines: list[str] = []
-        for metric in [*self.counters.values(), *self.histograms.values()]:
+        metrics: list[Counter | Histogram] = [*self.counters.values(), *self.histograms.values()]
+        for metric in metrics:
             lines.extend(metric.render())
         for name, kind, help, collect in self.collectors:
             try:

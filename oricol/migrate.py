@@ -112,9 +112,12 @@ async def _apply_one(conn: asyncpg.Connection, migration: Migration) -> None:
 
 
 def _int(value: object) -> int | None:
+    """asyncpg's error position: a number as text, or absent."""
+    if not isinstance(value, (int, str)):
+        return None
     try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return int(value)
+    except ValueError:
         return None
 
 

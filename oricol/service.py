@@ -7,13 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
+from oricol.asgi import ASGIApp, Receive, Scope, Send
 from oricol.config import Config
 from oricol.db import Database
 from oricol.errors import KONG, ApiError, ErrorFormat
 from oricol.jwt import Verifier
 from oricol.sharedredis import SharedRedis
-
-ASGIApp = Callable[[dict, Callable, Callable], Awaitable[None]]
 
 
 async def _nothing() -> None:
@@ -49,7 +48,7 @@ class Service:
 def not_built_yet(name: str, errors: ErrorFormat) -> Service:
     """A placeholder for a service whose implementation has not landed: a JSON 404 in its shape."""
 
-    async def app(scope: dict, receive: Callable, send: Callable) -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 4404})

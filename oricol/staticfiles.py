@@ -13,8 +13,9 @@ import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote
+
+from oricol.asgi import Receive, Scope, Send
 
 WEB_DIST = Path(__file__).resolve().parent / "webapp" / "dist"  # where `npm run build` in web/ writes
 
@@ -57,7 +58,7 @@ class StaticSite:
     index: str = "index.html"
     _cache: dict[Path, _Cached] = field(default_factory=dict)
 
-    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4404})
             return
@@ -112,7 +113,7 @@ class StaticSite:
             cached = self._cache[path] = _Cached(stamp, body, zipped, etag)
         return cached
 
-    async def send_file(self, scope: dict, send: Callable, path: Path, *, immutable: bool) -> None:
+    async def send_file(self, scope: Scope, send: Send, path: Path, *, immutable: bool) -> None:
         cached = self.load(path)
         headers = _headers(scope)
         kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -130,7 +131,7 @@ class StaticSite:
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 
 
-def _headers(scope: dict) -> dict[bytes, bytes]:
+def _headers(scope: Scope) -> dict[bytes, bytes]:
     return {k.lower(): v for k, v in scope.get("headers", [])}
 
 
@@ -138,7 +139,7 @@ def _etags(value: bytes) -> set[bytes]:
     return {tag.strip().removeprefix(b"W/") for tag in value.split(b",") if tag.strip()}
 
 
-async def _plain(send: Callable, status: int, body: bytes, extra: list | None = None,
+async def _plain(send: Send, status: int, body: bytes, extra: list[tuple[bytes, bytes]] | None = None,
                  content_type: bytes = b"text/plain; charset=utf-8", head: bool = False) -> None:
     await send({"type": "http.response.start", "status": status, "headers": (extra or []) + [
         (b"content-type", content_type), (b"content-length", str(len(body)).encode()),

@@ -105,14 +105,13 @@ async def verify(req: AuthRequest) -> Response:
         await factors.verified(conn, key, factor["id"])
         if caller.session_id is None:
             raise errors.error(403, errors.SESSION_NOT_FOUND, "Session from session_id claim in JWT does not exist")
-        return await _raise_to_aal2(conn, state, caller, factor["id"], req.ip)
+        return await _raise_to_aal2(conn, state, caller, caller.session_id, factor["id"], req.ip)
     return json_response(await txn.run(state.pool, work))
 
 
-async def _raise_to_aal2(conn: asyncpg.Connection, state: Any, caller: current.Current, factor_id: uuid.UUID,
-                         ip: str) -> dict[str, Any]:
+async def _raise_to_aal2(conn: asyncpg.Connection, state: Any, caller: current.Current, session_id: uuid.UUID,
+                         factor_id: uuid.UUID, ip: str) -> dict[str, Any]:
     """The session becomes aal2 with `totp` in its amr, and gets a fresh refresh token."""
-    session_id = caller.session_id
     await sessions.raise_to_aal2(conn, session_id, factor_id)
     refresh = tokens.new_refresh_token()
     await sessions.insert_refresh(conn, caller.user["id"], session_id, refresh, parent=None)

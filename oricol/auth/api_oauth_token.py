@@ -38,11 +38,11 @@ def _credentials(req: AuthRequest, body: dict[str, Any]) -> tuple[str, str, str]
         if not colon:
             raise _bad_client("Invalid client credentials: invalid basic auth format")
         return client_id, secret, "client_secret_basic"
-    client_id, secret = body.get("client_id"), body.get("client_secret")
-    if not isinstance(client_id, str) or not client_id:
+    given_id, given_secret = body.get("client_id"), body.get("client_secret")
+    if not isinstance(given_id, str) or not given_id:
         raise _bad_client("Invalid client credentials: client_id is required")
-    secret = secret if isinstance(secret, str) else ""
-    return client_id, secret, "client_secret_post" if secret else "none"
+    secret = given_secret if isinstance(given_secret, str) else ""
+    return given_id, secret, "client_secret_post" if secret else "none"
 
 
 async def authenticate_client(conn: asyncpg.Connection, req: AuthRequest, body: dict[str, Any]) -> asyncpg.Record:

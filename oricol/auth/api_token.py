@@ -35,7 +35,7 @@ async def password_grant(req: AuthRequest) -> dict[str, Any]:
     async with state.pool.acquire() as conn:
         user = await users.by_email(conn, email)
     # Checked outside any transaction: the connection is not held while bcrypt runs (~50 ms).
-    if not await state.hasher.verify(password, user["encrypted_password"] if user else None):
+    if not await state.hasher.verify(password, user["encrypted_password"] if user else None) or user is None:
         if user is not None:
             async with state.pool.acquire() as conn:
                 await audit.record(conn, user, "login_failed", "account", req.ip, {"provider": "email"})

@@ -46,7 +46,7 @@ async def update_user(req: AuthRequest) -> Response:
         if body.get("data") is not None:
             merged = merge_metadata(user["raw_user_meta_data"], api_signup.metadata(body))
             user = await users.set_column(conn, user["id"], "raw_user_meta_data", merged)
-        if password:
+        if password and new_hash:
             user = await _change_password(req, conn, caller, user, password, new_hash, body.get("nonce"))
         if body.get("email"):
             user = await _request_email_change(req, conn, user, users.normalize_email(body["email"]), body, redirect)

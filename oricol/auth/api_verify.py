@@ -85,13 +85,14 @@ async def _verify(req: AuthRequest, verify_type: Any, *, token_hash: str | None,
         raise errors.validation("Verify requires a verification type")
     await state.limiter.hit("verify", req.ip)
     pkce = bool(token_hash and token_hash.startswith(flows.PKCE_PREFIX))
-    if pkce:
+    if pkce and token_hash:
         token_hash = token_hash[len(flows.PKCE_PREFIX):]
 
     async def work(conn: asyncpg.Connection) -> Outcome:
         if token_hash is not None:
             user, token_type, _ = await otp.consume(conn, state, token_hash, TOKEN_TYPES[verify_type])
         else:
+            assert email is not None and code is not None  # the callers give a token_hash or both
             user, token_type, _ = await otp.consume_code(conn, state, email, code, TOKEN_TYPES[verify_type])
         if users.is_banned(user):
             raise errors.error(403, errors.USER_BANNED, "User is banned")

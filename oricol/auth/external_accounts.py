@@ -82,8 +82,10 @@ async def resolve(conn: asyncpg.Connection, state: AuthState, provider: str, dat
     """The user this sign-in is for, created or linked as needed; raises when it may not sign in."""
     claims, _ = identity_data(data)
     decision = await decide(conn, state, provider, data.emails, claims["sub"])
+    user: asyncpg.Record  # set by each branch below (EXISTS and LINK carry the user decide() found)
     if decision.kind == EXISTS:
         user = decision.user
+        assert decision.identity is not None  # decide() found it: that is what EXISTS means
         identity = await conn.fetchrow(
             "update auth.identities set identity_data = $2, last_sign_in_at = now(), updated_at = now() "
             "where id = $1 returning *", decision.identity["id"], claims)

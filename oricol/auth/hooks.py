@@ -11,7 +11,7 @@ from typing import Any
 
 import asyncpg
 
-from oricol.sql import ident
+from oricol.sql import quote_ident
 
 from . import errors
 
@@ -21,7 +21,7 @@ REQUIRED = ("aud", "exp", "iat", "sub", "role", "aal", "session_id")
 async def custom_access_token(conn: asyncpg.Connection, function: str, user_id: uuid.UUID,
                               claims: dict[str, Any], method: str) -> dict[str, Any]:
     schema, name = function.split(".", 1)
-    call = "select " + ident(schema, name).parts[0] + "($1::jsonb)"
+    call = "select " + quote_ident(schema) + "." + quote_ident(name) + "($1::jsonb)"
     event = {"user_id": str(user_id), "claims": claims, "authentication_method": method}
     try:
         async with conn.transaction():  # a savepoint: the role switch ends with it

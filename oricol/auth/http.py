@@ -145,9 +145,9 @@ def endpoint(state: AuthState, handler: Handler) -> Callable[[Request], Awaitabl
                 return json_response(body, status, headers)
             # The traceback goes to the log (it holds no request body); the client gets GoTrue's 500.
             log.exception("auth endpoint failed", extra={"path": request.url.path})
-            err = errors.error(500, errors.UNEXPECTED_FAILURE,
-                               "Unexpected failure, please check server logs for more information")
-            body, status, headers = errors.render(err, version)
+            failure = errors.error(500, errors.UNEXPECTED_FAILURE,
+                                   "Unexpected failure, please check server logs for more information")
+            body, status, headers = errors.render(failure, version)
             return json_response(body, status, headers)
         if version is not None:
             response.headers["X-Supabase-Api-Version"] = version

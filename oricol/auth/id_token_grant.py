@@ -88,6 +88,8 @@ def _provider(configs: dict[str, Any], name: str, issuer: str) -> providers.Open
     if name not in ID_TOKEN_PROVIDERS or configs.get(name) is None:
         raise errors.validation(f'Custom OIDC provider "{name}" not allowed')
     provider = providers.KINDS[name](configs[name])
+    if not isinstance(provider, providers.OpenIDConnect):  # every ID_TOKEN_PROVIDERS kind is one
+        raise errors.validation(f'Custom OIDC provider "{name}" not allowed')
     if not provider.config.enabled:
         raise errors.error(400, "provider_disabled", f'Provider (issuer "{_issuer_of(provider)}") is not enabled')
     return provider

@@ -148,7 +148,9 @@ def hash_secret(secret: str) -> str:
 
 
 def secret_matches(given: str, stored: str | None) -> bool:
-    return bool(stored) and hmac.compare_digest(hash_secret(given).encode(), stored.encode())
+    if not stored:
+        return False
+    return hmac.compare_digest(hash_secret(given).encode(), stored.encode())
 
 
 def client_json(row: asyncpg.Record, secret: str | None = None) -> dict[str, Any]:

@@ -137,10 +137,10 @@ class ProviderClient:
     async def _key(self, jwks_uri: str, kid: Any, algorithm: str) -> Any:
         cached = self._keys.get(jwks_uri)
         stale = cached is None or time.monotonic() - cached.fetched > CACHE_SECONDS
-        if not stale and _find(cached.value, kid, algorithm) is None \
+        if cached is not None and not stale and _find(cached.value, kid, algorithm) is None \
                 and time.monotonic() - cached.fetched > KEY_REFETCH_SECONDS:
             stale = True  # a key we have not seen: the provider may have rotated
-        if stale:
+        if cached is None or stale:
             keys = await self.get_json_public(jwks_uri)
             try:
                 cached = _Cached(pyjwt.PyJWKSet.from_dict(keys), time.monotonic())

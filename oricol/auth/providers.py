@@ -144,7 +144,7 @@ class GitLab(Provider):
 class OpenIDConnect(Provider):
     """Any issuer with discovery (`oidc`, `keycloak`): the user is the verified id_token's subject."""
 
-    scopes = ("openid", "email", "profile")
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
     uses_nonce = True
 
     def issuer(self) -> str:

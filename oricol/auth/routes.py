@@ -22,10 +22,10 @@ from . import (
     api_user,
     api_verify,
 )
-from .http import endpoint
+from .http import Handler, endpoint
 from .state import AuthState
 
-ROUTES = (
+ROUTES: tuple[tuple[str, tuple[str, ...], Handler], ...] = (
     ("/health", ("GET",), api_meta.health),
     ("/settings", ("GET",), api_meta.settings),
     ("/.well-known/jwks.json", ("GET",), api_meta.jwks),

@@ -44,6 +44,7 @@ async def claims_for(conn: asyncpg.Connection, state: AuthState, user: asyncpg.R
                      known: tuple[str, list] | None = None) -> dict[str, Any]:
     """GoTrue's access token claims; `known` (aal, amr) spares the lookups for a session just made."""
     oauth = None  # (client id, scopes) of a session issued to an OAuth 2.1 client
+    aal: str | None  # None only for a session row gone meanwhile
     if known is not None:
         aal, amr = known
     else:

@@ -24,7 +24,7 @@ import httpx
 import orjson
 
 from oricol.config.auth_sms import SmsHook
-from oricol.sql import ident
+from oricol.sql import quote_ident
 
 from . import errors
 
@@ -60,8 +60,8 @@ def refusal(answer: Any) -> errors.ApiError | None:
     failure = answer.get("error") if isinstance(answer, dict) else None
     if not isinstance(failure, dict) or not failure.get("message"):
         return None
-    status = failure.get("http_code") if isinstance(failure.get("http_code"), int) else 500
-    status = status if 400 <= status <= 599 else 500
+    code = failure.get("http_code")
+    status = code if isinstance(code, int) and 400 <= code <= 599 else 500
     return errors.error(status, "unexpected_failure" if status == 500 else "unknown", str(failure["message"]))
 
 
@@ -156,7 +156,7 @@ class PgFunctionHook:
 
     async def send(self, conn: asyncpg.Connection, payload: dict[str, Any]) -> None:
         schema, name = self.function.split(".", 1)
-        call = "select " + ident(schema, name).parts[0] + "($1::jsonb)"
+        call = "select " + quote_ident(schema) + "." + quote_ident(name) + "($1::jsonb)"
         try:
             async with conn.transaction():  # a savepoint: the role and the timeout end with it
                 await conn.execute(f"set local statement_timeout = {PG_TIMEOUT_MS}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from typing import Any
+from typing import Any, Sequence
 
 import asyncpg
 
@@ -82,7 +82,7 @@ def factor_json(row: asyncpg.Record) -> dict[str, Any]:
     }
 
 
-def user_json(row: asyncpg.Record, identities: list[asyncpg.Record] = (), factors: list[asyncpg.Record] = ()
+def user_json(row: asyncpg.Record, identities: Sequence[asyncpg.Record] = (), factors: Sequence[asyncpg.Record] = ()
               ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(row["id"]), "aud": row["aud"] or "", "role": row["role"] or "",

@@ -48,6 +48,7 @@ def database(config: Config, start: bool = True) -> Iterator[str | None]:
 
 def backup(config: Config) -> int:
     with database(config) as url:
+        assert url is not None  # database() yields None only when told not to start the cluster
         written = asyncio.run(job.run(config, url, "cli", progress=say))
     if written.missing:
         say(f"warning: {written.missing} object(s) had no bytes in storage; see manifest.json")
@@ -89,6 +90,7 @@ def restore_backup(config: Config, target: str, yes: bool, healthy: Callable[[],
     if not yes and not confirmed(question):
         raise restore.RestoreRefused("not confirmed (pass --yes to restore without a question)")
     with database(config) as url:
+        assert url is not None  # database() yields None only when told not to start the cluster
         asyncio.run(restore.restore(config, url, folder, verified, say))
     say(f"restored {data['name']}; start the stack with `oricol start`")
     return 0

@@ -168,7 +168,7 @@ async def _summary(name: str, work: Path, snapshot: _Snapshot, bindir: Path) -> 
     }
 
 
-def _size(count: int) -> str:
+def _size(count: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if count < 1024 or unit == "GB":
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
+from typing import Any
 
 import asyncpg
 
@@ -29,7 +30,7 @@ async def run(config: Config, admin_url: str, trigger: str, progress: dump.Progr
     return written
 
 
-async def _record(admin_url: str, started: datetime, **outcome) -> None:
+async def _record(admin_url: str, started: datetime, **outcome: Any) -> None:
     try:
         conn = await asyncpg.connect(admin_url, timeout=10)
         try:

@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 FORMAT = 1
 NAME = "manifest.json"
@@ -62,7 +63,7 @@ class Verified:
     bytes: int
 
 
-def verify(folder: Path, progress=None) -> Verified:
+def verify(folder: Path, progress: Callable[[int, int], None] | None = None) -> Verified:
     """Checks every file against the manifest; raises BackupInvalid naming each problem."""
     manifest = read(folder)
     problems: list[str] = []

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from oricol.config import Config
 from oricol.objectstore import Backend, make_backend
@@ -47,7 +48,7 @@ def object_file(object_id: str, version: str) -> str:
     return f"{OBJECTS_DIR}/{object_id[:2]}/{object_id}.{version}"
 
 
-async def pin(backend, rows: list[tuple[str, str]], folder: Path) -> tuple[list[dict], list[dict]]:
+async def pin(backend: Backend, rows: list[tuple[str, str]], folder: Path) -> tuple[list[dict], list[dict]]:
     """Links (or copies) each version's bytes into the backup. Returns (objects, missing)."""
     objects, missing = [], []
     for object_id, version in rows:
@@ -84,7 +85,8 @@ def describe(folder: Path, objects: list[dict]) -> list[dict]:
     return [manifest_file.describe_file(folder, item["file"]) for item in objects]
 
 
-async def place(backend, folder: Path, objects: list[dict], progress=None) -> None:
+async def place(backend: Backend, folder: Path, objects: list[dict],
+                progress: Callable[[int, int], None] | None = None) -> None:
     """Files every backed-up version through the backend (a temporary copy it takes ownership of)."""
     await backend.start()
     for index, item in enumerate(objects, 1):
@@ -104,7 +106,7 @@ def kept_versions(manifest: dict) -> set[tuple[str, str]]:
     return kept | {(item["id"], item["version"]) for item in missing if item.get("version")}
 
 
-async def remove_unlisted(backend, keep: set[tuple[str, str]]) -> int:
+async def remove_unlisted(backend: Backend, keep: set[tuple[str, str]]) -> int:
     """Deletes, through the backend, every version it holds that is not in `keep`, so the store holds
     exactly the backup's objects: bytes uploaded after the backup would otherwise stay behind, billed
     and unreachable. Listed in full before the first delete, so the listing never sees its own deletes."""

@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Callable
 
+from oricol.asgi import Receive, Scope, Send
+from oricol.metrics import Registry, Sample
 from oricol.service import Platform, Service
 
 from . import history, schedule
@@ -15,7 +18,7 @@ REFRESH_SECONDS = 30
 log = logging.getLogger("oricol.backup")
 
 
-async def _no_routes(scope: dict, receive, send) -> None:
+async def _no_routes(scope: Scope, receive: Receive, send: Send) -> None:
     raise RuntimeError("the backup service has no HTTP routes")  # never mounted by the gateway
 
 
@@ -36,11 +39,11 @@ def create(platform: Platform) -> Service:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(wake.wait(), REFRESH_SECONDS)
 
-    def gauge(outcome: str):
+    def gauge(outcome: str) -> Callable[[], list[Sample]]:
         name = f"oricol_backup_last_{outcome}_timestamp_seconds"
         return lambda: [(name, (), last[outcome]["finished_at"].timestamp())] if outcome in last else []
 
-    def register_metrics(registry) -> None:
+    def register_metrics(registry: Registry) -> None:
         for outcome in ("success", "failure"):
             registry.collector(f"oricol_backup_last_{outcome}_timestamp_seconds", "gauge",
                                f"When the last backup {'that succeeded' if outcome == 'success' else 'that failed'} "

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import asyncpg
+
 from .view_keys import KeyDep, key_dependencies, view_primary_key
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -18,7 +20,7 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text()
 
 
-async def view_key_dependencies(conn, schemas: tuple[str, ...]) -> list[KeyDep]:
+async def view_key_dependencies(conn: asyncpg.Connection, schemas: tuple[str, ...]) -> list[KeyDep]:
     """Every primary or foreign key that views in `schemas` expose, traced through views on views."""
     return key_dependencies(await conn.fetch(_sql("view_definitions")), await conn.fetch(_sql("key_columns")),
                             schemas)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
 
 # pg_node_tree tokens (readfuncs.c's pg_strtok): one of ( ) { }, or a run up to whitespace or one
 # of those, where a backslash escapes the next character.
 _TOKEN = re.compile(r"[(){}]|(?:[^\s(){}\\]|\\.)+", re.S)
+
+# A parsed pg_node_tree: a node (dict, its name under ""), a list, a scalar's text, or `<>` as None.
+Node = dict[str, "Node"] | list["Node"] | str | None
 
 
 @dataclass(frozen=True)
@@ -33,18 +37,18 @@ class KeyDep:
         return choices
 
 
-def parse_node_tree(text: str):
+def parse_node_tree(text: str) -> Node:
     """pg_node_tree text as Python values: a node `{NAME :field value ...}` is a dict (its name under
     ""), a list `(...)` a list, `<>` None, and any other value the string of its tokens."""
-    tokens = _TOKEN.findall(text)
+    tokens: list[str] = _TOKEN.findall(text)
     position = 0
 
-    def value():
+    def value() -> Node:
         nonlocal position
         token = tokens[position]
         position += 1
         if token == "{":
-            node = {"": tokens[position]}
+            node: dict[str, Node] = {"": tokens[position]}
             position += 1
             while tokens[position] != "}":
                 name = tokens[position][1:]
@@ -53,18 +57,18 @@ def parse_node_tree(text: str):
             position += 1
             return node
         if token == "(":
-            items = []
+            items: list[Node] = []
             while tokens[position] != ")":
                 items.append(value())
             position += 1
             return items
         return None if token == "<>" else token
 
-    def field_value():
+    def field_value() -> Node:
         nonlocal position
         if tokens[position] in ("{", "("):
             return value()
-        words = []  # a scalar, or a datum such as `4 [ 1 0 0 0 ]`
+        words: list[str] = []  # a scalar, or a datum such as `4 [ 1 0 0 0 ]`
         while tokens[position] not in ("}", ")") and not tokens[position].startswith(":"):
             words.append(tokens[position])
             position += 1
@@ -79,19 +83,31 @@ def column_origins(definition: str) -> dict[int, tuple[int, int]]:
     """View column number -> (table or view oid, column number) for the view's plain column references."""
     tree = parse_node_tree(definition)
     query = tree[0] if isinstance(tree, list) and tree else None
+    targets = query.get("targetList") if isinstance(query, dict) else None
     origins: dict[int, tuple[int, int]] = {}
-    for entry in (query or {}).get("targetList") or []:
+    for entry in targets if isinstance(targets, list) else []:
         if not isinstance(entry, dict):
             continue
-        table, column = int(entry.get("resorigtbl") or 0), int(entry.get("resorigcol") or 0)
+        table, column = _number(entry.get("resorigtbl")), _number(entry.get("resorigcol"))
         if table and column:
-            origins[int(entry["resno"])] = (table, column)
+            origins[_number(entry["resno"])] = (table, column)
     return origins
 
 
-def key_dependencies(view_rows, key_rows, exposed: tuple[str, ...]) -> list[KeyDep]:
+def _number(node: Node) -> int:
+    """A scalar field as a number; an absent or `<>` one is 0."""
+    if node is None:
+        return 0
+    if isinstance(node, str):
+        return int(node)
+    raise ValueError(f"expected a number in the view's tree, got {node!r}")
+
+
+def key_dependencies(view_rows: Iterable[Mapping[str, Any]], key_rows: Iterable[Mapping[str, Any]],
+                     exposed: tuple[str, ...]) -> list[KeyDep]:
     """The keys each view of the exposed schemas exposes in full (partial keys give nothing)."""
-    views = {}
+    # view oid -> (schema and name, column number -> column name, column number -> origin)
+    views: dict[int, tuple[tuple[str, str], dict[int, str], dict[int, tuple[int, int]]]] = {}
     for row in view_rows:
         columns = row["columns"]
         columns = json.loads(columns) if isinstance(columns, str) else columns
@@ -106,20 +122,21 @@ def key_dependencies(view_rows, key_rows, exposed: tuple[str, ...]) -> list[KeyD
     for oid, (name, columns, origins) in views.items():
         if name[0] not in exposed:
             continue
-        for view_column, origin in sorted(origins.items()):
+        for view_column, first in sorted(origins.items()):
             if view_column not in columns:
                 continue  # a junk entry (e.g. an ORDER BY expression), not a column of the view
-            seen = set()
+            seen: set[tuple[int, int]] = set()
+            origin: tuple[int, int] | None = first
             while origin is not None and origin not in seen:
                 seen.add(origin)
                 reached.setdefault((oid, *origin), []).append(columns[view_column])
                 inner = views.get(origin[0])
                 origin = inner[2].get(origin[1]) if inner is not None else None
 
-    keys: dict[int, list] = {}
+    keys: dict[int, list[Mapping[str, Any]]] = {}
     for row in key_rows:
         keys.setdefault(row["relid"], []).append(row)
-    deps = []
+    deps: list[KeyDep] = []
     by_view: dict[int, set[int]] = {}
     for view_oid, table_oid, _ in reached:
         by_view.setdefault(view_oid, set()).add(table_oid)
@@ -128,10 +145,11 @@ def key_dependencies(view_rows, key_rows, exposed: tuple[str, ...]) -> list[KeyD
         for table_oid in sorted(tables):
             for key in keys.get(table_oid, []):
                 shown = [reached.get((view_oid, table_oid, attnum)) for attnum in key["attnums"]]
-                if not key["attnums"] or any(s is None for s in shown):
+                found = [s for s in shown if s is not None]
+                if not key["attnums"] or len(found) < len(shown):
                     continue
                 deps.append(KeyDep((key["schema"], key["table_name"]), view_name, key["name"], key["kind"],
-                                   tuple((col, tuple(s)) for col, s in zip(key["columns"], shown))))
+                                   tuple((col, tuple(s)) for col, s in zip(key["columns"], found))))
     return deps
 
 

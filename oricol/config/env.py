@@ -5,6 +5,7 @@ stops the start with a message that names the variable and says what was expecte
 """
 from __future__ import annotations
 
+import builtins
 import os
 from pathlib import Path
 from typing import Mapping
@@ -15,7 +16,11 @@ class ConfigError(ValueError):
 
 
 class Env:
-    """A read-only view of the variables: the process environment over the `.env` file."""
+    """A read-only view of the variables: the process environment over the `.env` file.
+
+    The readers are named after the types they return, so below `str` the class body's `str` is the
+    method: annotations there spell the type `builtins.str`.
+    """
 
     def __init__(self, values: Mapping[str, str]):
         self._values = dict(values)
@@ -42,10 +47,10 @@ class Env:
             return default
         return value
 
-    def opt(self, name: str) -> str | None:
+    def opt(self, name: builtins.str) -> builtins.str | None:
         return self.raw(name)
 
-    def int(self, name: str, default: int, *, min: int | None = None, max: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, min: int | None = None, max: int | None = None) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -57,7 +62,7 @@ class Env:
             raise ConfigError(f"{name} must be between {min} and {max}, got {number}")
         return number
 
-    def float(self, name: str, default: float, *, min: float | None = None) -> float:
+    def float(self, name: builtins.str, default: float, *, min: float | None = None) -> float:
         value = self.raw(name)
         if value is None:
             return default
@@ -69,7 +74,7 @@ class Env:
             raise ConfigError(f"{name} must be at least {min}, got {number}")
         return number
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: bool) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -80,19 +85,19 @@ class Env:
             return False
         raise ConfigError(f"{name} must be true or false, got {value!r}")
 
-    def list(self, name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    def list(self, name: builtins.str, default: tuple[builtins.str, ...] = ()) -> tuple[builtins.str, ...]:
         value = self.raw(name)
         if value is None:
             return default
         return tuple(item.strip() for item in value.split(",") if item.strip())
 
-    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+    def choice(self, name: builtins.str, default: builtins.str, choices: tuple[builtins.str, ...]) -> builtins.str:
         value = self.str(name, default)
         if value not in choices:
             raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
         return value
 
-    def path(self, name: str, default: Path) -> Path:
+    def path(self, name: builtins.str, default: Path) -> Path:
         value = self.raw(name)
         return Path(value).expanduser() if value is not None else default
 

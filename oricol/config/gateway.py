@@ -44,7 +44,7 @@ class GatewayConfig:
         )
 
 
-def _tls(env: Env) -> dict:
+def _tls(env: Env) -> dict[str, Path]:
     """Both files or neither; each must be readable now (they are read again on SIGHUP)."""
     cert, key = env.opt("ORICOL_TLS_CERT"), env.opt("ORICOL_TLS_KEY")
     if cert is None and key is None:

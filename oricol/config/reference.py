@@ -14,6 +14,7 @@ import importlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from .meanings import MEANINGS
 
@@ -77,12 +78,18 @@ def _name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(v.value if isinstance(v, ast.Constant) else "<" + ast.unparse(v.value).upper() + ">"
-                       for v in node.values)
+        return "".join(_name_part(v) for v in node.values)
     return None
 
 
-def _kind(call: ast.Call, reader: str, module) -> str:
+def _name_part(node: ast.expr) -> str:
+    """One piece of an f-string name: its text, or `<EXPR>` for a placeholder."""
+    if isinstance(node, ast.FormattedValue):
+        return "<" + ast.unparse(node.value).upper() + ">"
+    return str(node.value) if isinstance(node, ast.Constant) else ast.unparse(node)
+
+
+def _kind(call: ast.Call, reader: str, module: ModuleType) -> str:
     kind = READERS[reader]
     if reader == "choice" and len(call.args) >= 3:
         try:

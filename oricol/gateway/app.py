@@ -192,6 +192,7 @@ class Gateway:
         service = request.service
         if self.limiter is None or not self.limiter.enabled or service == WEB_APP:
             return
+        assert service is not None and request.identity is not None  # the earlier stages set both
         client = request.scope.get("client")
         wait = await self.limiter.check(service, client[0] if client else None, request.identity.apikey)
         if wait:
@@ -223,6 +224,7 @@ class Gateway:
         inner = dict(request.scope)
         inner["root_path"] = request.scope.get("root_path", "") + request.prefix
         inner[SCOPE_KEY] = request.identity
+        assert request.service is not None  # _own_routes refused a request without one
         await self.services[request.service](inner, receive, send)
 
     async def _failed(self, request: Exchange, send: Callable, error: Exception) -> None:
@@ -254,6 +256,7 @@ class Gateway:
     async def _enter_console(self, scope: dict, inner_path: str) -> dict:
         """A console request with a live Studio session becomes a service_role request to the service's
         own path: the browser's cookie and any key it sent are dropped, the service key is added here."""
+        assert self.console_auth is not None  # _route looks for console paths only with it
         refused = await self.console_auth(scope)
         if refused is not None:
             raise refused
@@ -281,7 +284,7 @@ class Gateway:
                 caller = self._caller(bearer, self.verifier.verify(bearer))
             except JwtError as exc:
                 error = exc
-        elif apikey_claims is not None:
+        elif apikey and apikey_claims is not None:  # (claims come only with a key)
             caller = self._caller(apikey, apikey_claims)
         role = str(apikey_claims.get("role")) if apikey_claims else None
         return Identity(apikey=apikey, apikey_role=role, bearer=bearer, caller=caller, jwt_error=error,

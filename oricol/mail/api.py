@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import logging
+from typing import Any
 from urllib.parse import quote
 
 import orjson
@@ -28,7 +29,7 @@ def json_response(body: object, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
-def error_body(error: ApiError) -> dict:
+def error_body(error: ApiError) -> dict[str, str]:
     return {"error": error.code, "message": error.message}
 
 
@@ -49,7 +50,8 @@ async def render_crash(request: Request, error: Exception) -> Response:
 
 
 def store_of(request: Request) -> MailStore:
-    return request.app.state.store
+    store: MailStore = request.app.state.store
+    return store
 
 
 def mailbox_of(request: Request) -> str:
@@ -63,7 +65,7 @@ def not_found() -> ApiError:
     return ApiError(404, "not_found", "Message not found")
 
 
-def header_json(meta: Meta) -> dict:
+def header_json(meta: Meta) -> dict[str, Any]:
     received = datetime.datetime.fromtimestamp(meta.date, datetime.timezone.utc)
     return {"mailbox": meta.mailbox, "id": meta.id, "from": meta.sender, "to": meta.to,
             "subject": meta.subject, "date": received.isoformat(), "posix-millis": int(meta.date * 1000),

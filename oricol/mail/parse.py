@@ -14,6 +14,7 @@ from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 from html.parser import HTMLParser
+from typing import Iterator
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -170,7 +171,7 @@ def part_bytes(part: EmailMessage) -> bytes:
     return raw.encode("utf-8", errors="replace") if isinstance(raw, str) else b""
 
 
-def _attachments(message: EmailMessage, bodies: set[int]):
+def _attachments(message: EmailMessage, bodies: set[int]) -> Iterator[Attachment]:
     for part in message.walk():
         if part.is_multipart() or id(part) in bodies:
             continue
@@ -199,7 +200,7 @@ class _TextExtractor(HTMLParser):
         self.hidden = 0
         self.links: list[str | None] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.HIDDEN:
             self.hidden += 1
         elif tag in self.BLOCKS:

@@ -11,11 +11,13 @@ import asyncio
 import contextlib
 import logging
 import socket
+from typing import Callable, Iterator
 
 import uvicorn
 
 from oricol.config import Config
 from oricol.config.mail import MailConfig
+from oricol.metrics import Registry
 from oricol.service import Platform, Service
 
 from .smtp import CatchingHandler, SmtpServer
@@ -30,7 +32,7 @@ class _EmbeddedServer(uvicorn.Server):
     """uvicorn inside someone else's loop: the main server owns SIGINT/SIGTERM."""
 
     @contextlib.contextmanager
-    def capture_signals(self):
+    def capture_signals(self) -> Iterator[None]:
         yield
 
 
@@ -42,7 +44,7 @@ class MailCatcher:
         self.smtp = SmtpServer(CatchingHandler(store, settings.max_recipients), HOST, settings.smtp_port,
                                settings.max_message_bytes)
         self.http: _EmbeddedServer | None = None
-        self.http_task: asyncio.Task | None = None
+        self.http_task: asyncio.Task[None] | None = None
         self.http_port = settings.http_port
         self.failure: str | None = None
 
@@ -105,8 +107,8 @@ class MailCatcher:
         return "up"
 
 
-def metrics_of(catcher: MailCatcher):
-    def register(registry) -> None:
+def metrics_of(catcher: MailCatcher) -> Callable[[Registry], None]:
+    def register(registry: Registry) -> None:
         registry.collector("oricol_mail_messages", "gauge", "Messages kept by the mail catcher",
                            lambda: [("oricol_mail_messages", (), catcher.store.count)])
         registry.collector("oricol_mail_stored_bytes", "gauge", "Bytes of mail kept by the mail catcher",

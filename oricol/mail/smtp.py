@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -51,7 +52,7 @@ class CatchingHandler:
 class _TrackedSMTP(SMTP):
     """Remembers its open connection so that stopping the server can close it."""
 
-    def __init__(self, handler: CatchingHandler, sessions: set, **options):
+    def __init__(self, handler: CatchingHandler, sessions: set[_TrackedSMTP], **options: Any) -> None:
         super().__init__(handler, **options)
         self._sessions = sessions
 

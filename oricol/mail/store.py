@@ -6,6 +6,7 @@ file I/O and take a lock: callers in the event loop run them with `asyncio.to_th
 """
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import re
@@ -73,6 +74,7 @@ class MailStore:
                 entry[1] += not meta.seen
             return [(name, total, unseen) for name, (total, unseen) in sorted(counts.items())]
 
+    # `list` below is the method: later annotations spell the type `builtins.list`.
     def list(self, mailbox: str) -> list[Meta]:
         with self._lock:
             return [_copy(meta) for meta in self._index.values() if meta.mailbox == mailbox]
@@ -103,7 +105,7 @@ class MailStore:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def add(self, mailbox: str, raw: bytes, sender: str, to: list[str], subject: str) -> Meta:
+    def add(self, mailbox: str, raw: bytes, sender: str, to: builtins.list[str], subject: str) -> Meta:
         with self._lock:
             self._seq += 1
             now = time.time()

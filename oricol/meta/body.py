@@ -5,6 +5,7 @@ property 'name'"), so tools that show them read the same text. Unknown fields ar
 """
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from . import errors
@@ -13,6 +14,9 @@ MISSING = object()
 
 
 class Body:
+    # The readers are named after the types they return: below `str`, the class body's `str` (and later
+    # `bool`, `int`) is the method, so annotations spell the types `builtins.str` and so on.
+
     def __init__(self, data: dict[str, Any]):
         self.data = data
 
@@ -27,13 +31,13 @@ class Body:
     def str(self, name: str, default: Any = None, *, empty_ok: bool = False) -> Any:
         return self._str(name, empty_ok) if name in self.data else default
 
-    def nullable_str(self, name: str, default: Any = MISSING) -> Any:
+    def nullable_str(self, name: builtins.str, default: Any = MISSING) -> Any:
         """A string or an explicit null (e.g. a column's check: null removes it); `default` if absent."""
         if name not in self.data:
             return default
         return None if self.data[name] is None else self._str(name)
 
-    def bool(self, name: str, default: Any = None) -> Any:
+    def bool(self, name: builtins.str, default: Any = None) -> Any:
         if name not in self.data:
             return default
         value = self.data[name]
@@ -41,7 +45,7 @@ class Body:
             raise errors.invalid(name, "must be boolean")
         return value
 
-    def int(self, name: str, *, required: bool = False) -> Any:
+    def int(self, name: builtins.str, *, required: builtins.bool = False) -> Any:
         if name not in self.data:
             if required:
                 raise errors.invalid("", f"must have required property '{name}'")
@@ -51,7 +55,7 @@ class Body:
             raise errors.invalid(name, "must be integer")
         return value
 
-    def choice(self, name: str, choices: tuple[str, ...], default: Any = None) -> Any:
+    def choice(self, name: builtins.str, choices: tuple[builtins.str, ...], default: Any = None) -> Any:
         if name not in self.data:
             return default
         value = self.data[name]
@@ -59,7 +63,7 @@ class Body:
             raise errors.invalid(name, "must be equal to one of the allowed values: " + ", ".join(choices))
         return value
 
-    def str_list(self, name: str, default: Any = None) -> Any:
+    def str_list(self, name: builtins.str, default: Any = None) -> Any:
         if name not in self.data:
             return default
         value = self.data[name]
@@ -67,7 +71,7 @@ class Body:
             raise errors.invalid(name, "must be array of non-empty strings")
         return value
 
-    def strings(self, name: str, default: Any = None) -> Any:
+    def strings(self, name: builtins.str, default: Any = None) -> Any:
         """A list of strings that may be empty (a trigger's arguments); null counts as absent."""
         value = self.data.get(name)
         if value is None:
@@ -76,7 +80,7 @@ class Body:
             raise errors.invalid(name, "must be array of strings")
         return value
 
-    def str_map(self, name: str, default: Any = None) -> Any:
+    def str_map(self, name: builtins.str, default: Any = None) -> Any:
         """An object of string values (a function's config_params, a role's config)."""
         if name not in self.data:
             return default
@@ -85,7 +89,7 @@ class Body:
             raise errors.invalid(name, "must be object of strings")
         return value
 
-    def objects(self, name: str, default: Any = None) -> Any:
+    def objects(self, name: builtins.str, default: Any = None) -> Any:
         if name not in self.data:
             return default
         value = self.data[name]
@@ -93,10 +97,10 @@ class Body:
             raise errors.invalid(name, "must be array of objects")
         return value
 
-    def raw(self, name: str, default: Any = MISSING) -> Any:
+    def raw(self, name: builtins.str, default: Any = MISSING) -> Any:
         return self.data.get(name, default)
 
-    def _str(self, name: str, empty_ok: bool = False) -> str:
+    def _str(self, name: builtins.str, empty_ok: builtins.bool = False) -> builtins.str:
         value = self.data[name]
         if not isinstance(value, str):
             raise errors.invalid(name, "must be string")

@@ -51,7 +51,8 @@ def _schema_filter(group: Group, request: Request) -> SchemaFilter | None:
 
 def list_query(group: Group, request: Request) -> Sql:
     schemas = _schema_filter(group, request)
-    where = [schemas.condition(group.schema_column) if schemas else None, *group.extra_where(request)]
+    where = [schemas.condition(group.schema_column) if schemas and group.schema_column is not None else None,
+             *group.extra_where(request)]
     column_where = [schemas.condition("schema") if schemas else None]
     source = group.with_columns(group.source(request), request, column_where)
     return listing(source, where=where, order=group.order, page=Page.from_request(request))

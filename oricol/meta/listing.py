@@ -6,6 +6,7 @@ answers with; filters apply to those columns from outside, so the queries stay p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from starlette.requests import Request
 
@@ -54,7 +55,7 @@ def equals(column: str, value: object, cast: str) -> Sql:
     return raw(f"x.{column} = ") + param(value, cast)
 
 
-def filtered(source: Sql, where: list[Sql | None]) -> Sql:
+def filtered(source: Sql, where: Sequence[Sql | None]) -> Sql:
     conditions = [condition for condition in where if condition is not None]
     fragment = raw("select * from (") + source + raw(") x")
     if conditions:
@@ -62,7 +63,7 @@ def filtered(source: Sql, where: list[Sql | None]) -> Sql:
     return fragment
 
 
-def listing(source: Sql, *, where: list[Sql | None], order: str, page: Page = Page()) -> Sql:
+def listing(source: Sql, *, where: Sequence[Sql | None], order: str, page: Page = Page()) -> Sql:
     """One JSON array of the matching rows, in `order` (a trusted list of output columns)."""
     inner = filtered(source, where) + raw(f" order by {order}")
     if page.limit:
@@ -72,6 +73,6 @@ def listing(source: Sql, *, where: list[Sql | None], order: str, page: Page = Pa
     return raw(f"select coalesce(json_agg(x order by {order}), '[]')::text from (") + inner + raw(") x")
 
 
-def single(source: Sql, *, where: list[Sql | None]) -> Sql:
+def single(source: Sql, *, where: Sequence[Sql | None]) -> Sql:
     """One JSON object, or no row at all."""
     return raw("select row_to_json(x)::text from (") + filtered(source, where) + raw(") x limit 1")

@@ -141,7 +141,7 @@ async def _change_tables(request: Request, granting: bool) -> Response:
         ids = sorted({relation_id for relation_id, *_ in parsed})
         where = [raw("x.relation_id = any(") + param(ids, "int8[]") + raw(")")]
         return http.raw_json(await fetch_json(conn, listing(sqlfiles.query("table_privileges"), where=where,
-                                                            order=TABLE_PRIVILEGES.order)))
+                                                            order=TABLE_PRIVILEGES.order)) or "[]")
 
     return await in_transaction(request, step)
 
@@ -164,7 +164,7 @@ async def _change_columns(request: Request, granting: bool) -> Response:
         ids = sorted({column_id for (_, _, column_id), *_ in parsed})
         where = [raw("x.column_id = any(") + param(ids, "text[]") + raw(")")]
         return http.raw_json(await fetch_json(conn, listing(sqlfiles.query("column_privileges"), where=where,
-                                                            order=COLUMN_PRIVILEGES.order)))
+                                                            order=COLUMN_PRIVILEGES.order)) or "[]")
 
     return await in_transaction(request, step)
 

@@ -57,7 +57,7 @@ async def create_publication(request: Request) -> Response:
     statement = raw("create publication ") + ddl.name(name)
     if tables is MISSING or tables is None:
         statement = statement + raw(" for all tables")
-    elif tables:
+    elif isinstance(tables, list) and tables:
         statement = statement + raw(" for table ") + join(", ", [_table(table) for table in tables])
     statement = statement + raw(" with ") + _publish(_flags(body, dict.fromkeys(OPERATIONS, False)))
 

@@ -139,7 +139,7 @@ def _bind_error(error: asyncpg.InterfaceError, parameters: list) -> errors.ApiEr
     message = f'bind message supplies {given} parameters, but prepared statement "" requires {wanted}'
     fields = {"name": "error", "severity": "ERROR", "code": "08P01", "file": "postgres.c", "routine": "exec_bind_message"}
     formatted = f"ERROR:  08P01: {message}\n"
-    body = {"error": formatted, **fields, "message": message, "formattedError": formatted}
+    body: dict[str, object] = {"error": formatted, **fields, "message": message, "formattedError": formatted}
     body["length"] = _length(body)
     return errors.query_failed(400, body)
 

@@ -66,7 +66,7 @@ def tokenize(script: str) -> list[Token]:
     i, glued = 0, True
     while i < len(script):
         match = _TOKEN.match(script, i)
-        kind = match.lastgroup if match else "other"
+        kind = (match.lastgroup if match else None) or "other"
         end = match.end() if match else i + 1
         if kind == "space":
             i, glued = end, False
@@ -75,7 +75,7 @@ def tokenize(script: str) -> list[Token]:
             end = i + len(script[i:end].rstrip())  # trailing blanks belong to the line, not the comment
         elif kind == "block_comment":
             end = _block_comment_end(script, i)
-        elif kind == "dollar":
+        elif kind == "dollar" and match:
             close = script.find(match.group(0), end)
             end, kind = (len(script) if close < 0 else close + len(match.group(0))), "string"
         elif kind == "op":

@@ -31,7 +31,7 @@ def import_supabase(config: Config, db_url: str | None, storage_url: str | None,
     def confirm(question: str) -> bool:
         return yes or backup_commands.confirmed(question)
 
-    async def from_dump(target_url: str) -> int:
+    async def from_dump(target_url: str, dump: str) -> int:
         restored = await dumpfile.restore(target_url, Path(dump))
         try:
             return await importing.run(restored.url, target_url, open_backend(config), storage_url=storage_url,
@@ -44,7 +44,8 @@ def import_supabase(config: Config, db_url: str | None, storage_url: str | None,
         with backup_commands.database(config) as target_url:
             assert target_url is not None
             if dump:
-                return asyncio.run(from_dump(target_url))
+                return asyncio.run(from_dump(target_url, dump))
+            assert db_url is not None  # exactly one of --db-url and --dump, checked above
             return asyncio.run(importing.run(db_url, target_url, open_backend(config), storage_url=storage_url,
                                              service_key=service_key, plan_only=plan_only, confirm=confirm,
                                              objects_dir=folder))

@@ -106,7 +106,7 @@ async def run(source_url: str, target_url: str, backend, *, storage_url: str | N
     try:
         inventory = await read(source)
         inventory.skipped += skipped or []
-        print(plan_text(inventory, storage_url or (objects_dir and str(objects_dir))), file=out, flush=True)
+        print(plan_text(inventory, storage_url or (str(objects_dir) if objects_dir else None)), file=out, flush=True)
         if plan_only:
             return 0
         target = await asyncpg.connect(target_url, timeout=15)

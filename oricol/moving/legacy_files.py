@@ -11,6 +11,8 @@ the name they typed) and its time.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .legacy_plan import DOCUMENTS_BUCKET, Context, joined, new_id, text
 
 CHAT_KEY = ("chat_messages", "live-chat")  # the bookkeeping entry of the one conversation
@@ -44,7 +46,7 @@ def map_documents(ctx: Context) -> None:
 def map_chat(ctx: Context) -> None:
     messages = sorted(ctx.legacy.of("chat_messages"), key=lambda r: (r.get("created_at") or "", str(r["id"])))
     conversation = ctx.target.imported.get(CHAT_KEY)
-    fresh = []
+    fresh: list[dict[str, Any]] = []
     for row in messages:
         if ctx.seen("chat_messages", row):
             continue
@@ -66,5 +68,5 @@ def map_chat(ctx: Context) -> None:
             "id": conversation, "subject": "Live chat (imported from the original Oricol app)", "status": "closed",
             "created_at": fresh[0]["created_at"], "last_message_at": fresh[-1]["created_at"]})
         ctx.plan.record(*CHAT_KEY, conversation)
-    for message in fresh:
-        ctx.plan.add("chat_messages", {**message, "conversation_id": conversation})
+    for entry in fresh:
+        ctx.plan.add("chat_messages", {**entry, "conversation_id": conversation})

@@ -8,6 +8,8 @@ reported, not guessed at.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .legacy_plan import ROLE_OF, ROLE_ORDER, Context, extras, joined, new_id, text
 
 ENCRYPTED_PLACEHOLDER = "***ENCRYPTED***"
@@ -26,13 +28,13 @@ def map_members(ctx: Context) -> None:
             ctx.plan.already += 1
             continue
         if user is None:
-            where = ("profiles", profile["id"]) if profile else ("user_roles", roles[legacy_user][1])
+            table, legacy_id = ("profiles", profile["id"]) if profile else ("user_roles", roles[legacy_user][1])
             email = ctx.legacy.users.get(legacy_user) or (profile or {}).get("email")
-            ctx.plan.skip(*where, f"user {legacy_user} ({email or 'no email'}) is not a user here: bring the "
+            ctx.plan.skip(table, legacy_id, f"user {legacy_user} ({email or 'no email'}) is not a user here: bring the "
                                   "users first with `oricol import supabase`, or create them with the same email")
             continue
         ctx.member(user)
-        member = {"user_id": user, "role": roles.get(legacy_user, ("requester", None))[0]}
+        member: dict[str, Any] = {"user_id": user, "role": roles.get(legacy_user, ("requester", None))[0]}
         if profile is not None:
             member["full_name"] = text(profile.get("full_name"))
             member["branch_id"] = ctx.ids.get("branches", profile.get("branch_id"))

@@ -141,7 +141,8 @@ async def _file_chunks(data: BinaryIO) -> AsyncIterator[bytes]:
 async def file_objects(items: list[Wanted], backend: Backend, fetch: Fetch, progress: Progress) -> Outcome:
     """Fetches what the store lacks, checks size and MD5 against the source's record, files it."""
     held = await _held(backend)
-    outcome = Outcome(failed=[])
+    failed: list[tuple[str, str]] = []
+    outcome = Outcome(failed=failed)
     total = sum(i.size for i in items)
     for number, item in enumerate(items, 1):
         if (item.id, item.version) in held:
@@ -150,13 +151,13 @@ async def file_objects(items: list[Wanted], backend: Backend, fetch: Fetch, prog
         try:
             temp, size, md5 = await fetch(item, backend.staging_dir)
         except (httpx.HTTPError, RuntimeError, OSError) as error:
-            outcome.failed.append((f"{item.bucket}/{item.name}", str(error)))
+            failed.append((f"{item.bucket}/{item.name}", str(error)))
             continue
         expected = md5_of_etag(item.etag)
         if (item.size and size != item.size) or (expected and md5 != expected):
             os.unlink(temp)
-            outcome.failed.append((f"{item.bucket}/{item.name}",
-                                   f"bytes differ from the source's record (size {size} vs {item.size})"))
+            failed.append((f"{item.bucket}/{item.name}",
+                           f"bytes differ from the source's record (size {size} vs {item.size})"))
             continue
         await backend.store(item.id, item.version, temp)
         outcome.fetched += 1

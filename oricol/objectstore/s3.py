@@ -11,7 +11,7 @@ import os
 import tempfile
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, cast
 
 from oricol.config.storage import StorageConfig
 
@@ -26,10 +26,10 @@ class S3Backend:
         self.bucket = config.s3_bucket
         self.prefix = config.s3_prefix
         self.staging_dir = scratch.process_dir(config.root / "tmp")
-        self._client = None
+        self._client: Any = None  # a boto3 S3 client (boto3 ships no types)
 
     @property
-    def client(self):
+    def client(self) -> Any:
         if self._client is None:
             import boto3
             from botocore.config import Config as BotoConfig
@@ -73,7 +73,7 @@ class S3Backend:
     async def read_small(self, object_id: str, version: str) -> bytes:
         def fetch() -> bytes:
             response = self.client.get_object(Bucket=self.bucket, Key=self.key(object_id, version))
-            return response["Body"].read()
+            return cast(bytes, response["Body"].read())
         return await asyncio.to_thread(fetch)
 
     async def copy(self, src: tuple[str, str], dst: tuple[str, str]) -> None:

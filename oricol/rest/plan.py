@@ -178,6 +178,8 @@ def _plan_item(cache, node: ReadNode, item, params, path, counter, aggregates) -
 
 def _bare_count(node: ReadNode, item: SelectField) -> bool:
     field = item.field
+    if field is None:  # a bare count()
+        return True
     return (field.name == "count" and not field.json_path and not item.aggregate
             and "count" not in node.source.columns and "count" not in node.source.computed)
 

@@ -56,6 +56,7 @@ def _output_sql(node: ReadNode, output: Output) -> Sql | None:
             return None  # counted by the parent: count(<this lateral>.*)
         expr = raw("count(*)")
     else:
+        assert output.field is not None  # column and computed outputs carry their field
         expr = field_expr(node, output.field)
         if output.cast:
             expr = raw("(") + expr + raw(f")::{output.cast}")
@@ -78,6 +79,7 @@ def _select_items(node: ReadNode) -> list[tuple[Sql, bool]]:
     items: list[tuple[Sql, bool]] = []
     for output in node.outputs:
         if output.kind == "embed":
+            assert output.embed is not None  # embed outputs carry their embed
             items += _embed_items(output.embed, grouped)
         else:
             sql = _output_sql(node, output)
@@ -123,6 +125,7 @@ def spread_columns(node: ReadNode) -> list[tuple[str, Output | None]]:
             columns += [(name, None) for name in node.source.columns]
         elif output.kind == "embed":
             embed = output.embed
+            assert embed is not None  # embed outputs carry their embed
             if embed.spread:
                 columns += spread_columns(embed.node)
             elif embed.node.outputs:

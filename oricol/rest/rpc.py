@@ -5,6 +5,7 @@ paging, embedding); scalar, set-of-scalar and void results are answered as Postg
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
 import orjson
 
@@ -91,7 +92,8 @@ def _bound_type(pg_type: str) -> str:
     return POLYMORPHIC.get(pg_type, pg_type)
 
 
-def _arguments(ctx: Context, functions: list[Function]) -> tuple[dict, list, bool]:
+# The arguments: an object of them, or (with a single-json function) any JSON value the body holds.
+def _arguments(ctx: Context, functions: list[Function]) -> tuple[Any, list, bool]:
     req = ctx.request
     single_object = req.prefer.get("params") == "single-object"
     if req.method in ("GET", "HEAD"):

@@ -9,6 +9,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import asyncpg
 
@@ -230,7 +231,7 @@ def _function(row) -> Function:
                     row["volatility"], row["variadic"], row["description"], row["rows"] or 0)
 
 
-def _derive_relationships(cache: SchemaCache, deps: list[view_keys.KeyDep] = ()) -> None:
+def _derive_relationships(cache: SchemaCache, deps: Sequence[view_keys.KeyDep] = ()) -> None:
     """PostgREST's order: each foreign key as a many-to-one (or one-to-one) from the table holding it;
     the same through views showing its columns; many-to-many through junctions; then the inverses."""
     forward: list[Relationship] = []
@@ -253,7 +254,7 @@ def _derive_relationships(cache: SchemaCache, deps: list[view_keys.KeyDep] = ())
             is_self=rel.is_self))
 
 
-def _view_relationships(forward: list[Relationship], deps: list[view_keys.KeyDep]) -> list[Relationship]:
+def _view_relationships(forward: list[Relationship], deps: Sequence[view_keys.KeyDep]) -> list[Relationship]:
     """A foreign key whose holding columns a view shows gives view -> table; whose referenced columns a
     view shows, table -> view; both, view -> view (self-referencing when it is the same view). A column
     shown twice gives a relationship per showing, as in PostgREST."""

@@ -112,7 +112,7 @@ def _rows_response(ctx: Context, row, offset: int, limit: int | None, count_kind
     return apply_sql_settings(response, row)
 
 
-def _estimate(kind: str, plan_json, offset: int, page: int, limit: int | None) -> int:
+def _estimate(kind: str | None, plan_json, offset: int, page: int, limit: int | None) -> int:
     """planned: the planner's row estimate; estimated: exact when the page holds the rest of the
     rows (a short page), otherwise the planner's estimate, never below what was seen."""
     plan_value = orjson.loads(plan_json) if isinstance(plan_json, (str, bytes)) else plan_json
@@ -129,6 +129,7 @@ def _raw_column(node: plan.ReadNode) -> tuple[str, bool]:
         raise errors.error(406, errors.MEDIA_TYPE, "None of these media types are available: " + OCTET,
                            "application/octet-stream and text/plain need a select of exactly one column")
     output = columns[0]
+    assert output.field is not None  # column and computed outputs carry their field
     binary = not output.cast and not output.aggregate and node.column_type(output.field) == "bytea"
     return output.alias, binary
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import warnings
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .imagespec import ImageRefused, Transform, avif_available
 
@@ -29,7 +29,7 @@ def target_size(source: tuple[int, int], transform: Transform) -> tuple[tuple[in
     if height and not width:
         height = min(height, src_h)
         return (max(1, round(src_w * height / src_h)), height), None
-    if not width and not height:
+    if not width or not height:  # (one without the other returned above): neither
         return source, None
     width, height = min(width, src_w), min(height, src_h)
     if transform.resize == "fill":
@@ -56,7 +56,7 @@ def render(source: str, target: str, transform: Transform, max_pixels: int) -> s
             image = Image.open(source)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRefused("The image has too many pixels") from None
-        except (Image.UnidentifiedImageError, OSError):
+        except (UnidentifiedImageError, OSError):
             raise ImageRefused("The object is not an image that can be transformed") from None
         with image:
             if image.width * image.height > max_pixels:

@@ -135,5 +135,6 @@ async def render_signed(request: Request) -> Response:
     bucket_id, name = request.path_params["bucket"], check_key(request.path_params["name"])
     claims = read_token(ctx, request.query_params.get("token"), f"{bucket_id}/{name}")
     stored = await find_stored(ctx, service_caller(), bucket_id, name)  # the token is the authority
-    params = claims.get("transformations") if isinstance(claims.get("transformations"), dict) else {}
+    transformations = claims.get("transformations")
+    params = transformations if isinstance(transformations, dict) else {}
     return await render_variant(ctx, request, stored, params)

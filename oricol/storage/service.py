@@ -33,7 +33,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_response(errors.from_exception(exc))
 
 
-def build_app(context: Context) -> Starlette:
+def build_app(context: Context) -> _StrictUtf8Paths:
     app = Starlette(routes=ROUTES, exception_handlers={HTTPException: _http_exception, 500: _server_error})
     app.state.context = context
     return _StrictUtf8Paths(app)

@@ -15,12 +15,15 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AsyncIterator
+from typing import TYPE_CHECKING, AsyncIterator
 
 import orjson
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from . import errors
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks  # a TypedDict the module defines for checkers only
 
 FLUSH_AT = 1024 * 1024
 MAX_FIELD = 64 * 1024
@@ -187,7 +190,7 @@ async def _stage_form(content_type: str, stream: AsyncIterator[bytes], writer: T
     return staged
 
 
-def _callbacks(state: _FormState) -> dict:
+def _callbacks(state: _FormState) -> MultipartCallbacks:
     def on_part_begin() -> None:
         state.part_headers = {}
         state.target = None

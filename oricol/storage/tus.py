@@ -158,8 +158,8 @@ async def patch(request: Request) -> Response:
     if not offset.isdigit():
         raise errors.tus_error(400, "Upload-Offset header is required")
     row = await _find(ctx, request)
-    offset = await _append(ctx, request, row, int(offset))
-    return Response(status_code=204, headers=_tus_headers(**{"Upload-Offset": str(offset),
+    written = await _append(ctx, request, row, int(offset))
+    return Response(status_code=204, headers=_tus_headers(**{"Upload-Offset": str(written),
                                                              "Upload-Expires": _expires(row)}))
 
 

@@ -124,7 +124,9 @@ def tar_stream(folder: Path):
 
     def produce() -> None:
         try:
-            with tarfile.open(fileobj=_QueueWriter(chunks), mode="w|", bufsize=256 * 1024) as tar:
+            # Stream mode only writes; typeshed's file protocol also asks for read, seek and tell.
+            with tarfile.open(fileobj=_QueueWriter(chunks), mode="w|",  # type: ignore[call-overload]
+                              bufsize=256 * 1024) as tar:
                 tar.add(folder, arcname=folder.name)
         except queue.Full:
             log.warning("studio backup download abandoned by the client", extra={"backup": folder.name})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable, Coroutine
 
 
 async def _no_health() -> tuple[int, dict]:
@@ -24,5 +24,5 @@ class OpsHooks:
     health: Callable[[], Awaitable[tuple[int, dict]]] = _no_health  # what /health answers
     metrics_text: Callable[[], Awaitable[str]] = _no_metrics           # Prometheus text of the node
     backups: Callable[[], list[dict]] = list                           # finished backups, newest first
-    run_backup: Callable[[], Awaitable[dict]] = _no_backup             # runs one now: {"name", "bytes"}
+    run_backup: Callable[[], Coroutine[Any, Any, dict]] = _no_backup             # runs one now: {"name", "bytes"}
     backup_folder: Callable[[str], Path | None] = lambda name: None    # a backup's folder by exact name

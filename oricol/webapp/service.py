@@ -6,10 +6,9 @@ by design, RLS guards the data); never the service_role key. Everything else is 
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import orjson
 
+from oricol.asgi import Receive, Scope, Send
 from oricol.service import Platform, Service
 from oricol.staticfiles import WEB_DIST, StaticSite
 
@@ -19,7 +18,7 @@ def create(platform: Platform) -> Service:
     config_body = orjson.dumps({"url": core.public_url, "anonKey": core.anon_key})
     site = StaticSite(root=WEB_DIST)
 
-    async def app(scope: dict, receive: Callable, send: Callable) -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] == "/config.json" and scope["method"] in ("GET", "HEAD"):
             await send({"type": "http.response.start", "status": 200, "headers": [
                 (b"content-type", b"application/json"), (b"content-length", str(len(config_body)).encode()),

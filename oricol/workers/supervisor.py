@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -27,6 +28,9 @@ from oricol.metrics import Registry
 from . import budget, channel, listener, metrics
 from .worker import WorkerSpec
 from .worker import main as worker_main
+
+if TYPE_CHECKING:
+    from oricol.db import Database
 
 log = logging.getLogger("oricol.workers")
 
@@ -90,7 +94,7 @@ class Supervisor:
         self.registry.collector("oricol_workers_serving", "gauge", "Worker processes serving the gateway",
                                 lambda: [("oricol_workers_serving", (), self.serving())])
         self.node_services: dict = {}  # name -> Service: the parts that run once per node, in this process
-        self.db = None
+        self.db: Database | None = None  # the backup schedule's pool, when it runs
         self.background: list[asyncio.Task] = []
         self.closers: list = []
 
@@ -119,8 +123,9 @@ class Supervisor:
     def forward_hangup(self) -> None:
         """SIGHUP (a renewed TLS certificate): every worker reloads it."""
         for slot in self.slots:
-            if slot.process is not None and slot.process.returncode is None:
-                slot.process.send_signal(signal.SIGHUP)
+            # A multiprocessing process has no send_signal (that is subprocess.Popen's): signal its pid.
+            if slot.process is not None and slot.process.pid is not None and slot.process.is_alive():
+                os.kill(slot.process.pid, signal.SIGHUP)
 
     def stop(self, why: str = "") -> None:
         if not self.stopping.is_set():
@@ -143,22 +148,23 @@ class Supervisor:
                                                    "address": f"{self.config.core.host}:{self.config.core.port}"})
 
     # -- one worker slot ----------------------------------------------------------------------------
-    def start_worker(self, slot: Slot) -> None:
+    def start_worker(self, slot: Slot) -> BaseProcess:
         spec = WorkerSpec(config=self.config, index=slot.index, workers=len(self.slots),
                           admin_url=self.admin_url, channel_dir=self.folder, supervisor_pid=os.getpid())
         process = self.spawn.Process(target=worker_main, args=(spec, self.sock), name=f"oricol-worker-{slot.index}")
         process.start()
         slot.process, slot.ready, slot.started_at = process, False, time.monotonic()
+        return process
 
     async def watch(self, slot: Slot) -> None:
         """For the node's whole life: start the worker, wait for it to exit, restart it after a back-off."""
         while not self.stopping.is_set():
-            self.start_worker(slot)
-            await exited(slot.process)
+            process = self.start_worker(slot)
+            await exited(process)
             slot.ready = False
             if self.stopping.is_set():
                 return
-            code = slot.process.exitcode
+            code = process.exitcode
             if not self.all_ready.is_set():  # dying before the node ever served: a bug or a bad setting
                 print(f"oricol: worker {slot.index} exited with code {code} before serving; stopping", file=sys.stderr)
                 self.exit_code = 1
@@ -236,7 +242,7 @@ class Supervisor:
                 register(self.registry)
             await service.start()
         if self.config.gateway.metrics_port:
-            await self.serve_metrics_port()
+            await self.serve_metrics_port(self.config.gateway.metrics_port)
         self.background.append(asyncio.create_task(self.rotate_log_forever(), name="oricol-log-rotation"))
 
     async def backup_schedule(self):
@@ -247,10 +253,10 @@ class Supervisor:
         from oricol.jwt import Verifier
         from oricol.service import Platform
 
-        self.db = await Database.connect(self.admin_url, self.config.core.postgres_password, pool_size=1)
-        return create(Platform(config=self.config, db=self.db, verifier=Verifier(secret=self.config.core.jwt_secret)))
+        db = self.db = await Database.connect(self.admin_url, self.config.core.postgres_password, pool_size=1)
+        return create(Platform(config=self.config, db=db, verifier=Verifier(secret=self.config.core.jwt_secret)))
 
-    async def serve_metrics_port(self) -> None:
+    async def serve_metrics_port(self, port: int) -> None:
         import uvicorn
 
         from oricol.app import metrics_app
@@ -259,7 +265,7 @@ class Supervisor:
         async def whole_node(registry: Registry) -> str:
             return await metrics.gather(self.folder, len(self.slots), own=(None, registry.render()))
 
-        sock = listener.open_shared(self.config.core.host, self.config.gateway.metrics_port)
+        sock = listener.open_shared(self.config.core.host, port)
         server = _QuietServer(uvicorn.Config(metrics_app(self.registry, public=True, text=whole_node),
                                              lifespan="off", log_config=None, access_log=False))
         task = asyncio.create_task(server.serve(sockets=[sock]), name="oricol-metrics-port")
@@ -298,8 +304,13 @@ class Supervisor:
 async def exited(process: BaseProcess) -> None:
     """Waits without a thread: the process's sentinel fd becomes readable when it ends."""
     loop = asyncio.get_running_loop()
-    done = loop.create_future()
-    loop.add_reader(process.sentinel, lambda: done.done() or done.set_result(None))
+    done: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not done.done():
+            done.set_result(None)
+
+    loop.add_reader(process.sentinel, wake)
     try:
         await done
     finally:

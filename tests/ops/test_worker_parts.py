@@ -132,3 +132,26 @@ async def test_connections_accepted_on_the_shared_socket_send_without_delay():
         writer.close()
     finally:
         server.close()
+
+
+def test_sighup_is_forwarded_to_every_live_worker():
+    """The supervisor's SIGHUP handler (a renewed TLS certificate) signals each worker process by pid:
+    a multiprocessing process has no `send_signal`, which this once called. A sleeping child has no
+    handler, so the forwarded SIGHUP ends it and its exit code shows which signal arrived."""
+    import multiprocessing
+    import signal
+    import time
+    from types import SimpleNamespace
+
+    from oricol.workers.supervisor import Slot, Supervisor
+
+    child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(120,))
+    child.start()
+    try:
+        Supervisor.forward_hangup(SimpleNamespace(slots=[Slot(index=0, process=child), Slot(index=1)]))
+        child.join(60)
+        assert child.exitcode == -signal.SIGHUP
+    finally:
+        if child.is_alive():
+            child.kill()
+            child.join()

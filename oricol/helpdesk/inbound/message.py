@@ -102,7 +102,8 @@ def _attachments(message: EmailMessage) -> list[Attachment]:
     for part in message.iter_attachments():
         if part.is_multipart():
             continue
-        data = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes for a leaf part, None when it has no body
+        data = payload if isinstance(payload, bytes) else b""
         name = part.get_filename() or f"attachment-{len(found) + 1}"
         found.append(Attachment(file_name=safe_file_name(name), content_type=part.get_content_type(), data=data))
     return found

@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import asyncpg
 
+from oricol.config import Config
+
 from . import outbox, render, transport
 
 log = logging.getLogger("oricol.helpdesk.notify")
@@ -24,7 +26,7 @@ SLA_CHECK_EVERY = 60.0  # seconds between two looks for tickets about to breach
 
 @dataclass
 class Job:
-    config: object            # oricol.config.Config
+    config: Config
     pool: asyncpg.Pool        # the admin pool: the outbox is the platform's bookkeeping, not user data
     sent_here: int = 0
     failed_here: int = 0

@@ -82,7 +82,7 @@ def render(name: str, payload: Mapping[str, Any], *, link: str, fallback_subject
     overridden = override is not None and (override / f"{name}.txt").is_file()
     # An operator's text with our HTML would say two different things: their text alone, then.
     html_template = _read(name, ".html", override)
-    if overridden and not (override / f"{name}.html").is_file():
+    if override is not None and overridden and not (override / f"{name}.html").is_file():
         html_template = None
     if html_template is not None:
         body_html = _fill(html_template, values, True)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Hashable
 
 import orjson
 
@@ -184,8 +184,8 @@ class ChangeFeed:
         wanted = self._match(changes)
         if not wanted:
             return []
-        callers: dict[tuple[str, str], Any] = {}
-        pending: dict[tuple[str, str], set[int]] = defaultdict(set)
+        callers: dict[Hashable, Any] = {}  # group (role and claims) -> its caller
+        pending: dict[Hashable, set[int]] = defaultdict(set)
         groups = {sub: sub.group for sub in wanted}  # as judged: a token refreshed meanwhile applies to later changes
         for sub, per_change in wanted.items():
             callers[groups[sub]] = sub.caller

@@ -82,5 +82,5 @@ def _row(relation: pgoutput.Relation, values: list | None, key_only: bool) -> di
     for column, value in zip(relation.columns, values):
         if value is pgoutput.UNCHANGED_TOAST or (key_only and not column.is_key):
             continue
-        row[column.name] = value  # type: ignore[assignment]
+        row[column.name] = value
     return row

@@ -17,7 +17,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Hashable, Mapping, Optional
+from typing import Any, Hashable, Literal, Mapping, Optional
 
 import asyncpg
 
@@ -51,7 +51,7 @@ log = logging.getLogger("oricol.realtime.changes")
 @dataclass(frozen=True)
 class Access:
     can_select: bool
-    policy: str | bool | None  # True: RLS does not apply; None: no policy lets anything through
+    policy: str | Literal[True] | None  # True: RLS does not apply; None: no policy lets anything through
     columns: frozenset[str] | None = None  # with SELECT on some columns only (column grants): those
 
 
