@@ -260,14 +260,14 @@ class Supervisor:
         import uvicorn
 
         from oricol.app import metrics_app
-        from oricol.server import _QuietServer
+        from oricol.serving import QuietServer
 
         async def whole_node(registry: Registry) -> str:
             return await metrics.gather(self.folder, len(self.slots), own=(None, registry.render()))
 
         sock = listener.open_shared(self.config.core.host, port)
-        server = _QuietServer(uvicorn.Config(metrics_app(self.registry, public=True, text=whole_node),
-                                             lifespan="off", log_config=None, access_log=False))
+        server = QuietServer(uvicorn.Config(metrics_app(self.registry, public=True, text=whole_node),
+                                            lifespan="off", log_config=None, access_log=False))
         task = asyncio.create_task(server.serve(sockets=[sock]), name="oricol-metrics-port")
 
         async def close() -> None:

@@ -85,7 +85,7 @@ async def node_health(folder: Path) -> dict:
 async def serve(spec: WorkerSpec, sock: socket.socket) -> int:
     from oricol.app import NodeHooks, build_stack
     from oricol.db import Database
-    from oricol.server import _Server, cancel_on_signals, http_options
+    from oricol.serving import GatewayServer, cancel_on_signals, http_options
 
     config = worker_config(spec.config)
     db = stack = answering = None
@@ -109,7 +109,7 @@ async def serve(spec: WorkerSpec, sock: socket.socket) -> int:
             await _close(stack, db, answering)
             return 143
     try:
-        server = _Server(uvicorn.Config(stack.gateway, **http_options(config)))
+        server = GatewayServer(uvicorn.Config(stack.gateway, **http_options(config)))
         serving = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started and not serving.done():  # noqa: ASYNC110 - uvicorn sets a flag, no event
             await asyncio.sleep(0.02)

@@ -12,7 +12,7 @@ from oricol.config import ConfigError
 from oricol.config.env import Env
 from oricol.config.gateway import GatewayConfig
 from oricol.httpserver import OricolHttpProtocol
-from oricol.server import http_options
+from oricol.serving import http_options
 from tests.support.stack import LiveServer, config_for
 
 

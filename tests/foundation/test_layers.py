@@ -56,6 +56,9 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             else:
                 target = node.module or ""
             found.append((node.lineno, target))
+            # a private name taken from another unit counts as a crossing of its own (`oricol._private`)
+            found += [(node.lineno, f"oricol._private:{target}.{alias.name}") for alias in node.names
+                      if alias.name.startswith("_") and _unit(target) != _unit(module)]
             if target == "oricol":  # `from oricol import jwt`: the names are modules of the package
                 found += [(node.lineno, f"oricol.{alias.name}") for alias in node.names]
             if node.level and not node.module:  # `from . import x`: x may be a module
@@ -69,12 +72,16 @@ def _violations() -> list[str]:
         own = _unit(".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts))
         own_layer = _layer(own)
         for line, target in _imports(path):
+            where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}"
+            if target.startswith("oricol._private:"):
+                wrong.append(f"{where.replace('oricol._private:', '')} (a private name of another unit: make it public "
+                             "in a module both may import)")
+                continue
             other = _unit(target)
             if other == own or (target == "oricol" and own_layer != "shared"):
                 continue
             other_layer = _layer(other)
             rank = {"shared": 0, "service": 1, "composition": 2}
-            where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}"
             if rank[other_layer] > rank[own_layer]:
                 wrong.append(f"{where} (a {own_layer} module may not import the {other_layer} layer)")
             elif own_layer == "service" and other_layer == "service":
@@ -90,6 +97,7 @@ def test_every_import_respects_the_layers():
     ("from oricol.rest import plan\n", "services never import each other"),
     ("from oricol.server import http_options\n", "may not import the composition layer"),
     ("from oricol import app\n", "may not import the composition layer"),
+    ("from oricol.jwt import _segments\n", "a private name of another unit"),
 ])
 def test_the_checker_catches_a_crossing(tmp_path, monkeypatch, source, expected):
     # A service module that crosses a layer is reported (the checker itself could otherwise pass vacuously).

@@ -15,7 +15,7 @@ from oricol import config as configuration
 from oricol.app import Stack, build_stack
 from oricol.db import Database
 from oricol.initenv import generate
-from oricol.server import http_options
+from oricol.serving import http_options
 
 from .pg import free_port, free_ports
 
