@@ -47,9 +47,12 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# Installs what the tests need, lints, and runs the whole suite.
+# Installs what the tests need, lints, and runs the whole suite on TEST_WORKERS processes (pytest-xdist): each
+# worker has its own PostgreSQL cluster, live servers and ports; a test file stays on one worker, so its module
+# fixtures start once and the browser specs (one file) never run two Chromiums at a time. TEST_WORKERS=0: serial.
+TEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: install-test
 	$(BIN)/python bench/startup.py

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .locks import exclusive
+
 JS_DIR = Path(__file__).resolve().parent.parent / "js"
 
 PRELUDE = """
@@ -32,11 +34,14 @@ const out = (value) => console.log(JSON.stringify(value));
 def ensure_installed() -> None:
     # Every pinned package must be there (a checkout installed before one was added lacks it).
     wanted = ("@supabase/supabase-js", "typescript")
-    if not all((JS_DIR / "node_modules" / name).is_dir() for name in wanted):
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError("npm is needed for the supabase-js tests")
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, check=True)
+    if all((JS_DIR / "node_modules" / name).is_dir() for name in wanted):
+        return
+    with exclusive(JS_DIR):  # parallel workers: one installs, the others wait and find it done
+        if not all((JS_DIR / "node_modules" / name).is_dir() for name in wanted):
+            npm = shutil.which("npm")
+            if npm is None:
+                raise RuntimeError("npm is needed for the supabase-js tests")
+            subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, check=True)
 
 
 def run_node(body: str, live: Any, *, timeout: float = 60, env: dict[str, str] | None = None) -> Any:

@@ -6,10 +6,13 @@ so tests are isolated and can run in parallel processes.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
+import random
 import shutil
 import socket
 import tempfile
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,14 +29,15 @@ PASSWORD = "test-" + uuid.uuid4().hex
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
 
 
 def free_ports(count: int) -> list[int]:
     """Distinct free ports: the sockets stay bound until all are chosen, so the kernel cannot hand the
     same port out twice (two free_port() calls in a row sometimes did, and a config refused equal ports)."""
+    band = _worker_band()
+    if band is not None:
+        return band.take(count)
     sockets = [socket.socket() for _ in range(count)]
     try:
         for sock in sockets:
@@ -42,6 +46,64 @@ def free_ports(count: int) -> list[int]:
     finally:
         for sock in sockets:
             sock.close()
+
+
+BAND_FLOOR = 10000  # worker bands lie between this and the kernel's ephemeral range
+
+
+class PortBand:
+    """The ports of one pytest-xdist worker. With parallel workers, a port one worker found free (and closed
+    again) could be handed by the kernel to the other worker before the first one's server binds it. So each
+    worker walks a band of its own below the ephemeral range, where neither bind(0) nor an outgoing connection
+    ever lands, and never hands a port out twice in a run."""
+
+    def __init__(self, ports: range):
+        start = random.randrange(len(ports))  # another run of the same band on this machine starts elsewhere
+        self._ports = itertools.cycle([*ports[start:], *ports[:start]])
+        self._lock = threading.Lock()  # live servers choose their port from threads
+
+    def take(self, count: int) -> list[int]:
+        with self._lock:
+            chosen: list[int] = []
+            while len(chosen) < count:
+                port = next(self._ports)
+                if _bindable(port):  # not held by something else on the machine
+                    chosen.append(port)
+            return chosen
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+_bands: dict[str, PortBand] = {}
+
+
+def _worker_band() -> PortBand | None:
+    """This worker's band, or None in a serial run. PYTEST_XDIST_WORKER is "gw0", "gw1", ..."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return None
+    if worker not in _bands:
+        count = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        size = (_ephemeral_floor() - BAND_FLOOR) // count
+        if size < 100:  # an unusual ephemeral range leaves no room: share the kernel's choice
+            return None
+        low = BAND_FLOOR + int(worker.removeprefix("gw")) * size
+        _bands[worker] = PortBand(range(low, low + size))
+    return _bands[worker]
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
 
 
 def with_database(url: str, name: str) -> str:
