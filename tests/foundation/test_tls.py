@@ -66,7 +66,7 @@ def test_https_and_wss_with_the_official_clients_and_reload_on_sighup(monkeypatc
         url = f"https://127.0.0.1:{project.port}"
         log = open(project.root / "server.log", "ab")
         project.process = subprocess.Popen([sys.executable, "-m", "oricol", "start"], cwd=project.root,
-                                           env=project.env, stdout=log, stderr=log)
+                                           env=project.env, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             assert project.process.poll() is None, project.server_log()

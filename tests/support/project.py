@@ -59,8 +59,9 @@ class Project:
 
     def start(self, timeout: float = 60, args: tuple[str, ...] = ()) -> None:
         self.log = open(self.root / "server.log", "ab")
+        # Its own process group, so clean-up can stop the image workers and multiprocessing helpers too.
         self.process = subprocess.Popen([sys.executable, "-m", "oricol", "start", *args], cwd=self.root,
-                                        env=self.env, stdout=self.log, stderr=self.log)
+                                        env=self.env, stdout=self.log, stderr=self.log, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -79,6 +80,16 @@ class Project:
         code = self.process.wait(60)
         self.process = None
         return code
+
+    def kill_all(self) -> None:
+        """SIGKILL to the server and every process it started (a SIGKILLed parent leaves its children)."""
+        assert self.process is not None
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:  # not a group leader (started by a test itself): the server alone
+            self.process.kill()
+        self.process.wait(60)
+        self.process = None
 
     def server_log(self) -> str:
         return (self.root / "server.log").read_text(errors="replace")[-4000:]
@@ -114,7 +125,7 @@ def project_in_tmp(migrations: Path | None = FIXTURES) -> Iterator[Project]:
         yield project
     finally:
         if project.process is not None:
-            project.stop(signal.SIGKILL)
+            project.kill_all()
         pid = project.postmaster_pid()
         if pid and alive(pid):
             os.kill(pid, signal.SIGQUIT)
