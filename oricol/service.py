@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from oricol.asgi import ASGIApp, Receive, Scope, Send
+from oricol.asgi import ASGIApp
 from oricol.config import Config
 from oricol.db import Database
-from oricol.errors import KONG, ApiError, ErrorFormat
+from oricol.errors import KONG, ErrorFormat
 from oricol.jwt import Verifier
 from oricol.sharedredis import SharedRedis
 
@@ -43,17 +43,3 @@ class Service:
     health: Callable[[], Awaitable[str]] = _healthy  # "up", or a reason it is not
     errors: ErrorFormat = KONG  # its error wire format, which the gateway asks to render on its prefix
     extras: dict[str, Any] = field(default_factory=dict)
-
-
-def not_built_yet(name: str, errors: ErrorFormat) -> Service:
-    """A placeholder for a service whose implementation has not landed: a JSON 404 in its shape."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 4404})
-            return
-        missing = ApiError(404, "not_found", f"The {name} service is not available on this server yet")
-        await errors.render(missing, scope).send(send)
-
-    return Service(name=name, app=app, errors=errors)

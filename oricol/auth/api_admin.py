@@ -10,7 +10,7 @@ import asyncpg
 from starlette.responses import Response
 
 from . import api_user, audit, current, errors, factors, flows, passwords, phones, redirects, sessions, txn, users
-from .http import AuthRequest, json_response, paged_response
+from .http import AuthRequest, json_response, page_params, paged_response
 
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}
@@ -42,21 +42,10 @@ def _dict_field(body: dict[str, Any], *names: str) -> dict[str, Any] | None:
     return None
 
 
-def _page_number(text: str | None, default: int) -> int:
-    """An unsigned number as GoTrue parses it (strconv.ParseUint), with its words when it is not."""
-    if not text:
-        return default
-    if not text.isascii() or not text.isdigit():
-        raise errors.validation(f'Bad Pagination Parameters: strconv.ParseUint: parsing "{text}": invalid syntax')
-    return int(text)
-
 
 async def list_users(req: AuthRequest) -> Response:
     current.require_service_role(req)
-    page = _page_number(req.query.get("page"), 1)
-    per_page = min(1000, max(1, _page_number(req.query.get("per_page"), 50)))
-    if page < 1:
-        raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
+    page, per_page = page_params(req.query)
 
     async def work(conn: asyncpg.Connection) -> tuple[list[dict[str, Any]], int]:
         rows, total = await users.page(conn, per_page, (page - 1) * per_page)

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from . import current, errors, txn
 from . import oauth_server_clients as clients
-from .http import AuthRequest, json_response, no_content, paged_response
+from .http import AuthRequest, json_response, no_content, page_params, paged_response
 
 Handler = Callable[[AuthRequest], Awaitable[Response]]
 
@@ -58,22 +58,12 @@ async def register_client(req: AuthRequest) -> Response:
     return await _register(req, "dynamic")
 
 
-def _page_number(text: str | None, default: int) -> int:
-    if not text:
-        return default
-    if not text.isascii() or not text.isdigit():
-        raise errors.validation(f'Bad Pagination Parameters: strconv.ParseUint: parsing "{text[:40]}": invalid syntax')
-    return int(text)
-
 
 async def list_clients(req: AuthRequest) -> Response:
     """Newest first; `page`/`per_page` with X-Total-Count and Link headers as /admin/users, which
     auth-js's listClients reads (GoTrue itself answers every client on one page)."""
     current.require_service_role(req)
-    page = _page_number(req.query.get("page"), 1)
-    per_page = min(1000, max(1, _page_number(req.query.get("per_page"), 50)))
-    if page < 1:
-        raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
+    page, per_page = page_params(req.query)
 
     async def work(conn: asyncpg.Connection) -> tuple[list[dict[str, Any]], int]:
         rows, total = await clients.page(conn, per_page, (page - 1) * per_page)

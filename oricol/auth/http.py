@@ -29,6 +29,24 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
 
 
+def page_params(query: Any) -> tuple[int, int]:
+    """`page` (from 1) and `per_page` (1-1000, default 50) of an admin listing, refused in GoTrue's words."""
+    page = _page_number(query.get("page"), 1)
+    per_page = min(1000, max(1, _page_number(query.get("per_page"), 50)))
+    if page < 1:
+        raise errors.validation("Bad Pagination Parameters: page must be 1 or more")
+    return page, per_page
+
+
+def _page_number(text: str | None, default: int) -> int:
+    """An unsigned number as GoTrue parses it (strconv.ParseUint), with its words when it is not."""
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit():
+        raise errors.validation(f'Bad Pagination Parameters: strconv.ParseUint: parsing "{text[:40]}": invalid syntax')
+    return int(text)
+
+
 def paged_response(path: str, key: str, rows: list[Any], total: int, page: int, per_page: int, *,
                    aud: str) -> Response:
     """One page of an admin listing as GoTrue answers /admin/users: `{key: rows, aud}`, the total in

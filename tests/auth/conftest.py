@@ -12,9 +12,18 @@ import pytest
 
 from oricol.mailer import MemoryMailer
 from tests.support import pg
+from tests.support.idp import IdentityProvider
 from tests.support.stack import LiveServer, config_for
 
 AUTOCONFIRM = {"ORICOL_AUTH_AUTOCONFIRM": "true", "ORICOL_AUTH_ANONYMOUS_SIGN_INS": "true"}
+
+
+@pytest.fixture(scope="session")
+def idp():
+    """The test OpenID provider (tests/support/idp.py) that the OAuth and identity-linking stacks sign in at."""
+    provider = IdentityProvider().start()
+    yield provider
+    provider.stop()
 
 
 class Mailbox:

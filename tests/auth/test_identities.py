@@ -29,13 +29,6 @@ MOBILE_CLIENT = "oricol-mobile-app"
 
 
 @pytest.fixture(scope="session")
-def idp():
-    provider = IdentityProvider().start()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture(scope="session")
 async def linking_live(pg_server, template_db, tmp_path_factory, idp):
     """Autoconfirm, manual linking on, every provider but keycloak at the test IdP, a second audience for oidc."""
     name = await pg.clone(pg_server, template_db)

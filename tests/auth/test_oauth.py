@@ -28,13 +28,6 @@ PROVIDERS = ("github", "gitlab", "google", "azure", "oidc")
 
 
 @pytest.fixture(scope="session")
-def idp():
-    provider = IdentityProvider().start()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture(scope="session")
 async def oauth_live(pg_server, template_db, tmp_path_factory, idp):
     """GoTrue's defaults (no autoconfirm), every provider but keycloak pointed at the test IdP."""
     name = await pg.clone(pg_server, template_db)
