@@ -44,13 +44,13 @@ export default function Dashboard() {
             <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} fontSize={12} />
             <YAxis allowDecimals={false} fontSize={12} />
             <Tooltip /><Legend />
-            <Line type="monotone" dataKey="created" name="Created" stroke="#3b82f6" dot={false} strokeWidth={2} />
-            <Line type="monotone" dataKey="resolved" name="Resolved" stroke="#22c55e" dot={false} strokeWidth={2} />
+            <Line isAnimationActive={false} type="monotone" dataKey="created" name="Created" stroke="#3b82f6" dot={false} strokeWidth={2} />
+            <Line isAnimationActive={false} type="monotone" dataKey="resolved" name="Resolved" stroke="#22c55e" dot={false} strokeWidth={2} />
           </LineChart>
         </ChartCard>
         <ChartCard title="Tickets by status" loading={!s}>
           <PieChart>
-            <Pie data={byStatus} dataKey="value" nameKey="name" innerRadius={50} outerRadius={90} label>
+            <Pie isAnimationActive={false} data={byStatus} dataKey="value" nameKey="name" innerRadius={50} outerRadius={90} label>
               {byStatus.map((_, i) => <Cell key={i} fill={COLORS[i % COLORS.length]} />)}
             </Pie>
             <Tooltip /><Legend />
@@ -60,14 +60,14 @@ export default function Dashboard() {
           <BarChart data={byPriority}>
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis dataKey="name" fontSize={12} /><YAxis allowDecimals={false} fontSize={12} /><Tooltip />
-            <Bar dataKey="value" name="Open tickets">{byPriority.map((p) => <Cell key={p.key} fill={PRIORITY_COLORS[p.key]} />)}</Bar>
+            <Bar isAnimationActive={false} dataKey="value" name="Open tickets">{byPriority.map((p) => <Cell key={p.key} fill={PRIORITY_COLORS[p.key]} />)}</Bar>
           </BarChart>
         </ChartCard>
         <ChartCard title="Agent load (open tickets)" loading={!s}>
           <BarChart data={(s?.agent_load ?? []).map((a) => ({ name: a.full_name ?? 'Unnamed', open: a.open }))} layout="vertical">
             <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
             <XAxis type="number" allowDecimals={false} fontSize={12} /><YAxis type="category" dataKey="name" width={110} fontSize={12} /><Tooltip />
-            <Bar dataKey="open" name="Open tickets" fill="#8b5cf6" />
+            <Bar isAnimationActive={false} dataKey="open" name="Open tickets" fill="#8b5cf6" />
           </BarChart>
         </ChartCard>
       </div>

@@ -3,7 +3,8 @@ import type { ReactNode } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import {
-  Button, Card, CardContent, CardHeader, CardTitle, DataTable, ErrorMessage, FormField, Input, PageHeader, Select, Skeleton, type Column,
+  Button, Card, CardContent, CardHeader, CardTitle, DataTable, EmptyState, ErrorMessage, FormField, Input, PageHeader, Select, Skeleton,
+  type Column,
 } from '@/ui';
 import { downloadCsv } from './csv';
 import {
@@ -100,11 +101,12 @@ function TicketsSection({ range, dimension, period, set }: {
                 <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="period" fontSize={12} tickFormatter={(d: string) => (period === 'month' ? d.slice(0, 7) : d.slice(5))} />
                 <YAxis allowDecimals={false} fontSize={12} /><Tooltip /><Legend />
-                {created.series.map((s, i) => <Bar key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[i % COLORS.length]} />)}
+                {created.series.map((s, i) => <Bar isAnimationActive={false} key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[i % COLORS.length]} />)}
               </BarChart>
             </ResponsiveContainer>
           </div>
-          <DataTable label={`Ticket totals by ${name.toLowerCase()}`} columns={columns} rows={totals} rowId={(t) => t.key || '-'} />
+          <DataTable label={`Ticket totals by ${name.toLowerCase()}`} columns={columns} rows={totals} rowId={(t) => t.key || '-'}
+            empty={<EmptyState title="No tickets were created or resolved in this range." />} />
         </div>
       )}
     </Section>
@@ -133,11 +135,12 @@ function SlaSection({ range }: { range: { from: string; to: string } }) {
             <ResponsiveContainer>
               <BarChart data={chart}><CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="priority" fontSize={12} /><YAxis domain={[0, 100]} unit="%" fontSize={12} /><Tooltip /><Legend />
-                <Bar dataKey="First response" fill="#3b82f6" /><Bar dataKey="Resolution" fill="#22c55e" />
+                <Bar isAnimationActive={false} dataKey="First response" fill="#3b82f6" /><Bar isAnimationActive={false} dataKey="Resolution" fill="#22c55e" />
               </BarChart>
             </ResponsiveContainer>
           </div>
-          <DataTable label="SLA compliance" columns={columns} rows={rows} rowId={(r) => r.priority} />
+          <DataTable label="SLA compliance" columns={columns} rows={rows} rowId={(r) => r.priority}
+            empty={<EmptyState title="No tickets with an SLA were created in this range." />} />
         </div>
       )}
     </Section>
@@ -162,11 +165,12 @@ function AssetsSection() {
             <ResponsiveContainer>
               <BarChart data={byStatus}><CartesianGrid strokeDasharray="3 3" opacity={0.3} />
                 <XAxis dataKey="name" fontSize={12} /><YAxis allowDecimals={false} fontSize={12} /><Tooltip />
-                <Bar dataKey="assets" name="Assets" fill="#8b5cf6" />
+                <Bar isAnimationActive={false} dataKey="assets" name="Assets" fill="#8b5cf6" />
               </BarChart>
             </ResponsiveContainer>
           </div>
-          <DataTable label="Assets by status and type" columns={columns} rows={rows} rowId={(r) => `${r.status}/${r.type}`} />
+          <DataTable label="Assets by status and type" columns={columns} rows={rows} rowId={(r) => `${r.status}/${r.type}`}
+            empty={<EmptyState title="No assets are recorded yet." />} />
         </div>
       )}
     </Section>
