@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 
+from oricol import pgpipe
 from oricol.sql import Sql, param, raw, render
 
 SERVICE_LOGIN_ROLE = "authenticator"
@@ -128,6 +129,7 @@ class PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has
 
     dirty = False
     _session_reset: str | None = None
+    _pipelined_reset: bytes | None = None
 
     def get_reset_query(self) -> str:
         """asyncpg's reset plus RESET ROLE: RESET ALL leaves the role alone, and a request may set it for
@@ -135,6 +137,15 @@ class PooledConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg has
         if self._session_reset is None:
             self._session_reset = super().get_reset_query() + "\nRESET ROLE;"
         return self._session_reset
+
+    def pipelined_reset(self) -> bytes:
+        """The same reset as `oricol.pgpipe` messages, to head a one-round-trip request: each statement
+        of it alone (one per Parse), a SELECT made to return no row (`OFFSET 1`), as pgpipe needs."""
+        if self._pipelined_reset is None:
+            statements = [s.strip() for s in self.get_reset_query().split(";") if s.strip()]
+            self._pipelined_reset = pgpipe.encode(
+                [s + " offset 1" if s.lower().startswith("select ") else s for s in statements])
+        return self._pipelined_reset
 
     def mark_dirty(self) -> None:
         self.dirty = True

@@ -1,17 +1,20 @@
 """The only stage that touches the database: each request as the caller, in as few round trips as
 its kind allows.
 
-A plain read (no pre-request function, no second statement) costs two round trips: one
-simple-protocol message resets the pooled connection's session (whatever the previous borrower left)
-and sets the role, the claims, the request settings and the read-only default for the session; the
-request's statement, prepared and cached by asyncpg, then runs in its own implicit transaction,
-read-only, with the role already in force when it is bound and planned (so RLS sees the caller).
-The settings stay on the connection afterwards: the next request resets them in its own first
-message, and any other borrower of the pool gets the reset on acquire (`oricol.db.request_session`).
+Most requests take one round trip (`oricol.pgpipe`): in one socket write go the transaction's mode
+(read committed; read only for a read), the session reset (whatever the previous borrower or a
+function it called left: settings, role, cursors, listens, advisory locks), the role, the claims and
+the request settings local to the transaction, the pre-request function if one is configured, and
+then the request's statement, prepared and cached by asyncpg, bound after the role is in force (so
+RLS sees the caller). The Sync that ends them commits, so a deferred constraint that fails fails the
+request and nothing stays.
 
-Writes, and reads with a pre-request function or a second statement, keep a real transaction:
-BEGIN, the reset and the settings (local to the transaction) in the first message, the statement in
-a second, COMMIT in a third.
+A write whose result must be checked before it commits (a single object asked for, max-affected),
+`tx=rollback`, a planned count (a second statement) and EXPLAIN keep a transaction block: BEGIN
+heads the same round trip instead of the mode, and COMMIT or ROLLBACK takes a second.
+
+Values in the settings are quoted literals (`oricol.sql.quote_literal`, the one literal-quoting
+function), not parameters: statements sent ahead in the round trip carry none.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from typing import Callable, Mapping
 
 import asyncpg
 
+from oricol import pgpipe
 from oricol.db import Caller, request_session, unavailable
 from oricol.sql import Sql, quote_ident, quote_literal, render
 
@@ -34,38 +38,38 @@ class Transaction:
     pre_request: str | None = None
     rollback: bool = False
 
-    @property
-    def in_one_statement(self) -> bool:
-        """A read with nothing else to run beside its statement: no transaction block needed."""
-        return self.readonly and not self.pre_request and not self.rollback
+    def in_one_round_trip(self, check: Check | None, then: Sql | None) -> bool:
+        """No transaction block needed: nothing runs after the statement, and nothing must be checked
+        before it commits (a read's check runs after; it has nothing to undo)."""
+        return then is None and not self.rollback and (self.readonly or check is None)
 
 
-def prelude(tx: Transaction, reset: str = "") -> str:
-    """BEGIN, `reset` and every set_config in one message. Values are quoted literals here, not
-    parameters, because the simple protocol (the only one that carries several statements) has none;
-    the quoting is `oricol.sql.quote_literal`, the one literal-quoting function. BEGIN comes first and
-    names its mode, because the previous borrower's defaults (a read's read-only) are still in force
-    until the reset, and a mode can only be set before the transaction's first query. (A rollback
-    also undoes the reset: the connection stays marked for the next borrower to reset.)"""
-    mode = " read only" if tx.readonly else " read write"
-    text = f"begin isolation level read committed{mode};\n{reset}\nselect {_set_configs(tx, local=True)};"
+# How the transaction starts, ahead of everything: its mode can only change before its first query takes a
+# snapshot (the reset's SELECT would). In the implicit transaction, plain SETs (SET TRANSACTION outside a
+# block only warns); in a block, BEGIN names it. Either way a default a function left on the session
+# (read-only, serializable) does not decide.
+_HEADS = {
+    (False, True): pgpipe.encode(["set transaction_isolation = 'read committed'", "set transaction_read_only = on"]),
+    (False, False): pgpipe.encode(["set transaction_isolation = 'read committed'", "set transaction_read_only = off"]),
+    (True, True): pgpipe.encode(["begin isolation level read committed read only"]),
+    (True, False): pgpipe.encode(["begin isolation level read committed read write"]),
+}
+
+
+def before_statement(tx: Transaction, reset: bytes, *, block: bool) -> bytes:
+    """What goes ahead of the statement in its round trip (`oricol.pgpipe`): how the transaction
+    starts, `reset` (the previous borrower's leftovers), the role, claims and request settings local
+    to the transaction, and the pre-request function; none returns a row."""
+    statements = [f"select {_set_configs(tx)} offset 1"]
     if tx.pre_request:
-        text += " select " + ".".join(quote_ident(p) for p in tx.pre_request.split(".")) + "();"
-    return text
+        statements.append("select " + ".".join(quote_ident(p) for p in tx.pre_request.split(".")) + "() offset 1")
+    return _HEADS[block, tx.readonly] + reset + pgpipe.encode(statements)
 
 
-def session_prelude(tx: Transaction, reset: str) -> str:
-    """`reset`, then the settings for the session, with read-only as the default transaction mode:
-    the statement that follows runs in its own implicit transaction, read-only, as the caller."""
-    return (f"{reset}\nselect {_set_configs(tx, local=False)}, "
-            "set_config('default_transaction_isolation', 'read committed', false), "
-            "set_config('default_transaction_read_only', 'on', false);")
-
-
-def _set_configs(tx: Transaction, *, local: bool) -> str:
+def _set_configs(tx: Transaction) -> str:
+    """Each setting local to the transaction: nothing of the request outlives it."""
     pairs = [("role", tx.caller.role), ("request.jwt.claims", tx.caller.claims_json), *tx.settings.items()]
-    scope = "true" if local else "false"
-    return ", ".join(f"set_config({quote_literal(k)}, {quote_literal(_clean(v))}, {scope})" for k, v in pairs)
+    return ", ".join(f"set_config({quote_literal(k)}, {quote_literal(_clean(v))}, true)" for k, v in pairs)
 
 
 def _clean(value: str) -> str:
@@ -87,11 +91,13 @@ async def run_rendered(pool: asyncpg.Pool, tx: Transaction, text: str, args: lis
                        then: Sql | None = None) -> asyncpg.Record:
     """`run` of a statement already rendered (a read from the shape cache)."""
     async with request_session(pool) as conn:
-        if then is None and tx.in_one_statement:
-            return await _read(conn, tx, text, args, check)
+        if tx.in_one_round_trip(check, then):
+            row = _first(await _fetch(conn, tx, text, args, block=False))
+            if check is not None:
+                check(row)
+            return row
         try:
-            await conn.execute(prelude(tx, conn.get_reset_query()))
-            row = await conn.fetchrow(text, *args)
+            row = _first(await _fetch(conn, tx, text, args, block=True))
             if check is not None:
                 check(row)
             if then is not None:
@@ -113,18 +119,20 @@ async def run_rendered(pool: asyncpg.Pool, tx: Transaction, text: str, args: lis
         return row
 
 
-async def _read(conn: asyncpg.Connection, tx: Transaction, text: str, args: list,
-                check: Check | None) -> asyncpg.Record:
+async def _fetch(conn: asyncpg.Connection, tx: Transaction, text: str, args: list, *, block: bool) -> list:
+    """The statement's rows, in the round trip of everything `before_statement` puts ahead of it. In a
+    block, a failure is re-raised as it is, for the caller to roll back first."""
     try:
-        await conn.execute(session_prelude(tx, conn.get_reset_query()))
-        row = await conn.fetchrow(text, *args)
+        return await pgpipe.fetch_after(conn, before_statement(tx, conn.pipelined_reset(), block=block), text, args,
+                                        prepare_as=f"select set_config('role', {quote_literal(tx.caller.role)}, false)")
     except asyncpg.PostgresError as exc:
-        if unavailable(exc):
-            raise
+        if block or unavailable(exc):
+            raise  # (unavailable: the gateway answers 503 with Retry-After)
         raise errors.from_postgres(exc, tx.caller.role) from None
-    if check is not None:
-        check(row)
-    return row
+
+
+def _first(rows: list) -> asyncpg.Record:
+    return rows[0] if rows else None
 
 
 async def _rollback(conn: asyncpg.Connection) -> None:
@@ -139,8 +147,7 @@ async def explain(pool: asyncpg.Pool, tx: Transaction, statement: Sql, options: 
     text, args = render(statement)
     async with request_session(pool) as conn:
         try:
-            await conn.execute(prelude(tx, conn.get_reset_query()))
-            return await conn.fetch(f"explain ({options}) {text}", *args)
+            return await _fetch(conn, tx, f"explain ({options}) {text}", args, block=True)
         except asyncpg.PostgresError as exc:
             if unavailable(exc):
                 raise

@@ -271,6 +271,8 @@ def _write_check(ctx: Context, kind: str):
     max_affected = prefer.get("max-affected")
     strict = prefer.get("handling") == "strict"
     single = ctx.request.accept == OBJECT and kind == "representation"
+    if not single and not (max_affected is not None and strict):
+        return None  # nothing to check: the write commits in its one round trip
 
     def check(row) -> None:
         if max_affected is not None and strict and max_affected.isdigit() and row["page"] > int(max_affected):

@@ -20,7 +20,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "oricol"
 
-SHARED = {"__init__", "config", "errors", "jwt", "db", "sql", "sqlsplit", "identity", "metrics", "logs", "mailer",
+SHARED = {"__init__", "config", "errors", "jwt", "db", "pgpipe", "sql", "sqlsplit", "identity", "metrics", "logs", "mailer",
           "objectstore", "catalogue", "pg", "migrate", "service", "sharedredis", "websocket", "staticfiles",
           "initenv", "serving", "migrations", "httpserver", "clientaddr", "bootstrap", "asgi"}
 SERVICES = {"auth", "rest", "storage", "realtime", "meta", "mail", "backup", "studio", "helpdesk", "webapp",

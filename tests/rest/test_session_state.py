@@ -20,11 +20,15 @@ create function public.state() returns json language sql volatile as
   $$ select json_build_object('user', current_user, 'claims', current_setting('request.jwt.claims', true),
                               'leak', current_setting('app.leak', true), 'read_only', current_setting('transaction_read_only'),
                               'timeout', current_setting('statement_timeout'),
+                              'isolation', current_setting('transaction_isolation'),
                               'header', current_setting('request.headers', true)::json->>'x-probe') $$;
 create function public.leave_state() returns int language plpgsql volatile as $$
 begin
   perform set_config('app.leak', 'left behind', false);
   perform set_config('statement_timeout', '1234', false);
+  -- session defaults: the next transaction starts with them, before any reset can run
+  perform set_config('default_transaction_read_only', 'on', false);
+  perform set_config('default_transaction_isolation', 'serializable', false);
   perform set_config('request.jwt.claims', '{{"sub": "{USER_B}", "role": "authenticated"}}', false);
   perform set_config('request.headers', '{{"x-probe": "left behind"}}', false);
   return 1;
@@ -79,15 +83,19 @@ async def test_reads_writes_and_rpc_run_as_the_caller_on_a_shared_connection(cli
     assert await bodies(await user_b.get("/rest/v1/notes?order=id")) == ["note of B", "second of B"]
 
 async def test_nothing_a_request_leaves_in_the_session_reaches_the_next(clients, one_connection):
-    anon, user_a, _ = clients
+    anon, user_a, user_b = clients
     assert (await user_a.post("/rest/v1/rpc/leave_state", json={})).json() == 1
     state = (await anon.get("/rest/v1/rpc/state")).json()
     assert state["user"] == "anon" and '"role":"anon"' in state["claims"].replace(" ", "")
     assert state["leak"] in (None, "") and state["timeout"] != "1234" and state["header"] is None
-    assert state["read_only"] == "on"  # a GET's transaction
+    assert state["read_only"] == "on" and state["isolation"] == "read committed"  # a GET's transaction
+    assert (await user_a.post("/rest/v1/rpc/leave_state", json={})).json() == 1
     state = (await user_a.post("/rest/v1/rpc/state", json={})).json()
     assert state["user"] == "authenticated" and USER_A in state["claims"] and state["read_only"] == "off"
-    assert state["leak"] in (None, "")
+    assert state["leak"] in (None, "") and state["isolation"] == "read committed"
+    assert (await user_a.post("/rest/v1/rpc/leave_state", json={})).json() == 1
+    written = await user_b.post("/rest/v1/notes", json={"body": "after a read-only default"})
+    assert written.status_code == 201, written.text
     # the pool's other users get the connection as asyncpg resets it: logged-in role, no leftovers
     assert (await anon.get("/rest/v1/rpc/leave_state")).status_code in (200, 405)
     assert (await user_a.post("/rest/v1/rpc/leave_state", json={})).status_code == 200
@@ -130,3 +138,23 @@ async def test_a_cached_shape_answers_each_value_and_the_same_errors(clients):
     assert several.status_code == 406
     counted = await anon.get("/rest/v1/authors?id=gt.1", headers={"Prefer": "count=exact", "Range": "0-0"})
     assert counted.status_code == 206 and counted.headers["content-range"] == "0-0/2"
+
+
+async def test_a_write_that_fails_at_commit_leaves_nothing(clients, admin):
+    """A write without a check commits in its one round trip; a deferred constraint fails at that commit."""
+    _, user_a, _ = clients
+    await admin.execute("""
+      create table public.parents (id int primary key);
+      create table public.children (id int primary key,
+        parent int references public.parents (id) deferrable initially deferred);
+      grant all on public.parents, public.children to authenticated;
+      notify pgrst, 'reload schema'""")
+    for _ in range(100):
+        refused = await user_a.post("/rest/v1/children", json={"id": 1, "parent": 9})
+        if refused.status_code != 404:
+            break
+    assert refused.status_code == 409 and refused.json()["code"] == "23503", refused.text
+    assert await admin.fetchval("select count(*) from public.children") == 0
+    assert (await user_a.post("/rest/v1/parents", json={"id": 9})).status_code == 201
+    assert (await user_a.post("/rest/v1/children", json={"id": 1, "parent": 9})).status_code == 201
+    assert await admin.fetchval("select count(*) from public.children") == 1
