@@ -18,6 +18,7 @@ function), not parameters: statements sent ahead in the round trip carry none.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -60,10 +61,27 @@ def before_statement(tx: Transaction, reset: bytes, *, block: bool) -> bytes:
     """What goes ahead of the statement in its round trip (`oricol.pgpipe`): how the transaction
     starts, `reset` (the previous borrower's leftovers), the role, claims and request settings local
     to the transaction, and the pre-request function; none returns a row."""
-    statements = [f"select {_set_configs(tx)} offset 1"]
-    if tx.pre_request:
-        statements.append("select " + ".".join(quote_ident(p) for p in tx.pre_request.split(".")) + "() offset 1")
-    return _HEADS[block, tx.readonly] + reset + pgpipe.encode(statements)
+    return _HEADS[block, tx.readonly] + reset + _settings(tx)
+
+
+# A client sends the same headers request after request: its settings messages are encoded once. Bounded (the
+# headers can be kilobytes); emptied when full rather than tracked, as a burst of new clients refills it.
+_SETTINGS: dict[tuple, bytes] = {}
+_SETTINGS_KEPT = 256
+
+
+def _settings(tx: Transaction) -> bytes:
+    key = (tx.caller.role, tx.caller.claims_json, tuple(tx.settings.items()), tx.pre_request)
+    encoded = _SETTINGS.get(key)
+    if encoded is None:
+        statements = [f"select {_set_configs(tx)} offset 1"]
+        if tx.pre_request:
+            statements.append("select " + ".".join(quote_ident(p) for p in tx.pre_request.split(".")) + "() offset 1")
+        encoded = pgpipe.encode(statements)
+        if len(_SETTINGS) >= _SETTINGS_KEPT:
+            _SETTINGS.clear()
+        _SETTINGS[key] = encoded
+    return encoded
 
 
 def _set_configs(tx: Transaction) -> str:
@@ -124,11 +142,16 @@ async def _fetch(conn: asyncpg.Connection, tx: Transaction, text: str, args: lis
     block, a failure is re-raised as it is, for the caller to roll back first."""
     try:
         return await pgpipe.fetch_after(conn, before_statement(tx, conn.pipelined_reset(), block=block), text, args,
-                                        prepare_as=f"select set_config('role', {quote_literal(tx.caller.role)}, false)")
+                                        prepare_as=_prepare_as(tx.caller.role))
     except asyncpg.PostgresError as exc:
         if block or unavailable(exc):
             raise  # (unavailable: the gateway answers 503 with Retry-After)
         raise errors.from_postgres(exc, tx.caller.role) from None
+
+
+@functools.lru_cache(maxsize=64)
+def _prepare_as(role: str) -> str:
+    return f"select set_config('role', {quote_literal(role)}, false)"
 
 
 def _first(rows: list) -> asyncpg.Record:
