@@ -22,7 +22,7 @@ from oricol import errors
 from oricol.clientaddr import Network, apply_forwarded
 from oricol.db import Caller, unavailable
 from oricol.errors import KONG, ApiError, ErrorFormat
-from oricol.identity import SCOPE_KEY, Identity
+from oricol.identity import HEADERS_KEY, SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
@@ -225,6 +225,7 @@ class Gateway:
         inner = dict(request.scope)
         inner["root_path"] = request.scope.get("root_path", "") + request.prefix
         inner[SCOPE_KEY] = request.identity
+        inner[HEADERS_KEY] = request.headers  # decoded from this very scope's headers (see _route)
         assert request.service is not None  # _own_routes refused a request without one
         await self.services[request.service](inner, receive, send)
 
