@@ -13,6 +13,9 @@ from oricol.db import ANON, Caller
 from oricol.jwt import JwtError
 
 SCOPE_KEY = "oricol.identity"
+# The request's headers as the gateway decoded them (lower-case names, latin-1 values), handed on in the
+# scope so a service does not decode them a second time per request. Read-only for the services.
+HEADERS_KEY = "oricol.headers"
 
 
 @dataclass(frozen=True)

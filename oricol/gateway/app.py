@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 from urllib.parse import parse_qs
@@ -23,12 +22,13 @@ from oricol import errors
 from oricol.clientaddr import Network, apply_forwarded
 from oricol.db import Caller, unavailable
 from oricol.errors import KONG, ApiError, ErrorFormat
-from oricol.identity import SCOPE_KEY, Identity
+from oricol.identity import HEADERS_KEY, SCOPE_KEY, Identity
 from oricol.jwt import JwtError, Verifier
 
 from . import cors
 from .observe import RequestMetrics
 from .ratelimit import RateLimiter
+from .requestid import RequestIds
 from .routes import (
     SERVICE_ROLE_ONLY,
     UNLIMITED_BODY,
@@ -88,6 +88,7 @@ class Gateway:
     trusted_proxies: tuple[Network, ...] = ()  # peers whose X-Forwarded-For/-Proto are believed
     formats: dict[str, ErrorFormat] = field(default_factory=dict)  # each service's error wire format
     _callers: dict[str, Caller] = field(default_factory=dict, repr=False)  # by token, see `_caller`
+    _request_ids: RequestIds = field(default_factory=RequestIds, repr=False)
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] == "lifespan":
@@ -117,8 +118,8 @@ class Gateway:
     def _begin(self, scope: dict) -> Exchange:
         headers = _headers(scope)
         apply_forwarded(scope, headers, self.trusted_proxies)
-        return Exchange(scope=scope, headers=headers, request_id=_request_id(headers), origin=headers.get("origin"),
-                        started_at=time.perf_counter())
+        return Exchange(scope=scope, headers=headers, request_id=self._request_ids.of(headers),
+                        origin=headers.get("origin"), started_at=time.perf_counter())
 
     def _observed(self, request: Exchange, send: Callable) -> Callable:
         """`send` that counts bytes, notes the status and adds the request id and CORS headers."""
@@ -224,6 +225,7 @@ class Gateway:
         inner = dict(request.scope)
         inner["root_path"] = request.scope.get("root_path", "") + request.prefix
         inner[SCOPE_KEY] = request.identity
+        inner[HEADERS_KEY] = request.headers  # decoded from this very scope's headers (see _route)
         assert request.service is not None  # _own_routes refused a request without one
         await self.services[request.service](inner, receive, send)
 
@@ -325,13 +327,6 @@ class Gateway:
 
 def _headers(scope: dict) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-
-
-def _request_id(headers: Mapping[str, str]) -> str:
-    given = headers.get("x-request-id", "")
-    if 0 < len(given) <= 128 and given.replace("-", "").isalnum():
-        return given
-    return str(uuid.uuid4())
 
 
 def _query_param(scope: dict, name: str) -> str | None:

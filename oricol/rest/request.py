@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote
+
+from oricol.identity import HEADERS_KEY
 
 from . import errors, limits
 
@@ -21,6 +24,8 @@ PREFERENCE_KEYS = {"return", "count", "resolution", "missing", "handling", "tx",
 
 @dataclass
 class Preferences:
+    """Read-only once parsed: `parse_prefer` hands the same instance to every request with the same header."""
+
     values: dict[str, str] = field(default_factory=dict)
     invalid: list[str] = field(default_factory=list)
 
@@ -51,7 +56,9 @@ class ApiRequest:
 
 
 def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    headers = scope.get(HEADERS_KEY)  # decoded once by the gateway
+    if headers is None:  # a service app used without the gateway (unit tests)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     method = scope["method"].upper()
     relative = scope["path"][len(scope.get("root_path", "")):] if scope["path"].startswith(
         scope.get("root_path", "")) else scope["path"]
@@ -59,9 +66,7 @@ def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
     raw_query = scope.get("query_string", b"")
     if len(raw_query) > limits.MAX_QUERY_BYTES:
         raise limits.too_large("query string", limits.MAX_QUERY_BYTES)
-    # Percent-escapes are undone byte for byte (latin-1), then the bytes are read as UTF-8 once.
-    query = parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
-    query = [(_utf8(k), _utf8(v)) for k, v in query if k != "apikey"]
+    query = _query(raw_query)
     accept, accept_params = negotiate(headers.get("accept", JSON))
     return ApiRequest(
         method=method, kind=kind, name=name, schema=_schema(method, headers, schemas), query=query,
@@ -71,6 +76,17 @@ def parse(scope: dict, body: bytes, schemas: tuple[str, ...]) -> ApiRequest:
         body=body, range=_range(headers), path=scope["path"], cookies=_cookies(headers.get("cookie", "")))
 
 
+def _query(raw: bytes) -> list[tuple[str, str]]:
+    """The query string's pairs, without `apikey` (the gateway's)."""
+    if raw.isascii() and b"%" not in raw and b"+" not in raw:
+        # Nothing to unescape or to read as UTF-8 (most requests): parse_qsl's result, split directly.
+        return [(k, v) for k, _, v in (p.partition("=") for p in raw.decode("ascii").split("&") if p)
+                if k != "apikey"]
+    # Percent-escapes are undone byte for byte (latin-1), then the bytes are read as UTF-8 once.
+    query = parse_qsl(raw.decode("latin-1"), keep_blank_values=True, encoding="latin-1")
+    return [(_utf8(k), _utf8(v)) for k, v in query if k != "apikey"]
+
+
 def _utf8(text: str) -> str:
     try:
         return text.encode("latin-1").decode("utf-8")
@@ -78,6 +94,7 @@ def _utf8(text: str) -> str:
         raise errors.parse_error("Invalid UTF-8 in the query string") from None
 
 
+@lru_cache(maxsize=256)  # the same few paths over and over; a refused path raises, so is not kept
 def _target(relative: str) -> tuple[str, str]:
     parts = [unquote(p) for p in relative.strip("/").split("/")] if relative.strip("/") else []
     if not parts:
@@ -100,6 +117,7 @@ def _schema(method: str, headers: dict[str, str], schemas: tuple[str, ...]) -> s
     return wanted
 
 
+@lru_cache(maxsize=256)  # per distinct header value; the Preferences are shared, read-only
 def parse_prefer(value: str) -> Preferences:
     prefs = Preferences()
     for item in (p.strip() for p in value.split(",")):
@@ -114,6 +132,7 @@ def parse_prefer(value: str) -> Preferences:
     return prefs
 
 
+@lru_cache(maxsize=256)  # per distinct Accept value; the parameters dict is shared, read-only
 def negotiate(accept: str) -> tuple[str, dict[str, str]]:
     """The first acceptable media type we can produce, with its parameters (nulls=stripped)."""
     candidates = []
@@ -155,7 +174,9 @@ def _range(headers: dict[str, str]) -> tuple[int, int | None] | None:
 
 
 def _cookies(value: str) -> dict[str, str]:
-    cookies = {}
+    cookies: dict[str, str] = {}
+    if not value:
+        return cookies
     for part in value.split(";"):
         name, eq, val = part.strip().partition("=")
         if eq and name:

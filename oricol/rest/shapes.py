@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from .query_params import RESERVED
 
@@ -26,9 +25,9 @@ LOGICAL = ("or", "and", "not.or", "not.and")
 MARKER = "\ue000oricol-value-{}\ue000"  # private-use characters: never in a real request's value
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A read's statement and what the response needs from its planning."""
+class Rendered(NamedTuple):
+    """A read's statement and what the response needs from its planning. (A named tuple, not a frozen
+    dataclass: one is made per request, and a frozen dataclass's __init__ costs several times more.)"""
 
     text: str
     args: tuple[Any, ...]
