@@ -6,7 +6,9 @@ two more baselines, for the same URL:
 - the minimal app (bench/minimal_app.py): uvicorn + asyncpg, no framework, as many workers as the
   server, sending PostgREST's statements (BEGIN READ ONLY; set_config...; the pgrst_source query; COMMIT);
 - pgbench running that same SQL as a custom script, `-M prepared`, as many clients, as many seconds.
-Also: reads with a user JWT divided by reads with the anon key. Every ratio is in one table.
+Also: reads with a user JWT divided by reads with the anon key. Every ratio is in one table. Then
+request (a)'s CPU per request (the serving processes', PostgreSQL's) for ours and the minimal app, read
+from /proc: steadier than req/s when anything else shares the machine.
 
     python bench/rest.py [--seconds 3] [--rounds 3] [--concurrency 16] [--serve-workers 1]
     python bench/rest.py --workers 1,2   # the same four requests served by 1 then 2 worker processes
@@ -241,6 +243,8 @@ async def run(args) -> None:
                                  "exp": int(time.time()) + 3600}, keys["jwt_secret"])
         bench = Pgbench(cluster, root, claims, keys["anon_key"], args)
         await report(args, port, pool, cache, keys, user_token, minimal_port, bench)
+        await cpu_per_request(args, keys, [("ours", port, server.pid), ("minimal app", minimal_port, minimal.pid)],
+                              root / "pg")
         await pool.close()
     finally:
         for process in (server, minimal):
@@ -314,6 +318,53 @@ async def report(args, port, pool, cache, keys, user_token, minimal_port, pgbenc
     as_anon = ServerWorker(port, lambda n: raw_request(*_http(anon_read(n))))
     user, anon = await interleave(args, [_measurer(args, as_user), _measurer(args, as_anon)])
     _row("a with a user JWT", "the same with the anon key", user, anon)
+
+
+async def cpu_per_request(args, keys, targets, pg_dir: Path) -> None:
+    """Request (a)'s CPU cost, from /proc: the serving processes' and PostgreSQL's CPU seconds over the
+    requests answered. Steadier than req/s on a shared machine (what another process takes shows as
+    fewer requests, not as more CPU per request), and it tells where the cost is."""
+    if not Path("/proc/self/stat").exists():
+        return
+    make = scenarios(keys)["a GET one row by key"]
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in targets}
+    for _ in range(args.rounds):
+        for name, port, pid in targets:
+            serving, database = _process_tree(pid), _process_tree(int((pg_dir / "postmaster.pid").read_text().split()[0]))
+            before = _cpu_seconds(serving), _cpu_seconds(database)
+            started = time.perf_counter()
+            rate, _, _ = await measure(ServerWorker(port, lambda n: raw_request(*_http(make(n)))), args.concurrency,
+                                       args.seconds)
+            answered = rate * (time.perf_counter() - started)
+            results[name].append(((_cpu_seconds(serving) - before[0]) / answered * 1e6,
+                                  (_cpu_seconds(database) - before[1]) / answered * 1e6))
+    print(f"\nCPU per request (a), µs, median of {args.rounds} (lower is better)")
+    print(f"{'':30}{'server':>9}{'postgres':>10}{'both':>8}")
+    medians = {}
+    for name, runs in results.items():
+        server_us, pg_us = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        medians[name] = server_us + pg_us
+        print(f"{name:30}{server_us:9.0f}{pg_us:10.0f}{server_us + pg_us:8.0f}")
+    ours, base = targets[0][0], targets[1][0]
+    print(f"{base + ' ÷ ours (both)':30}{medians[base] / medians[ours]:26.2f}")
+
+
+def _process_tree(pid: int) -> list[int]:
+    found = [pid]
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        found += _process_tree(int(child))
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # exited since listed
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _row(name: str, label: str, ours, theirs) -> None:
